@@ -1,0 +1,65 @@
+/**
+ * Finding and starting headless Chromium with WebGPU on, for the browser tests and the CLI.
+ * Node-only: it touches the file system and spawns processes.
+ */
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+/** Where Chrome or Chromium usually lives, in the order we look. */
+export const CHROME_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/opt/google/chrome/chrome',
+  '/snap/bin/chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+/** Thrown when no browser can be found; its message says what to install. */
+export class ChromeNotFoundError extends Error {
+  constructor(detail: string) {
+    super(
+      `${detail}\nwebgpu-sgd drives headless Chrome or Chromium. Install one ` +
+        `(Debian/Ubuntu: \`sudo apt-get install -y chromium\`) or point CHROME_PATH at its binary.`,
+    );
+    this.name = 'ChromeNotFoundError';
+  }
+}
+
+/** The browser binary to use: CHROME_PATH if set, else the first usual path that exists. */
+export function findChrome(env: NodeJS.ProcessEnv = process.env, exists = existsSync): string {
+  const fromEnv = env.CHROME_PATH?.trim();
+  if (fromEnv) {
+    if (!exists(fromEnv)) throw new ChromeNotFoundError(`CHROME_PATH is set to ${fromEnv}, but no file is there.`);
+    return fromEnv;
+  }
+  const found = CHROME_CANDIDATES.find((p) => exists(p));
+  if (!found) throw new ChromeNotFoundError(`No Chrome or Chromium found (looked in ${CHROME_CANDIDATES.join(', ')}).`);
+  return found;
+}
+
+/**
+ * Flags that give headless Chromium WebGPU on a machine without a GPU (SwiftShader) and keep it
+ * quiet on a closed network. DESIGN.md section 3 has the measurements behind them.
+ */
+export const CHROME_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-dev-shm-usage',
+];
+
+/** Starts headless Chrome with WebGPU enabled (puppeteer makes and removes a fresh profile). */
+export async function launchChrome(options: { executablePath?: string } = {}): Promise<Browser> {
+  const executablePath = options.executablePath ?? findChrome();
+  const args = [...CHROME_FLAGS];
+  // Chrome refuses to start as root with its sandbox on.
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000 });
+}

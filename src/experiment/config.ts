@@ -1,0 +1,167 @@
+/**
+ * The experiment's parameters, with the lecture's defaults, their validation and what follows
+ * from them (EPOCHS, the Keras split, steps per epoch).
+ */
+import { MAX_SEED } from './random';
+import { isTargetName, TARGETS, type TargetName } from './targets';
+
+/** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
+export interface ExperimentConfig {
+  /** N: data points in all, training + validation. */
+  points: number;
+  /** K: hidden sigmoid units. */
+  hiddenUnits: number;
+  /** M: SGD steps wanted; EPOCHS = floor(M / (N (1 - split) / Nbatch)). */
+  steps: number;
+  /** dt (gamma): the SGD learning rate. */
+  learningRate: number;
+  /** Nbatch: points per SGD step. */
+  batchSize: number;
+  /** validation_split_ratio: the share of the points held out (the last ones, as Keras does). */
+  validationSplit: number;
+  /** np.random.seed for the data. */
+  dataSeed: number;
+  /** Seed for the initial theta and the per-epoch shuffle (the lecture's tf.random.set_seed). */
+  initSeed: number;
+  /** The function to learn. */
+  target: TargetName;
+  /** Shuffle the training points every epoch (Keras's `fit(shuffle=True)`); false keeps their order. */
+  shuffle: boolean;
+  /** Start from this theta (K x 3 row-major, row k = [v_k, w_k, b_k]) instead of the seeded one. */
+  initialTheta?: number[];
+}
+
+/** The lecture's first example. */
+export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
+  points: 1000,
+  hiddenUnits: 10,
+  steps: 40000,
+  learningRate: 0.008,
+  batchSize: 1,
+  validationSplit: 0.2,
+  dataSeed: 123,
+  initSeed: 124,
+  target: 'lecture',
+  shuffle: true,
+});
+
+/** Bounds on sizes: past them a run would not fit memory or finish in reasonable time. */
+export const LIMITS = {
+  maxPoints: 10_000_000,
+  maxHiddenUnits: 4096,
+  maxSteps: 1_000_000_000,
+} as const;
+
+/** What follows from a config. */
+export interface Derived {
+  /** split_at = floor(N (1 - split)): the first splitAt points train. */
+  trainPoints: number;
+  valPoints: number;
+  epochs: number;
+  /** ceil(trainPoints / batchSize); the last batch of an epoch may be smaller. */
+  stepsPerEpoch: number;
+  /** epochs * stepsPerEpoch: the steps actually taken, which may differ from M. */
+  totalSteps: number;
+}
+
+/** A config with its derived quantities; what every engine takes. */
+export interface Experiment extends Derived {
+  config: ExperimentConfig;
+}
+
+/** A config refused before any work; `field` names the offending parameter. */
+export class ConfigError extends Error {
+  constructor(
+    readonly field: keyof ExperimentConfig | 'epochs',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
+  points: 'points (N)',
+  hiddenUnits: 'hiddenUnits (K)',
+  steps: 'steps (M)',
+  learningRate: 'learningRate (dt)',
+  batchSize: 'batchSize (Nbatch)',
+  validationSplit: 'validationSplit (validation_split_ratio)',
+  dataSeed: 'dataSeed',
+  initSeed: 'initSeed',
+  target: 'target',
+  shuffle: 'shuffle',
+  initialTheta: 'initialTheta',
+  epochs: 'EPOCHS',
+};
+
+function integerIn(field: keyof ExperimentConfig, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(field, `${LABEL[field]} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The lecture's EPOCHS = np.int64(M / (N (1 - split) / Nbatch)), computed in float64 as numpy does. */
+export function epochsFor(c: Pick<ExperimentConfig, 'points' | 'steps' | 'batchSize' | 'validationSplit'>): number {
+  return Math.floor(c.steps / ((c.points * (1 - c.validationSplit)) / c.batchSize));
+}
+
+/**
+ * Fills in defaults, checks every field and derives the rest. Throws ConfigError naming the
+ * first bad field and its allowed range; nothing is computed for a bad config.
+ */
+export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Experiment {
+  const config: ExperimentConfig = { ...DEFAULT_CONFIG, ...partial };
+  const N = integerIn('points', config.points, 2, LIMITS.maxPoints);
+  const K = integerIn('hiddenUnits', config.hiddenUnits, 1, LIMITS.maxHiddenUnits);
+  integerIn('steps', config.steps, 1, LIMITS.maxSteps);
+  const lr = config.learningRate;
+  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
+    throw new ConfigError('learningRate', `${LABEL.learningRate} must be a finite number > 0, got ${String(lr)}`);
+  }
+  const split = config.validationSplit;
+  if (typeof split !== 'number' || !Number.isFinite(split) || split < 0 || split >= 1) {
+    throw new ConfigError('validationSplit', `${LABEL.validationSplit} must be in [0, 1), got ${String(split)}`);
+  }
+  // Keras: split_at = int(floor(N * (1 - validation_split))).
+  const trainPoints = Math.floor(N * (1 - split));
+  if (trainPoints < 1) {
+    throw new ConfigError(
+      'validationSplit',
+      `${LABEL.validationSplit} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`,
+    );
+  }
+  const batch = integerIn('batchSize', config.batchSize, 1, trainPoints);
+  integerIn('dataSeed', config.dataSeed, 0, MAX_SEED);
+  integerIn('initSeed', config.initSeed, 0, MAX_SEED);
+  if (typeof config.target !== 'string' || !isTargetName(config.target)) {
+    throw new ConfigError('target', `target must be one of ${Object.keys(TARGETS).join(', ')}, got ${String(config.target)}`);
+  }
+  if (typeof config.shuffle !== 'boolean') {
+    throw new ConfigError('shuffle', `shuffle must be true or false, got ${String(config.shuffle)}`);
+  }
+  if (config.initialTheta !== undefined) {
+    const t = config.initialTheta;
+    if (!Array.isArray(t) || t.length !== 3 * K || !t.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new ConfigError('initialTheta', `initialTheta must be ${3 * K} finite numbers (K x 3, rows [v, w, b]) for K = ${K}`);
+    }
+  }
+  const epochs = epochsFor(config);
+  if (epochs < 1) {
+    const minSteps = Math.ceil((N * (1 - split)) / batch);
+    throw new ConfigError(
+      'epochs',
+      `EPOCHS = floor(M / (N (1 - split) / Nbatch)) is 0: M = ${config.steps} is too small for one epoch; use M >= ${minSteps}`,
+    );
+  }
+  const stepsPerEpoch = Math.ceil(trainPoints / batch);
+  return {
+    config,
+    trainPoints,
+    valPoints: N - trainPoints,
+    epochs,
+    stepsPerEpoch,
+    totalSteps: epochs * stepsPerEpoch,
+  };
+}

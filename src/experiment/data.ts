@@ -1,0 +1,83 @@
+/** The lecture's data, its Keras split, the initial theta and the plot grid. */
+import type { Experiment } from './config';
+import { RandomState } from './random';
+import { TARGETS } from './targets';
+
+/** Training and validation points in float64, in the order numpy drew them. */
+export interface Dataset {
+  xTrain: Float64Array;
+  yTrain: Float64Array;
+  xVal: Float64Array;
+  yVal: Float64Array;
+}
+
+/** The number of points the lecture plots f and alpha on. */
+export const PLOT_POINTS = 300;
+
+/**
+ * `np.random.seed(dataSeed); xs = np.random.uniform(-4, 4, size=(N, 1)); ys = f(xs)`, then
+ * Keras's split: the first trainPoints train and the last ones validate, before any shuffle.
+ */
+export function makeDataset(exp: Experiment): Dataset {
+  const { config, trainPoints } = exp;
+  const xs = new RandomState(config.dataSeed).uniform(-4, 4, config.points);
+  const f = TARGETS[config.target].f;
+  const ys = xs.map(f);
+  return {
+    xTrain: xs.subarray(0, trainPoints),
+    yTrain: ys.subarray(0, trainPoints),
+    xVal: xs.subarray(trainPoints),
+    yVal: ys.subarray(trainPoints),
+  };
+}
+
+/**
+ * The initial theta, K x 3 row-major with row k = [v_k, w_k, b_k], as Keras initialises the
+ * lecture's layers: w ~ Normal(0, 0.05) (`random_normal`), b = 0 (`zeros`), v ~ Uniform(+-sqrt(6/(K+1)))
+ * (`glorot_uniform` of a K x 1 kernel). TensorFlow's random streams cannot be reproduced, so the
+ * draws come from `rs = np.random.RandomState(initSeed)`: first `rs.normal(0, 0.05, K)` for w,
+ * then `rs.uniform(-limit, limit, K)` for v.
+ */
+export function initialTheta(exp: Experiment): Float64Array {
+  const K = exp.config.hiddenUnits;
+  const theta = new Float64Array(3 * K);
+  if (exp.config.initialTheta) {
+    theta.set(exp.config.initialTheta);
+    return theta;
+  }
+  const rs = new RandomState(exp.config.initSeed);
+  const w = rs.normal(0, 0.05, K);
+  const limit = Math.sqrt(6 / (K + 1));
+  const v = rs.uniform(-limit, limit, K);
+  for (let k = 0; k < K; k++) {
+    theta[3 * k] = v[k];
+    theta[3 * k + 1] = w[k];
+    theta[3 * k + 2] = 0;
+  }
+  return theta;
+}
+
+/**
+ * The per-epoch visiting order of the training points: `rs = np.random.RandomState(initSeed + 1)`,
+ * one `rs.permutation(trainPoints)` per epoch (or 0..n-1 each time when shuffle is off). Both
+ * engines draw from this, so the CPU and the GPU see the same order.
+ */
+export function epochOrders(exp: Experiment): () => Uint32Array<ArrayBuffer> {
+  const n = exp.trainPoints;
+  if (!exp.config.shuffle) {
+    const identity = new Uint32Array(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    return () => identity;
+  }
+  const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
+  return () => rs.permutation(n);
+}
+
+/** `np.linspace(-4, 4, 300)`: where f and alpha are plotted. */
+export function plotGrid(count = PLOT_POINTS, lo = -4, hi = 4): Float64Array {
+  const out = new Float64Array(count);
+  const step = (hi - lo) / (count - 1);
+  for (let i = 0; i < count; i++) out[i] = lo + i * step;
+  out[count - 1] = hi;
+  return out;
+}

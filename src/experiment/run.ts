@@ -1,0 +1,82 @@
+/** What every engine takes and reports: the one training interface for CPU and GPU. */
+
+/**
+ * The engines: `gpu` runs an epoch's steps in one fused dispatch, `gpu-perop` issues forward,
+ * MSE gradient and SGD update as three dispatches a step, `cpu` is the float64 reference and
+ * `cpu-f32` the reference that rounds every operation to float32 as the GPU does.
+ */
+export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32'] as const;
+
+/** One of ENGINES. */
+export type EngineName = (typeof ENGINES)[number];
+
+/** What an engine reports after each epoch. */
+export interface EpochRecord {
+  /** 1-based, as Keras prints it. */
+  epoch: number;
+  /** Mean squared error over the epoch's training samples, each taken when its batch was evaluated. */
+  loss: number;
+  /** MSE on the validation points with the weights at the end of the epoch; null without validation. */
+  valLoss: number | null;
+  /** Theta at the end of the epoch (K x 3, rows [v, w, b]), when asked for. */
+  theta?: Float64Array;
+  /** alpha on the plot grid at the end of the epoch, when asked for. */
+  alpha?: Float64Array;
+}
+
+/** How to run; the same for every engine. */
+export interface TrainOptions {
+  engine: EngineName;
+  /** Called in order after each epoch; training goes on while it runs unless it returns a promise. */
+  onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /** Stops the run within one epoch; the history so far is kept. */
+  signal?: AbortSignal;
+  /** Also report alpha on these x (usually plotGrid()) after each epoch. */
+  alphaAt?: Float64Array;
+  /** Also report theta after each epoch. */
+  thetaEachEpoch?: boolean;
+}
+
+/** Per-epoch history in Keras's names and layout. */
+export interface History {
+  loss: number[];
+  valLoss: (number | null)[];
+}
+
+/** The outcome of a run that completed or was stopped. */
+export interface TrainResult {
+  engine: EngineName;
+  history: History;
+  /** Theta after the last reported epoch. */
+  theta: Float64Array;
+  /** Whether the run finished every epoch, was stopped by its signal, or diverged (see DivergedError). */
+  status: 'completed' | 'aborted' | 'diverged';
+  /** Epochs run (history length). */
+  epochs: number;
+  /** GPU dispatches issued (0 on the CPU). */
+  dispatches: number;
+  /** Milliseconds: setup (data, buffers, pipelines) and the training loop itself. */
+  timings: { setupMs: number; trainMs: number; totalMs: number };
+  /** A line naming what ran the code: the GPU adapter, or the CPU engine. */
+  device: string;
+}
+
+/** A run stopped because its loss became NaN or infinite; `partial` keeps what came before. */
+export class DivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly loss: number,
+    readonly partial: TrainResult,
+  ) {
+    super(
+      `Training diverged at epoch ${epoch}: the loss became ${loss}. ` +
+        `Try a smaller learning rate (dt).`,
+    );
+    this.name = 'DivergedError';
+  }
+}
+
+/** Whether a loss value counts as diverged. */
+export function isDiverged(loss: number): boolean {
+  return !Number.isFinite(loss);
+}

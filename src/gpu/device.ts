@@ -1,0 +1,102 @@
+/**
+ * The one place that gets a WebGPU adapter and device. Every GPU path calls getGpu(); a lost
+ * device is forgotten so the next call asks for a fresh one.
+ */
+
+/** WebGPU cannot be used here; the message says why and what to try. */
+export class WebGpuUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebGpuUnavailableError';
+  }
+}
+
+/** A device with a line that names the adapter behind it. */
+export interface Gpu {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  /** e.g. "google swiftshader (Subzero...)" or "nvidia hopper". */
+  description: string;
+}
+
+const CPU_STILL_WORKS = 'The CPU engine still works.';
+
+let current: Promise<Gpu> | null = null;
+const lostListeners = new Set<(info: GPUDeviceLostInfo) => void>();
+
+/** Calls `listener` when the current device is lost (not when it is destroyed on purpose). */
+export function onDeviceLost(listener: (info: GPUDeviceLostInfo) => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
+/** A one-line name of the adapter, from its GPUAdapterInfo. */
+export function describeAdapter(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s && s.length > 0);
+  const text = parts.join(' ').trim();
+  return text.length > 0 ? text : 'unnamed WebGPU adapter';
+}
+
+async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
+  const gpu: GPU | undefined = (globalThis as { navigator?: Navigator }).navigator?.gpu;
+  if (!gpu) {
+    throw new WebGpuUnavailableError(
+      'This browser has no WebGPU (navigator.gpu is missing). Use a current Chrome or Edge ' +
+        '(113 or later), or Safari or Firefox with WebGPU on, and open the page over https or ' +
+        `from localhost. ${CPU_STILL_WORKS}`,
+    );
+  }
+  const adapter = await gpu.requestAdapter(options);
+  if (!adapter) {
+    throw new WebGpuUnavailableError(
+      'WebGPU is present but no adapter was given: the GPU may be blocklisted or disabled. ' +
+        'Try chrome://gpu to see why, update the graphics driver, or start Chrome with ' +
+        `--enable-unsafe-webgpu. ${CPU_STILL_WORKS}`,
+    );
+  }
+  // Ask for the adapter's own maxima of what large runs need; defaults are far lower.
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'webgpu-sgd',
+    requiredLimits: {
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  const result: Gpu = { device, adapter, description: describeAdapter(adapter) };
+  void device.lost.then((info) => {
+    if (current && currentDevice === device) current = null;
+    if (info.reason !== 'destroyed') for (const listener of lostListeners) listener(info);
+  });
+  currentDevice = device;
+  return result;
+}
+
+let currentDevice: GPUDevice | null = null;
+
+/**
+ * The shared device, acquired on first use. Throws WebGpuUnavailableError (with what to try)
+ * where there is no WebGPU or no adapter.
+ */
+export function getGpu(options: GPURequestAdapterOptions = {}): Promise<Gpu> {
+  if (!current) {
+    current = acquire(options);
+    current.catch(() => {
+      current = null;
+    });
+  }
+  return current;
+}
+
+/** Destroys the shared device (tests use it to simulate a lost device); the next getGpu() makes a new one. */
+export async function releaseGpu(): Promise<void> {
+  const pending = current;
+  current = null;
+  currentDevice = null;
+  if (pending) (await pending.catch(() => null))?.device.destroy();
+}

@@ -1,0 +1,245 @@
+/**
+ * Runs in the test page: each kernel against its CPU twin, and whole training runs, with
+ * results returned as plain JSON to the Node side (test/browser/*.test.ts), which asserts.
+ */
+import { forward, mseGrad, sgdUpdate } from '../../src/cpu/kernels';
+import type { ExperimentConfig } from '../../src/experiment/config';
+import { RandomState } from '../../src/experiment/random';
+import { DivergedError, type EngineName, type TrainResult } from '../../src/experiment/run';
+import { bufferWith, readBuffer } from '../../src/gpu/buffers';
+import { getGpu } from '../../src/gpu/device';
+import { getPipeline, type KernelName } from '../../src/gpu/kernels';
+import { fusedWorkgroupSize, gradWorkgroupSize, WG, type GpuTuning } from '../../src/gpu/trainer';
+import { train } from '../../src/train';
+
+/** A kernel case: K units, batches of `batch` out of `total` points, the batch at `step`. */
+export interface KernelCase {
+  K: number;
+  batch: number;
+  total: number;
+  step: number;
+  seed: number;
+  /** fused_epoch only: steps to run, and steps per epoch. */
+  steps?: number;
+  mode?: 'train' | 'eval';
+}
+
+/** Extras of a harness training run. */
+export interface TrainExtra {
+  abortAfterEpoch?: number;
+  alphaAt?: number[];
+  tuning?: GpuTuning;
+}
+
+/** GPU and CPU outputs of one kernel case, by output name. */
+export type KernelOutputs = Record<string, { gpu: number[]; cpu: number[] }>;
+
+const f32 = (a: ArrayLike<number>) => Float32Array.from(a as ArrayLike<number>);
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+function inputs(c: KernelCase) {
+  const rs = new RandomState(c.seed);
+  const theta = new Float64Array(3 * c.K);
+  for (let k = 0; k < c.K; k++) {
+    theta[3 * k] = rs.uniform(-1, 1, 1)[0];
+    theta[3 * k + 1] = rs.uniform(-3, 3, 1)[0];
+    theta[3 * k + 2] = rs.uniform(-2, 2, 1)[0];
+  }
+  return {
+    theta: f32(theta),
+    xs: f32(rs.uniform(-4, 4, c.total)),
+    ys: f32(rs.uniform(0, 12, c.total)),
+    order: rs.permutation(c.total),
+    hidden: f32(rs.uniform(0, 1, c.batch * c.K)),
+    alpha: f32(rs.uniform(-2, 14, Math.max(c.batch, c.total))),
+    grad: f32(rs.uniform(-5, 5, 3 * c.K)),
+  };
+}
+
+async function runKernel(c: KernelCase, name: KernelName, constants: Record<string, number>, buffers: ArrayBufferView[], uniformWords: ArrayBufferView, groups: number) {
+  const { device } = await getGpu();
+  const pipeline = await getPipeline(device, name, constants);
+  device.pushErrorScope('validation');
+  const made = [bufferWith(device, 'params', uniformWords, GPUBufferUsage.UNIFORM), ...buffers.map((b, i) => bufferWith(device, `${name} ${i}`, b, STORAGE))];
+  const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: made.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(groups);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  const out = await Promise.all(made.slice(1).map((b) => readBuffer(device, b)));
+  const error = await device.popErrorScope();
+  made.forEach((b) => b.destroy());
+  if (error) throw new Error(error.message);
+  void c;
+  return out;
+}
+
+function state(step: number, lossSum: number, valLoss = 0): ArrayBuffer {
+  const buf = new ArrayBuffer(16);
+  new Uint32Array(buf)[0] = step;
+  new Float32Array(buf)[1] = lossSum;
+  new Float32Array(buf)[2] = valLoss;
+  return buf;
+}
+
+const params = (...w: number[]) => new Uint32Array([...w, 0, 0, 0, 0, 0, 0, 0, 0].slice(0, 8));
+const MODE = { train: 0, eval: 1 };
+
+const harness = {
+  /** The adapter in use, or why there is none. */
+  async adapter(): Promise<{ ok: boolean; description: string }> {
+    try {
+      return { ok: true, description: (await getGpu()).description };
+    } catch (e) {
+      return { ok: false, description: String(e) };
+    }
+  },
+
+  /** forward.wgsl against forward(). */
+  async forward(c: KernelCase): Promise<KernelOutputs> {
+    const d = inputs(c);
+    const train = (c.mode ?? 'train') === 'train';
+    const first = train ? c.step * c.batch : 0;
+    const count = train ? Math.min(c.batch, c.total - first) : c.total;
+    const batch = train ? c.batch : c.total;
+    const hiddenCpu = new Float64Array(batch * c.K);
+    const alphaCpu = new Float64Array(batch);
+    forward(c.K, first, count, d.theta, d.xs, train ? d.order : null, hiddenCpu, alphaCpu, 'f32');
+    const [, , , , hidden, alpha] = await runKernel(
+      c,
+      'forward',
+      { WG },
+      [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.order, new Float32Array(batch * c.K), new Float32Array(batch)],
+      params(c.K, batch, c.total, MODE[c.mode ?? 'train']),
+      Math.ceil(batch / WG),
+    );
+    const out: KernelOutputs = {
+      alpha: { gpu: [...new Float32Array(alpha)].slice(0, count), cpu: [...alphaCpu].slice(0, count) },
+    };
+    if (train) out.hidden = { gpu: [...new Float32Array(hidden)].slice(0, count * c.K), cpu: [...hiddenCpu].slice(0, count * c.K) };
+    return out;
+  },
+
+  /** mse_grad.wgsl against mseGrad(). */
+  async mseGrad(c: KernelCase): Promise<KernelOutputs> {
+    const d = inputs(c);
+    const train = (c.mode ?? 'train') === 'train';
+    const first = train ? c.step * c.batch : 0;
+    const count = train ? Math.min(c.batch, c.total - first) : c.total;
+    const gradCpu = new Float64Array(3 * c.K);
+    const lossBefore = 0.75;
+    const sumSq = mseGrad(c.K, first, count, d.theta, d.xs, d.ys, train ? d.order : null, train ? d.hidden : null, d.alpha, train ? gradCpu : null, 'f32');
+    const wg = train ? gradWorkgroupSize(c.batch) : WG;
+    const [st, , , , , , , grad] = await runKernel(
+      c,
+      'mse_grad',
+      { WG: wg },
+      [new Uint8Array(state(c.step, lossBefore)), d.theta, d.xs, d.ys, d.order, d.hidden, d.alpha, new Float32Array(3 * c.K)],
+      params(c.K, train ? c.batch : c.total, c.total, MODE[c.mode ?? 'train']),
+      train ? c.K : 1,
+    );
+    const s = new Float32Array(st);
+    if (!train) return { valLoss: { gpu: [s[2]], cpu: [Math.fround(sumSq / count)] } };
+    return {
+      grad: { gpu: [...new Float32Array(grad)], cpu: [...gradCpu] },
+      lossSum: { gpu: [s[1]], cpu: [Math.fround(lossBefore + sumSq)] },
+    };
+  },
+
+  /** sgd_update.wgsl against sgdUpdate(). */
+  async sgdUpdate(c: KernelCase): Promise<KernelOutputs> {
+    const d = inputs(c);
+    const lr = Math.fround(0.008);
+    const thetaCpu = Float64Array.from(d.theta);
+    sgdUpdate(thetaCpu, d.grad, lr, 'f32');
+    const words = new ArrayBuffer(32);
+    new Uint32Array(words)[0] = 3 * c.K;
+    new Float32Array(words)[1] = lr;
+    const [st, theta] = await runKernel(c, 'sgd_update', { WG }, [new Uint8Array(state(c.step, 0)), d.theta, d.grad], new Uint8Array(words), Math.ceil((3 * c.K) / WG));
+    return {
+      theta: { gpu: [...new Float32Array(theta)], cpu: [...thetaCpu] },
+      step: { gpu: [new Uint32Array(st)[0]], cpu: [c.step + 1] },
+    };
+  },
+
+  /** fused_epoch.wgsl against the three twins run step after step. */
+  async fusedEpoch(c: KernelCase): Promise<KernelOutputs> {
+    const d = inputs(c);
+    const steps = c.steps ?? 1;
+    const stepsPerEpoch = Math.ceil(c.total / c.batch);
+    const lr = Math.fround(0.008);
+    const theta = Float64Array.from(d.theta);
+    const hidden = new Float64Array(c.batch * c.K);
+    const alpha = new Float64Array(c.batch);
+    const grad = new Float64Array(3 * c.K);
+    let lossSum = 0;
+    const end = Math.min(c.step + steps, stepsPerEpoch);
+    for (let s = c.step; s < end; s++) {
+      const first = s * c.batch;
+      const count = Math.min(c.batch, c.total - first);
+      forward(c.K, first, count, theta, d.xs, d.order, hidden, alpha, 'f32');
+      lossSum = Math.fround(lossSum + mseGrad(c.K, first, count, theta, d.xs, d.ys, d.order, hidden, alpha, grad, 'f32'));
+      sgdUpdate(theta, grad, lr, 'f32');
+    }
+    const words = new ArrayBuffer(32);
+    new Uint32Array(words).set([c.K, c.batch, c.total, stepsPerEpoch, steps]);
+    new Float32Array(words)[5] = lr;
+    const [st, thetaGpu] = await runKernel(
+      c,
+      'fused_epoch',
+      { WG: fusedWorkgroupSize(c.batch, c.K), THETA_LEN: 3 * c.K },
+      [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.ys, d.order, new Float32Array(c.batch)],
+      new Uint8Array(words),
+      1,
+    );
+    return {
+      theta: { gpu: [...new Float32Array(thetaGpu)], cpu: [...theta] },
+      lossSum: { gpu: [new Float32Array(st)[1]], cpu: [lossSum] },
+      step: { gpu: [new Uint32Array(st)[0]], cpu: [end] },
+    };
+  },
+
+  /**
+   * Trains and returns the result as JSON, or the error's name, message and partial history.
+   * `abortAfterEpoch` aborts from inside onEpoch once that epoch is reported.
+   */
+  async train(config: Partial<ExperimentConfig>, engine: EngineName, extra: TrainExtra = {}) {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const alphas: number[][] = [];
+    const plain = (r: TrainResult) => ({ ...r, theta: [...r.theta] });
+    try {
+      const result = await train(
+        config,
+        {
+          engine,
+          signal: controller.signal,
+          alphaAt: extra.alphaAt ? Float64Array.from(extra.alphaAt) : undefined,
+          onEpoch: (r) => {
+            seen.push(r.epoch);
+            if (r.alpha) alphas.push([...r.alpha]);
+            if (extra.abortAfterEpoch !== undefined && r.epoch >= extra.abortAfterEpoch) controller.abort();
+          },
+        },
+        extra.tuning,
+      );
+      return { ok: true as const, result: plain(result), seen, alphas };
+    } catch (e) {
+      const err = e as Error & { partial?: TrainResult; epoch?: number };
+      return {
+        ok: false as const,
+        error: { name: err.name, message: err.message, epoch: err instanceof DivergedError ? err.epoch : undefined },
+        partial: err.partial ? plain(err.partial) : undefined,
+        seen,
+      };
+    }
+  },
+};
+
+/** What window.harness offers the tests. */
+export type Harness = typeof harness;
+
+(window as unknown as { harness: Harness }).harness = harness;

@@ -1,0 +1,42 @@
+/** Opens the test harness page in the shared headless Chromium and collects its errors. */
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { inject } from 'vitest';
+import type { Harness } from './harness';
+
+/** The harness page, with the errors it logged. */
+export interface HarnessPage {
+  page: Page;
+  browser: Browser;
+  errors: string[];
+  /** Calls a harness function in the page with JSON arguments. */
+  call<N extends keyof Harness>(name: N, ...args: Parameters<Harness[N]>): Promise<Awaited<ReturnType<Harness[N]>>>;
+  close(): Promise<void>;
+}
+
+/** Opens test/browser/harness.html and waits until window.harness is there. */
+export async function openHarness(): Promise<HarnessPage> {
+  const browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`${inject('baseUrl')}test/browser/harness.html`);
+  await page.waitForFunction(() => 'harness' in window, { timeout: 60_000 });
+  return {
+    page,
+    browser,
+    errors,
+    call: (name, ...args) =>
+      page.evaluate(
+        (n, a) => (window as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n](...a),
+        name as string,
+        args as unknown[],
+      ) as never,
+    close: async () => {
+      await page.close();
+      await browser.disconnect();
+    },
+  };
+}

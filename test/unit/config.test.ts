@@ -1,0 +1,66 @@
+/** Config validation: every bad input is refused before any work, naming the field and the range. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, epochsFor, prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
+
+describe('the lecture defaults', () => {
+  it('derive EPOCHS = 50, 800 training and 200 validation points, 800 steps an epoch', () => {
+    const exp = prepareExperiment();
+    expect(exp.config).toEqual({ ...DEFAULT_CONFIG });
+    expect(exp).toMatchObject({ epochs: 50, trainPoints: 800, valPoints: 200, stepsPerEpoch: 800, totalSteps: 40000 });
+  });
+
+  it('derive EPOCHS with numpy float64 arithmetic, a smaller last batch and the steps actually taken', () => {
+    // np.int64(40000 / (1000 * 0.8 / 7)) = 350; ceil(800 / 7) = 115 steps, the last of 2 points.
+    expect(prepareExperiment({ batchSize: 7 })).toMatchObject({ epochs: 350, stepsPerEpoch: 115, totalSteps: 40250 });
+    expect(epochsFor({ points: 1000, steps: 40000, batchSize: 800, validationSplit: 0.2 })).toBe(40000);
+    // split_at = floor(7 * (1 - 0.3)) = 4 (7 * 0.7 = 4.8999...).
+    expect(prepareExperiment({ points: 7, validationSplit: 0.3, steps: 100 })).toMatchObject({ trainPoints: 4, valPoints: 3 });
+    expect(prepareExperiment({ validationSplit: 0 })).toMatchObject({ trainPoints: 1000, valPoints: 0, epochs: 40 });
+  });
+});
+
+type Bad = [string, Partial<ExperimentConfig>, string, RegExp];
+
+// [what, config, field named, message]
+const BAD: Bad[] = [
+  ['N < 2', { points: 1 }, 'points', /points \(N\) must be an integer from 2 to 10000000, got 1/],
+  ['N not an integer', { points: 100.5 }, 'points', /points \(N\) must be an integer.*got 100\.5/],
+  ['N not a number', { points: 'many' as unknown as number }, 'points', /points \(N\).*got many/],
+  ['N huge', { points: 1e12 }, 'points', /points \(N\).*got 1000000000000/],
+  ['K < 1', { hiddenUnits: 0 }, 'hiddenUnits', /hiddenUnits \(K\) must be an integer from 1 to 4096, got 0/],
+  ['K negative', { hiddenUnits: -3 }, 'hiddenUnits', /hiddenUnits \(K\).*got -3/],
+  ['K not an integer', { hiddenUnits: 2.5 }, 'hiddenUnits', /hiddenUnits \(K\).*got 2\.5/],
+  ['M not an integer', { steps: 1.5 }, 'steps', /steps \(M\) must be an integer from 1/],
+  ['M = 0', { steps: 0 }, 'steps', /steps \(M\).*got 0/],
+  ['dt = 0', { learningRate: 0 }, 'learningRate', /learningRate \(dt\) must be a finite number > 0, got 0/],
+  ['dt < 0', { learningRate: -0.1 }, 'learningRate', /learningRate \(dt\).*got -0\.1/],
+  ['dt infinite', { learningRate: Infinity }, 'learningRate', /learningRate \(dt\).*got Infinity/],
+  ['dt NaN', { learningRate: NaN }, 'learningRate', /learningRate \(dt\).*got NaN/],
+  ['Nbatch < 1', { batchSize: 0 }, 'batchSize', /batchSize \(Nbatch\) must be an integer from 1 to 800, got 0/],
+  ['Nbatch > training points', { batchSize: 801 }, 'batchSize', /batchSize \(Nbatch\) must be an integer from 1 to 800, got 801/],
+  ['Nbatch not an integer', { batchSize: 1.5 }, 'batchSize', /batchSize \(Nbatch\).*got 1\.5/],
+  ['split < 0', { validationSplit: -0.1 }, 'validationSplit', /validationSplit \(validation_split_ratio\) must be in \[0, 1\), got -0\.1/],
+  ['split = 1', { validationSplit: 1 }, 'validationSplit', /validationSplit.*must be in \[0, 1\), got 1/],
+  ['split leaving no training point', { points: 2, validationSplit: 0.6, steps: 10 }, 'validationSplit', /leaves no training point of N = 2/],
+  ['data seed negative', { dataSeed: -1 }, 'dataSeed', /dataSeed must be an integer from 0 to 4294967295, got -1/],
+  ['init seed too large', { initSeed: 2 ** 32 }, 'initSeed', /initSeed must be an integer from 0 to 4294967295/],
+  ['EPOCHS = 0', { steps: 799 }, 'epochs', /EPOCHS .* is 0: M = 799 is too small for one epoch; use M >= 800/],
+  ['unknown target', { target: 'cos' as never }, 'target', /target must be one of lecture, sin, abs, step, runge, got cos/],
+  ['theta of the wrong size', { hiddenUnits: 2, initialTheta: [1, 2, 3] }, 'initialTheta', /initialTheta must be 6 finite numbers/],
+  ['theta with NaN', { hiddenUnits: 1, initialTheta: [1, NaN, 3] }, 'initialTheta', /initialTheta must be 3 finite numbers/],
+  ['shuffle not boolean', { shuffle: 'yes' as never }, 'shuffle', /shuffle must be true or false/],
+];
+
+describe('bad configs are refused with a message that names the field and the range', () => {
+  it.each(BAD)('%s', (_, config, field, message) => {
+    let error: unknown;
+    try {
+      prepareExperiment(config);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe(field);
+    expect((error as ConfigError).message).toMatch(message);
+  });
+});
