@@ -311,7 +311,7 @@ export async function trainGpu(
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const slot = (epoch - 1) % ringSize;
       await slotFree[slot];
-      if (stopped || failure || options.signal?.aborted) break;
+      if (stopped || failure || lost || options.signal?.aborted) break;
       const staging = ring[slot];
       device.pushErrorScope('validation');
       dispatches += submitEpoch(staging);
@@ -341,17 +341,17 @@ export async function trainGpu(
     owned.forEach((b) => b.destroy());
   }
   if (failure instanceof DivergedError) throw failure;
-  if (lost || failure) {
-    const info = lost as GPUDeviceLostInfo | null;
-    if (info) {
-      throw new DeviceLostError(
-        `The GPU device was lost after epoch ${history.loss.length} (${info.reason}: ${info.message}). ` +
-          'The history so far is kept; reload or switch to the CPU engine.',
-        result('aborted'),
-      );
-    }
-    throw failure;
+  // A lost device shows first as failed maps; give its lost promise a moment to say why.
+  if (failure && !lost) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 100))]);
+  const lostInfo = lost as GPUDeviceLostInfo | null;
+  if (lostInfo) {
+    throw new DeviceLostError(
+      `The GPU device was lost after epoch ${history.loss.length} (${lostInfo.reason}: ${lostInfo.message || 'no message'}). ` +
+        'The history so far is kept; train again to get a new device, or use the CPU engine.',
+      result('aborted'),
+    );
   }
+  if (failure) throw failure;
   t2 = performance.now();
   return result(history.loss.length === epochs ? 'completed' : 'aborted');
 }

@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
 import { DivergedError, type EngineName, type TrainResult } from '../../src/experiment/run';
 import { bufferWith, readBuffer } from '../../src/gpu/buffers';
-import { getGpu } from '../../src/gpu/device';
+import { getGpu, releaseGpu } from '../../src/gpu/device';
 import { getPipeline, type KernelName } from '../../src/gpu/kernels';
 import { fusedWorkgroupSize, gradWorkgroupSize, WG, type GpuTuning } from '../../src/gpu/trainer';
 import { train } from '../../src/train';
@@ -27,6 +27,8 @@ export interface KernelCase {
 /** Extras of a harness training run. */
 export interface TrainExtra {
   abortAfterEpoch?: number;
+  /** Destroys the device from inside onEpoch once that epoch is reported, as a lost GPU would. */
+  loseDeviceAfterEpoch?: number;
   alphaAt?: number[];
   tuning?: GpuTuning;
 }
@@ -222,6 +224,7 @@ const harness = {
             seen.push(r.epoch);
             if (r.alpha) alphas.push([...r.alpha]);
             if (extra.abortAfterEpoch !== undefined && r.epoch >= extra.abortAfterEpoch) controller.abort();
+            if (r.epoch === extra.loseDeviceAfterEpoch) void releaseGpu();
           },
         },
         extra.tuning,

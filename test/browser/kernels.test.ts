@@ -7,78 +7,74 @@
  * multiply-adds the compiler may form, and, in the reductions, from a tree instead of a
  * sequential sum (each of n terms may be off by n ULP of the largest partial sum).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeness } from '../close';
 import { openHarness, type HarnessPage } from './page';
 import type { KernelCase, KernelOutputs } from './harness';
 
-let h: HarnessPage;
-let adapter: { ok: boolean; description: string };
+const webgpu = inject('webgpu');
 
-beforeAll(async () => {
-  h = await openHarness();
-  adapter = await h.call('adapter');
-  // CI must have an adapter (SwiftShader); elsewhere a missing one is reported, never passed silently.
-  if (!adapter.ok && process.env.CI) throw new Error(`No WebGPU adapter in CI: ${adapter.description}`);
-});
-afterAll(async () => {
-  expect(h.errors).toEqual([]);
-  await h.close();
-});
+// Skipped, with the reason in its name, only where the browser has no WebGPU adapter;
+// global-setup.ts fails the run instead under CI.
+describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
+  let h: HarnessPage;
 
-const SIZES = [1, 63, 64, 65, 315];
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => {
+    expect(h.errors).toEqual([]);
+    await h.close();
+  });
 
-function expectClose(out: KernelOutputs, tol: Record<string, [atol: number, rtol: number]>) {
-  for (const [name, { gpu, cpu }] of Object.entries(out)) {
-    const [atol, rtol] = tol[name];
-    const c = closeness(gpu, cpu, atol, rtol, name);
-    console.log(c.report);
-    expect(c.ok, c.report).toBe(true);
+  const SIZES = [1, 63, 64, 65, 315];
+
+  function expectClose(out: KernelOutputs, tol: Record<string, [atol: number, rtol: number]>) {
+    for (const [name, { gpu, cpu }] of Object.entries(out)) {
+      const [atol, rtol] = tol[name];
+      const c = closeness(gpu, cpu, atol, rtol, name);
+      console.log(c.report);
+      expect(c.ok, c.report).toBe(true);
+    }
   }
-}
 
-describe.each(SIZES)('batch %i', (batch) => {
-  // Three batches: a full one at step 1, then a last one of 5 points at step 2.
-  const total = 2 * batch + 5;
-  const cases: [string, KernelCase][] = [
-    ['K=10 step 1', { K: 10, batch, total, step: 1, seed: batch }],
-    ['K=65 last batch', { K: 65, batch, total, step: 2, seed: 1000 + batch }],
-  ];
+  describe.each(SIZES)('batch %i', (batch) => {
+    // Three batches: a full one at step 1, then a last one of 5 points at step 2.
+    const total = 2 * batch + 5;
+    const cases: [string, KernelCase][] = [
+      ['K=10 step 1', { K: 10, batch, total, step: 1, seed: batch }],
+      ['K=65 last batch', { K: 65, batch, total, step: 2, seed: 1000 + batch }],
+    ];
 
-  it.each(cases)('forward.wgsl = forward() (%s)', async (_, c) => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    expectClose(await h.call('forward', c), { hidden: [1e-7, 4e-6], alpha: [2e-6, 2e-5] });
-  });
+    it.each(cases)('forward.wgsl = forward() (%s)', async (_, c) => {
+      expectClose(await h.call('forward', c), { hidden: [1e-7, 4e-6], alpha: [2e-6, 2e-5] });
+    });
 
-  it('forward.wgsl in eval mode = forward() over all points', async () => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    expectClose(await h.call('forward', { K: 7, batch, total: batch, step: 0, seed: 7 + batch, mode: 'eval' }), { alpha: [2e-6, 2e-5] });
-  });
+    it('forward.wgsl in eval mode = forward() over all points', async () => {
+      expectClose(await h.call('forward', { K: 7, batch, total: batch, step: 0, seed: 7 + batch, mode: 'eval' }), { alpha: [2e-6, 2e-5] });
+    });
 
-  it.each(cases)('mse_grad.wgsl = mseGrad() (%s)', async (_, c) => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    // Sums of up to 315 terms reduced as a tree: allow ~n ULP of the sum.
-    expectClose(await h.call('mseGrad', c), { grad: [1e-5, 5e-5], lossSum: [1e-4, 2e-5] });
-  });
+    it.each(cases)('mse_grad.wgsl = mseGrad() (%s)', async (_, c) => {
+      // Sums of up to 315 terms reduced as a tree: allow ~n ULP of the sum.
+      expectClose(await h.call('mseGrad', c), { grad: [1e-5, 5e-5], lossSum: [1e-4, 2e-5] });
+    });
 
-  it('mse_grad.wgsl in eval mode = mseGrad() loss', async () => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    expectClose(await h.call('mseGrad', { K: 3, batch, total: batch, step: 0, seed: 11 + batch, mode: 'eval' }), { valLoss: [1e-6, 2e-5] });
-  });
+    it('mse_grad.wgsl in eval mode = mseGrad() loss', async () => {
+      expectClose(await h.call('mseGrad', { K: 3, batch, total: batch, step: 0, seed: 11 + batch, mode: 'eval' }), { valLoss: [1e-6, 2e-5] });
+    });
 
-  it('sgd_update.wgsl = sgdUpdate(), exactly but for FMA', async () => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    // 3K = batch entries of theta when K = batch / 3, so the sizes straddle the workgroup too.
-    expectClose(await h.call('sgdUpdate', { K: batch, batch: 1, total: 1, step: 4, seed: 3 * batch }), { theta: [0, 1.2e-7], step: [0, 0] });
-  });
+    it('sgd_update.wgsl = sgdUpdate(), exactly but for FMA', async () => {
+      // 3K = batch entries of theta when K = batch / 3, so the sizes straddle the workgroup too.
+      expectClose(await h.call('sgdUpdate', { K: batch, batch: 1, total: 1, step: 4, seed: 3 * batch }), { theta: [0, 1.2e-7], step: [0, 0] });
+    });
 
-  it('fused_epoch.wgsl = forward, mseGrad, sgdUpdate step after step', async () => {
-    if (!adapter.ok) return void console.warn(`skipped: ${adapter.description}`);
-    const steps = 3;
-    expectClose(await h.call('fusedEpoch', { K: 10, batch, total: 3 * batch + 2, step: 1, steps, seed: 5 * batch }), {
-      theta: [1e-5, 1e-4],
-      lossSum: [1e-4, 1e-4],
-      step: [0, 0],
+    it('fused_epoch.wgsl = forward, mseGrad, sgdUpdate step after step', async () => {
+      const steps = 3;
+      expectClose(await h.call('fusedEpoch', { K: 10, batch, total: 3 * batch + 2, step: 1, steps, seed: 5 * batch }), {
+        theta: [1e-5, 1e-4],
+        lossSum: [1e-4, 1e-4],
+        step: [0, 0],
+      });
     });
   });
 });

@@ -8,7 +8,7 @@
  * contracts (measured: ~1e-5 relative after the lecture's 40,000 steps). Final theta is
  * compared with atol 1e-3 + rtol 1e-3.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trainCpu } from '../../src/cpu/trainer';
 import { alphaCpu } from '../../src/cpu/trainer';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
@@ -18,128 +18,129 @@ import { closeness } from '../close';
 import type { TrainExtra } from './harness';
 import { openHarness, type HarnessPage } from './page';
 
-let h: HarnessPage;
-let adapter: { ok: boolean; description: string };
+const webgpu = inject('webgpu');
 
-beforeAll(async () => {
-  h = await openHarness();
-  adapter = await h.call('adapter');
-  if (!adapter.ok && process.env.CI) throw new Error(`No WebGPU adapter in CI: ${adapter.description}`);
-  console.log(`adapter: ${adapter.description}`);
-});
-afterAll(async () => {
-  expect(h.errors).toEqual([]);
-  await h.close();
-});
+// Skipped, with the reason in its name, only where the browser has no WebGPU adapter;
+// global-setup.ts fails the run instead under CI.
+describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
+  let h: HarnessPage;
 
-const skip = () => {
-  if (adapter.ok) return false;
-  console.warn(`skipped, no WebGPU adapter: ${adapter.description}`);
-  return true;
-};
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => {
+    expect(h.errors).toEqual([]);
+    await h.close();
+  });
 
-async function gpuRun(config: Partial<ExperimentConfig>, engine: 'gpu' | 'gpu-perop', extra: TrainExtra = {}) {
-  const r = await h.call('train', config, engine, extra);
-  if (!r.ok) throw new Error(`${engine} failed: ${r.error.name}: ${r.error.message}`);
-  return r;
-}
-
-function expectMatchesReference(gpu: Pick<TrainResult, 'history' | 'epochs'> & { theta: ArrayLike<number> }, cpu: TrainResult, label: string) {
-  expect(gpu.epochs, `${label}: epochs`).toBe(cpu.epochs);
-  const checks = [
-    closeness(gpu.history.loss, cpu.history.loss, 0, 1e-3, `${label} loss`),
-    closeness(gpu.history.valLoss as number[], cpu.history.valLoss as number[], 0, 1e-3, `${label} val_loss`),
-    closeness(gpu.theta, cpu.theta, 1e-3, 1e-3, `${label} final theta`),
-  ];
-  for (const c of checks) {
-    console.log(c.report);
-    expect(c.ok, c.report).toBe(true);
+  async function gpuRun(config: Partial<ExperimentConfig>, engine: 'gpu' | 'gpu-perop', extra: TrainExtra = {}) {
+    const r = await h.call('train', config, engine, extra);
+    if (!r.ok) throw new Error(`${engine} failed: ${r.error.name}: ${r.error.message}`);
+    return r;
   }
-}
 
-describe.each(['gpu', 'gpu-perop'] as const)('%s against the float32 CPU reference', (engine) => {
-  const cases: [string, Partial<ExperimentConfig>][] = [
-    ['the lecture defaults (Nbatch 1, K 10)', {}],
-    ['Nbatch 7 (a last batch of 2)', { batchSize: 7, steps: 8000 }],
-    ['Nbatch 800 (the whole training set)', { batchSize: 800, steps: 100, learningRate: 0.05 }],
-    ['K 1', { hiddenUnits: 1, steps: 8000 }],
-    ['K 256', { hiddenUnits: 256, steps: 2400, learningRate: 0.002 }],
-  ];
-  it.each(cases)('%s', async (label, config) => {
-    if (skip()) return;
-    const exp = prepareExperiment(config);
-    const cpu = await trainCpu(exp, { engine: 'cpu-f32' });
-    const gpu = await gpuRun(config, engine);
-    expect(gpu.result.status).toBe('completed');
-    expect(gpu.seen).toEqual(Array.from({ length: exp.epochs }, (_, i) => i + 1));
-    expectMatchesReference(gpu.result, cpu, `${engine} ${label}`);
-    // The dispatches are what the strategy promises: per-op three a step, fused one an epoch,
-    // plus the validation pass (forward and loss) each epoch.
-    const perEpoch = engine === 'gpu' ? 1 + 2 : 3 * exp.stepsPerEpoch + 2;
-    expect(gpu.result.dispatches).toBe(exp.epochs * perEpoch);
-    console.log(`${engine} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
-  });
-});
-
-describe('the GPU host', () => {
-  it('reports alpha on the plot grid from the forward kernel, equal to the CPU forward pass of that epoch', async () => {
-    if (skip()) return;
-    const config = { steps: 2400 };
-    const grid = plotGrid();
-    const r = await gpuRun(config, 'gpu', { alphaAt: [...grid] });
-    expect(r.alphas.length).toBe(3);
-    const expected = alphaCpu(r.result.theta, grid, 'f32');
-    const c = closeness(r.alphas[2], expected, 1e-5, 1e-5, 'alpha on the grid');
-    console.log(c.report);
-    expect(c.ok, c.report).toBe(true);
-    // One more forward dispatch an epoch for the grid.
-    expect(r.result.dispatches).toBe(3 * 4);
-  });
-
-  it('gives the same run when an epoch is split over several fused dispatches', async () => {
-    if (skip()) return;
-    const config = { steps: 4000 };
-    const whole = await gpuRun(config, 'gpu');
-    const split = await gpuRun(config, 'gpu', { tuning: { fusedStepsPerDispatch: 7 } });
-    // 800 steps in dispatches of 7: 115 a epoch, plus the validation pass.
-    expect(split.result.dispatches).toBe(5 * (115 + 2));
-    const c = closeness(split.result.history.loss, whole.result.history.loss, 0, 1e-6, 'split vs whole loss');
-    expect(c.ok, c.report).toBe(true);
-  });
-
-  it('stops within one epoch when aborted, keeping the history so far', async () => {
-    if (skip()) return;
-    for (const engine of ['gpu', 'gpu-perop'] as const) {
-      const r = await gpuRun({}, engine, { abortAfterEpoch: 3 });
-      expect(r.result.status).toBe('aborted');
-      expect(r.result.history.loss.length).toBe(3);
-      expect(r.seen).toEqual([1, 2, 3]);
-      // theta is that of the last epoch kept: the same as a 3-epoch run's.
-      const three = await trainCpu(prepareExperiment({ steps: 2400 }), { engine: 'cpu-f32' });
-      expect(closeness(r.result.theta, three.theta, 1e-4, 1e-4).ok).toBe(true);
+  function expectMatchesReference(gpu: Pick<TrainResult, 'history' | 'epochs'> & { theta: ArrayLike<number> }, cpu: TrainResult, label: string) {
+    expect(gpu.epochs, `${label}: epochs`).toBe(cpu.epochs);
+    const checks = [
+      closeness(gpu.history.loss, cpu.history.loss, 0, 1e-3, `${label} loss`),
+      closeness(gpu.history.valLoss as number[], cpu.history.valLoss as number[], 0, 1e-3, `${label} val_loss`),
+      closeness(gpu.theta, cpu.theta, 1e-3, 1e-3, `${label} final theta`),
+    ];
+    for (const c of checks) {
+      console.log(c.report);
+      expect(c.ok, c.report).toBe(true);
     }
+  }
+
+  describe.each(['gpu', 'gpu-perop'] as const)('%s against the float32 CPU reference', (engine) => {
+    const cases: [string, Partial<ExperimentConfig>][] = [
+      ['the lecture defaults (Nbatch 1, K 10)', {}],
+      ['Nbatch 7 (a last batch of 2)', { batchSize: 7, steps: 8000 }],
+      ['Nbatch 800 (the whole training set)', { batchSize: 800, steps: 100, learningRate: 0.05 }],
+      ['K 1', { hiddenUnits: 1, steps: 8000 }],
+      ['K 256', { hiddenUnits: 256, steps: 2400, learningRate: 0.002 }],
+    ];
+    it.each(cases)('%s', async (label, config) => {
+      const exp = prepareExperiment(config);
+      const cpu = await trainCpu(exp, { engine: 'cpu-f32' });
+      const gpu = await gpuRun(config, engine);
+      expect(gpu.result.status).toBe('completed');
+      expect(gpu.seen).toEqual(Array.from({ length: exp.epochs }, (_, i) => i + 1));
+      expectMatchesReference(gpu.result, cpu, `${engine} ${label}`);
+      // The dispatches are what the strategy promises: per-op three a step, fused one an epoch,
+      // plus the validation pass (forward and loss) each epoch.
+      const perEpoch = engine === 'gpu' ? 1 + 2 : 3 * exp.stepsPerEpoch + 2;
+      expect(gpu.result.dispatches).toBe(exp.epochs * perEpoch);
+      console.log(`${engine} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
+    });
   });
 
-  it('stops a diverging run, naming the epoch and suggesting a smaller learning rate', async () => {
-    if (skip()) return;
-    for (const engine of ['gpu', 'gpu-perop'] as const) {
-      const r = await h.call('train', { learningRate: 5, steps: 4000 }, engine);
+  describe('the GPU host', () => {
+    it('reports alpha on the plot grid from the forward kernel, equal to the CPU forward pass of that epoch', async () => {
+      const config = { steps: 2400 };
+      const grid = plotGrid();
+      const r = await gpuRun(config, 'gpu', { alphaAt: [...grid] });
+      expect(r.alphas.length).toBe(3);
+      const expected = alphaCpu(r.result.theta, grid, 'f32');
+      const c = closeness(r.alphas[2], expected, 1e-5, 1e-5, 'alpha on the grid');
+      console.log(c.report);
+      expect(c.ok, c.report).toBe(true);
+      // One more forward dispatch an epoch for the grid.
+      expect(r.result.dispatches).toBe(3 * 4);
+    });
+
+    it('gives the same run when an epoch is split over several fused dispatches', async () => {
+      const config = { steps: 4000 };
+      const whole = await gpuRun(config, 'gpu');
+      const split = await gpuRun(config, 'gpu', { tuning: { fusedStepsPerDispatch: 7 } });
+      // 800 steps in dispatches of 7: 115 a epoch, plus the validation pass.
+      expect(split.result.dispatches).toBe(5 * (115 + 2));
+      const c = closeness(split.result.history.loss, whole.result.history.loss, 0, 1e-6, 'split vs whole loss');
+      expect(c.ok, c.report).toBe(true);
+    });
+
+    it('stops within one epoch when aborted, keeping the history so far', async () => {
+      for (const engine of ['gpu', 'gpu-perop'] as const) {
+        const r = await gpuRun({}, engine, { abortAfterEpoch: 3 });
+        expect(r.result.status).toBe('aborted');
+        expect(r.result.history.loss.length).toBe(3);
+        expect(r.seen).toEqual([1, 2, 3]);
+        // theta is that of the last epoch kept: the same as a 3-epoch run's.
+        const three = await trainCpu(prepareExperiment({ steps: 2400 }), { engine: 'cpu-f32' });
+        expect(closeness(r.result.theta, three.theta, 1e-4, 1e-4).ok).toBe(true);
+      }
+    });
+
+    it('stops a diverging run, naming the epoch and suggesting a smaller learning rate', async () => {
+      for (const engine of ['gpu', 'gpu-perop'] as const) {
+        const r = await h.call('train', { learningRate: 5, steps: 4000 }, engine);
+        expect(r.ok).toBe(false);
+        if (r.ok) continue;
+        expect(r.error.name).toBe('DivergedError');
+        expect(r.error.message).toMatch(new RegExp(`diverged at epoch ${r.error.epoch}.*smaller learning rate`));
+        expect(r.partial?.status).toBe('diverged');
+        expect(r.partial?.history.loss.length).toBe((r.error.epoch ?? 0) - 1);
+      }
+    });
+
+    it('keeps the history when the device is lost mid-run, and trains again on a new device', async () => {
+      const r = await h.call('train', {}, 'gpu', { loseDeviceAfterEpoch: 2 });
       expect(r.ok).toBe(false);
-      if (r.ok) continue;
-      expect(r.error.name).toBe('DivergedError');
-      expect(r.error.message).toMatch(new RegExp(`diverged at epoch ${r.error.epoch}.*smaller learning rate`));
-      expect(r.partial?.status).toBe('diverged');
-      expect(r.partial?.history.loss.length).toBe((r.error.epoch ?? 0) - 1);
-    }
-  });
+      if (r.ok) return;
+      expect(r.error.name).toBe('DeviceLostError');
+      expect(r.error.message).toMatch(/device was lost after epoch 2/);
+      expect(r.partial?.history.loss.length).toBe(2);
+      const again = await gpuRun({ steps: 1600 }, 'gpu');
+      expect(again.result.status).toBe('completed');
+    });
 
-  it('refuses a run past the device limits with a clear error', async () => {
-    if (skip()) return;
-    // theta of K = 4096 needs 48 KiB of workgroup memory in the fused kernel.
-    const r = await h.call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu');
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error.name).toBe('GpuLimitError');
-    expect(r.error.message).toMatch(/K = 4096 needs \d+ bytes.*\(K <= \d+\).*gpu-perop/);
+    it('refuses a run past the device limits with a clear error', async () => {
+      // theta of K = 4096 needs 48 KiB of workgroup memory in the fused kernel.
+      const r = await h.call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu');
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.name).toBe('GpuLimitError');
+      expect(r.error.message).toMatch(/K = 4096 needs \d+ bytes.*\(K <= \d+\).*gpu-perop/);
+    });
   });
 });
