@@ -55,11 +55,18 @@ export const CHROME_FLAGS = [
   '--disable-dev-shm-usage',
 ];
 
-/** Starts headless Chrome with WebGPU enabled (puppeteer makes and removes a fresh profile). */
-export async function launchChrome(options: { executablePath?: string } = {}): Promise<Browser> {
+/**
+ * Starts headless Chrome with WebGPU enabled (puppeteer makes and removes a fresh profile).
+ * `webgpu: false`, or WEBGPU_SGD_NO_WEBGPU=1 in the environment, starts it without WebGPU, as a
+ * browser without it would be: the CPU engine still works there.
+ */
+export async function launchChrome(options: { executablePath?: string; webgpu?: boolean } = {}): Promise<Browser> {
   const executablePath = options.executablePath ?? findChrome();
-  const args = [...CHROME_FLAGS];
+  const webgpu = options.webgpu ?? process.env.WEBGPU_SGD_NO_WEBGPU !== '1';
+  const args = CHROME_FLAGS.filter((flag) => webgpu || flag !== '--enable-unsafe-webgpu');
   // Chrome refuses to start as root with its sandbox on.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
-  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000 });
+  // Ctrl-C is the caller's to handle (the CLI stops training cleanly); the browser still goes
+  // when the process exits.
+  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000, handleSIGINT: false });
 }

@@ -1,13 +1,9 @@
 /**
- * Starts what the browser tests share: a vite dev server on 127.0.0.1 (WebGPU needs a secure
- * context, which localhost is) and one headless Chromium with WebGPU on.
+ * Starts what the browser tests share: the vite dev server and one headless Chromium with
+ * WebGPU (src/cli/session.ts), and asks it once whether there is an adapter.
  */
-import { createServer as createNetServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
 import type { TestProject } from 'vitest/node';
-import type { Browser } from 'puppeteer-core';
-import { launchChrome } from '../../src/cli/chrome';
+import { openPage, startSession } from '../../src/cli/session';
 import type { Harness } from './harness';
 
 declare module 'vitest' {
@@ -19,54 +15,19 @@ declare module 'vitest' {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Asks the page for an adapter: its name, or why there is none. */
-async function probeWebGpu(browser: Browser, baseUrl: string): Promise<{ ok: boolean; description: string }> {
-  const page = await browser.newPage();
-  try {
-    await page.goto(`${baseUrl}test/browser/harness.html`);
-    await page.waitForFunction(() => 'harness' in window, { timeout: 60_000 });
-    return await page.evaluate(() => (window as unknown as { harness: Harness }).harness.adapter());
-  } finally {
-    await page.close();
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const server = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false },
-  });
-  await server.listen();
-  const baseUrl = `http://127.0.0.1:${server.config.server.port}/`;
-  const browser = await launchChrome();
-  const webgpu = await probeWebGpu(browser, baseUrl);
+  const session = await startSession();
+  const page = await openPage(session.browser, `${session.baseUrl}test/browser/harness.html`, 'harness');
+  const webgpu = await page.evaluate(() => (window as unknown as { harness: Harness }).harness.adapter());
+  await page.close();
   // CI must have an adapter (SwiftShader); elsewhere the GPU tests skip, saying why.
   if (!webgpu.ok && process.env.CI) {
-    await browser.close();
-    await server.close();
+    await session.close();
     throw new Error(`No WebGPU adapter in headless Chromium under CI: ${webgpu.description}`);
   }
-  console.log(`browser tests: ${await browser.version()}, WebGPU: ${webgpu.description}`);
-  project.provide('wsEndpoint', browser.wsEndpoint());
-  project.provide('baseUrl', baseUrl);
+  console.log(`browser tests: ${await session.browser.version()}, WebGPU: ${webgpu.description}`);
+  project.provide('wsEndpoint', session.browser.wsEndpoint());
+  project.provide('baseUrl', session.baseUrl);
   project.provide('webgpu', webgpu);
-  return async () => {
-    await browser.close();
-    await server.close();
-  };
+  return session.close;
 }

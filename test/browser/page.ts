@@ -1,6 +1,7 @@
 /** Opens the test harness page in the shared headless Chromium and collects its errors. */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
+import { openPage } from '../../src/cli/session';
 import type { Harness } from './harness';
 
 /** The harness page, with the errors it logged. */
@@ -16,14 +17,8 @@ export interface HarnessPage {
 /** Opens test/browser/harness.html and waits until window.harness is there. */
 export async function openHarness(): Promise<HarnessPage> {
   const browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 });
-  const page = await browser.newPage();
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${inject('baseUrl')}test/browser/harness.html`);
-  await page.waitForFunction(() => 'harness' in window, { timeout: 60_000 });
+  const page = await openPage(browser, `${inject('baseUrl')}test/browser/harness.html`, 'harness', errors);
   return {
     page,
     browser,

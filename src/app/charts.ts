@@ -1,0 +1,104 @@
+/**
+ * The lecture's two plots with Chart.js: f against alpha on the plot grid, and the training
+ * and validation error per epoch on a log axis. The page and the CLI draw the same charts.
+ */
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Title,
+  type ChartConfiguration,
+  type Plugin,
+} from 'chart.js';
+import { LABELS, type Language } from './i18n';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title);
+
+/** Paints the canvas white first, so an exported PNG is not transparent. */
+const whiteBackground: Plugin<'line'> = {
+  id: 'whiteBackground',
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+const BLUE = '#1f77b4';
+const ORANGE = '#ff7f0e';
+
+const points = (xs: ArrayLike<number>, ys: ArrayLike<number>) => Array.from(ys, (y, i) => ({ x: xs[i], y }));
+
+/** Chart.js config of f and alpha on the grid (matplotlib's colours, as in the lecture). */
+export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, alpha: ArrayLike<number> | null, lang: Language): ChartConfiguration<'line'> {
+  const l = LABELS[lang];
+  return {
+    type: 'line',
+    data: {
+      datasets: [
+        { label: l.f, data: points(grid, f), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
+        { label: l.alpha, data: alpha ? points(grid, alpha) : [], borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 },
+      ],
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      plugins: { title: { display: true, text: l.alphaTitle } },
+      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
+    },
+    plugins: [whiteBackground],
+  };
+}
+
+/** A log axis labels 1, 2 and 5 times each power of ten, plainly (0.02, not 2e-2 or 0.020). */
+function logTick(v: number): string {
+  const mantissa = Math.round(v / 10 ** Math.floor(Math.log10(v)));
+  return mantissa === 1 || mantissa === 2 || mantissa === 5 ? String(Number(v.toPrecision(1))) : '';
+}
+
+/** Chart.js config of the training and validation error per epoch, log y axis as plt.semilogy. */
+export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<number | null>, lang: Language): ChartConfiguration<'line'> {
+  const l = LABELS[lang];
+  const epochs = Array.from(loss, (_, i) => i + 1);
+  const positive = (v: number | null) => (v !== null && v > 0 ? v : null);
+  return {
+    type: 'line',
+    data: {
+      datasets: [
+        { label: l.training, data: epochs.map((e, i) => ({ x: e, y: positive(loss[i]) as number })), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
+        { label: l.validation, data: epochs.map((e, i) => ({ x: e, y: positive(valLoss[i]) as number })), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 },
+      ],
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      plugins: { title: { display: true, text: l.lossTitle } },
+      scales: {
+        x: { type: 'linear', min: 1, max: Math.max(1, epochs.length), title: { display: true, text: l.epoch } },
+        y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: { callback: (v) => logTick(Number(v)) } },
+      },
+    },
+    plugins: [whiteBackground],
+  };
+}
+
+/** Draws a config once on a fixed-size canvas and returns it as a PNG data URL. */
+export function renderPng(config: ChartConfiguration<'line'>, width: number, height: number): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const chart = new Chart(canvas, {
+    ...config,
+    options: { ...config.options, responsive: false, devicePixelRatio: 1 },
+  });
+  const png = canvas.toDataURL('image/png');
+  chart.destroy();
+  return png;
+}

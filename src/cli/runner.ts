@@ -1,0 +1,91 @@
+/**
+ * The page the command line drives in headless Chrome: it trains with the one training
+ * interface, sends each epoch to Node as it comes, and draws the lecture's plots as PNG.
+ */
+import { alphaChartConfig, lossChartConfig, renderPng } from '../app/charts';
+import type { Language } from '../app/i18n';
+import type { ExperimentConfig } from '../experiment/config';
+import { plotGrid } from '../experiment/data';
+import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
+import { TARGETS } from '../experiment/targets';
+import { getGpu } from '../gpu/device';
+import { train } from '../train';
+
+/** An epoch as sent to Node: plain numbers. */
+export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
+
+/** A run's outcome as JSON: the result (theta as an array), or the error and what was kept. */
+export type RunOutcome =
+  | { ok: true; result: JsonResult; alpha: number[] }
+  | { ok: false; error: { name: string; message: string; epoch?: number }; partial?: JsonResult; alpha: number[] };
+
+/** A TrainResult with theta as a plain array. */
+export type JsonResult = Omit<TrainResult, 'theta'> & { theta: number[] };
+
+declare global {
+  interface Window {
+    /** Set by Node (page.exposeFunction) to receive each epoch. */
+    runnerEpoch?: (line: EpochLine) => Promise<void>;
+  }
+}
+
+let controller: AbortController | null = null;
+
+const json = (r: TrainResult): JsonResult => ({ ...r, theta: [...r.theta] });
+
+const runner = {
+  /** The adapter's name, or why there is none. */
+  async adapter(): Promise<{ ok: boolean; description: string }> {
+    try {
+      return { ok: true, description: (await getGpu()).description };
+    } catch (e) {
+      return { ok: false, description: (e as Error).message };
+    }
+  },
+
+  /** Trains; each epoch goes to window.runnerEpoch; alpha on the plot grid comes back at the end. */
+  async train(config: Partial<ExperimentConfig>, engine: EngineName): Promise<RunOutcome> {
+    controller = new AbortController();
+    let alpha: number[] = [];
+    try {
+      const result = await train(config, {
+        engine,
+        signal: controller.signal,
+        alphaAt: plotGrid(),
+        onEpoch: async (r) => {
+          if (r.alpha) alpha = [...r.alpha];
+          await window.runnerEpoch?.({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss });
+        },
+      });
+      return { ok: true, result: json(result), alpha };
+    } catch (e) {
+      const err = e as Error & { partial?: TrainResult; epoch?: number };
+      return {
+        ok: false,
+        error: { name: err.name, message: err.message, epoch: err.epoch },
+        partial: err.partial ? json(err.partial) : undefined,
+        alpha,
+      };
+    }
+  },
+
+  /** Stops the run within one epoch. */
+  abort(): void {
+    controller?.abort();
+  },
+
+  /** The lecture's two plots as PNG data URLs. */
+  plots(input: { target: keyof typeof TARGETS; alpha: number[]; loss: number[]; valLoss: (number | null)[]; lang: Language; width: number; height: number }) {
+    const grid = plotGrid();
+    const f = grid.map(TARGETS[input.target].f);
+    return {
+      alpha: renderPng(alphaChartConfig(grid, f, input.alpha.length ? input.alpha : null, input.lang), input.width, input.height),
+      loss: renderPng(lossChartConfig(input.loss, input.valLoss, input.lang), input.width, input.height),
+    };
+  },
+};
+
+/** What window.runner offers Node. */
+export type Runner = typeof runner;
+
+(window as unknown as { runner: Runner }).runner = runner;

@@ -1,0 +1,73 @@
+/**
+ * A headless session: a vite dev server on 127.0.0.1 (WebGPU needs a secure context, which
+ * localhost is) and one headless Chromium with WebGPU. The CLI, the benchmark and the browser
+ * tests all start it here.
+ */
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'puppeteer-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchChrome } from './chrome';
+
+/** The project's root folder (where index.html is). */
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A running server and browser; close() stops both. */
+export interface Session {
+  server: ViteDevServer;
+  browser: Browser;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** A TCP port free on 127.0.0.1 now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the dev server and Chromium. */
+export async function startSession(options: { webgpu?: boolean } = {}): Promise<Session> {
+  const server = await createServer({
+    root: PROJECT_ROOT,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false, ws: false },
+  });
+  await server.listen();
+  let browser: Browser;
+  try {
+    browser = await launchChrome({ webgpu: options.webgpu });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  return {
+    server,
+    browser,
+    baseUrl: `http://127.0.0.1:${server.config.server.port}/`,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await server.close();
+    },
+  };
+}
+
+/** Opens `url` and waits until `window[global]` is set; the page's errors go to `errors`. */
+export async function openPage(browser: Browser, url: string, global: string, errors: string[] = []): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.waitForFunction((g) => g in window, { timeout: 60_000 }, global);
+  return page;
+}

@@ -1,0 +1,109 @@
+/** `npm run train` end to end, as a user runs it: files, printed lines, exit codes, Ctrl-C. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { kerasNumber } from '../../src/cli/output';
+import { PLOT_SIZE } from '../../src/cli/train';
+import { runCli } from './run';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'webgpu-sgd-train-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
+
+/** The epochs printed as Keras prints them: [epoch, epochs, loss text, val_loss text]. */
+function printedEpochs(stdout: string): [number, number, string, string][] {
+  return [...stdout.matchAll(/^Epoch (\d+)\/(\d+) - .* - loss: (\S+) - val_loss: (\S+)$/gm)].map((m) => [Number(m[1]), Number(m[2]), m[3], m[4]]);
+}
+
+function expectPng(path: string) {
+  const png = PNG.sync.read(readFileSync(path));
+  expect([png.width, png.height]).toEqual([PLOT_SIZE.width, PLOT_SIZE.height]);
+  // Not a blank canvas: the white background plus lines in at least two other colours.
+  const colours = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4 * 97) colours.add(png.data.readUInt32BE(i));
+  expect(colours.size).toBeGreaterThan(3);
+}
+
+describe('npm run train', () => {
+  it('trains a small config end to end: files that parse, EPOCHS rows, plots of the stated size, lines that match', async () => {
+    const out = tempDir();
+    const r = await runCli('train', ['--M', '2400', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const history = JSON.parse(read(out, 'history.json'));
+    expect(history.derived.epochs).toBe(3);
+    expect(history.status).toBe('completed');
+    expect(history.history.loss).toHaveLength(3);
+    expect(history.history.val_loss).toHaveLength(3);
+    const csv = read(out, 'history.csv').trim().split('\n');
+    expect(csv[0]).toBe('epoch,loss,val_loss');
+    expect(csv.slice(1).map((row) => row.split(',').map(Number))).toEqual(history.history.loss.map((l: number, i: number) => [i + 1, l, history.history.val_loss[i]]));
+    const theta = JSON.parse(read(out, 'theta.json'));
+    expect(theta.theta).toHaveLength(10);
+    const [kernel, bias, output] = theta.keras_get_weights;
+    expect([kernel.length, kernel[0].length, bias.length, output.length, output[0].length]).toEqual([1, 10, 10, 10, 1]);
+    expect(kernel[0][3]).toBe(theta.theta[3][1]);
+    expectPng(join(out, 'alpha.png'));
+    expectPng(join(out, 'loss.png'));
+    const lines = printedEpochs(r.stdout);
+    expect(lines).toEqual(history.history.loss.map((l: number, i: number) => [i + 1, 3, kerasNumber(l), kerasNumber(history.history.val_loss[i])]));
+    expect(r.stdout).toMatch(/Done: 3\/3 epochs, loss \S+, val_loss \S+, [\d.]+ s, \d+ steps\/s, \d+ dispatches, on google swiftshader/);
+  });
+
+  it.each([
+    [['--K', '0'], /--K: hiddenUnits \(K\) must be an integer from 1 to 4096, got 0/],
+    [['--dt', 'fast'], /option '--dt <rate>' argument 'fast' is invalid\. expected a number, got "fast"/],
+    [['--engine', 'tpu'], /--engine <engine>' argument 'tpu' is invalid/],
+    [['--split', '1'], /--split: validationSplit .* must be in \[0, 1\), got 1/],
+    [['--M', '10'], /--M: EPOCHS .* is 0/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ])('refuses %j with exit code 2 and a message', async (args, message) => {
+    const r = await runCli('train', [...args, '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('lists its flags with --help', async () => {
+    const r = await runCli('train', ['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--N', '--K', '--M', '--dt', '--batch', '--split', '--seed', '--init-seed', '--engine', '--target', '--out']) expect(r.stdout).toContain(flag);
+  });
+
+  it('without WebGPU: exit code 3 and what to try for the GPU, while --engine cpu works', async () => {
+    const env = { WEBGPU_SGD_NO_WEBGPU: '1' };
+    const gpu = await runCli('train', ['--M', '1600', '--out', tempDir()], { env });
+    expect(gpu.code).toBe(3);
+    expect(gpu.stderr).toMatch(/no WebGPU adapter.*\n.*Try --engine cpu/);
+    const out = tempDir();
+    const cpu = await runCli('train', ['--M', '1600', '--engine', 'cpu', '--out', out], { env });
+    expect(cpu.code, cpu.stderr).toBe(0);
+    expect(JSON.parse(read(out, 'history.json')).history.loss).toHaveLength(2);
+  });
+
+  it('stops a diverging run with exit code 4, keeping the epochs before it', async () => {
+    const out = tempDir();
+    const r = await runCli('train', ['--dt', '5', '--M', '4000', '--out', out]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/diverged at epoch \d+.*smaller learning rate/);
+  });
+
+  it('stops cleanly on Ctrl-C and keeps what was done', async () => {
+    const out = tempDir();
+    const r = await runCli('train', ['--engine', 'gpu-perop', '--out', out], { interruptWhen: /^Epoch 2\/50/m });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/Stopping after this epoch/);
+    const history = JSON.parse(read(out, 'history.json'));
+    expect(history.status).toBe('aborted');
+    expect(history.history.loss.length).toBeGreaterThanOrEqual(2);
+    expect(history.history.loss.length).toBeLessThan(50);
+    expect(printedEpochs(r.stdout).length).toBe(history.history.loss.length);
+    expectPng(join(out, 'loss.png'));
+  });
+});
