@@ -6,7 +6,10 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   build: { target: 'es2022' },
-  server: { host: '127.0.0.1' },
+  // Cross-origin isolation gives the page SharedArrayBuffer, which the cpu-workers engine needs.
+  server: { host: '127.0.0.1', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  preview: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  worker: { format: 'es' },
   test: {
     projects: [
       {

@@ -16,6 +16,10 @@ export async function train(
   const exp = 'config' in config && 'epochs' in config ? (config as Experiment) : prepareExperiment(config as Partial<ExperimentConfig>);
   const { engine } = options;
   if (engine === 'cpu' || engine === 'cpu-f32') return trainCpu(exp, { ...options, engine });
+  if (engine === 'cpu-workers') {
+    const { trainCpuParallel } = await import('./cpu/parallel');
+    return trainCpuParallel(exp, options, options.workers);
+  }
   // The GPU host loads only when a GPU engine is asked for.
   const { trainGpu } = await import('./gpu/trainer');
   return trainGpu(exp, { ...options, engine }, tuning);

@@ -12,6 +12,12 @@ import { launchChrome } from './chrome';
 /** The project's root folder (where index.html is). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Headers that make the page cross-origin isolated, so the cpu-workers engine gets SharedArrayBuffer. */
+export const CROSS_ORIGIN_ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /** A running server and browser; close() stops both. */
 export interface Session {
   server: ViteDevServer;
@@ -39,7 +45,7 @@ export async function startSession(options: { webgpu?: boolean } = {}): Promise<
     root: PROJECT_ROOT,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false, ws: false },
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false, headers: CROSS_ORIGIN_ISOLATION },
   });
   await server.listen();
   let browser: Browser;

@@ -2,10 +2,11 @@
 
 /**
  * The engines: `gpu` runs an epoch's steps in one fused dispatch, `gpu-perop` issues forward,
- * MSE gradient and SGD update as three dispatches a step, `cpu` is the float64 reference and
- * `cpu-f32` the reference that rounds every operation to float32 as the GPU does.
+ * MSE gradient and SGD update as three dispatches a step, `cpu` is the float64 reference,
+ * `cpu-f32` the reference that rounds every operation to float32 as the GPU does, and
+ * `cpu-workers` the float64 reference with each batch shared among Web Workers (all cores).
  */
-export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32'] as const;
+export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32', 'cpu-workers'] as const;
 
 /** One of ENGINES. */
 export type EngineName = (typeof ENGINES)[number];
@@ -35,6 +36,8 @@ export interface TrainOptions {
   alphaAt?: Float64Array;
   /** Also report theta after each epoch. */
   thetaEachEpoch?: boolean;
+  /** cpu-workers only: how many Web Workers (default: one a logical core). */
+  workers?: number;
 }
 
 /** Per-epoch history in Keras's names and layout. */

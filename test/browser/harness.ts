@@ -31,6 +31,7 @@ export interface TrainExtra {
   loseDeviceAfterEpoch?: number;
   alphaAt?: number[];
   tuning?: GpuTuning;
+  workers?: number;
 }
 
 /** GPU and CPU outputs of one kernel case, by output name. */
@@ -219,6 +220,7 @@ const harness = {
         {
           engine,
           signal: controller.signal,
+          workers: extra.workers,
           alphaAt: extra.alphaAt ? Float64Array.from(extra.alphaAt) : undefined,
           onEpoch: (r) => {
             seen.push(r.epoch);

@@ -75,6 +75,42 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
   });
 
+  describe('cpu-workers (each batch shared among Web Workers) against the float64 CPU reference', () => {
+    it.each([
+      ['Nbatch 800', { batchSize: 800, steps: 40, learningRate: 0.05 }],
+      ['Nbatch 7', { batchSize: 7, steps: 2400 }],
+      ['Nbatch 1 (one worker idle each step)', { steps: 1600 }],
+    ] as [string, Partial<ExperimentConfig>][])('%s, with 3 workers', async (label, config) => {
+      const exp = prepareExperiment(config);
+      const cpu = await trainCpu(exp, { engine: 'cpu' });
+      const r = await h.call('train', config, 'cpu-workers', { workers: 3 });
+      if (!r.ok) throw new Error(`${r.error.name}: ${r.error.message}`);
+      expect(r.result.device).toMatch(/3 Web Workers/);
+      // Only the order of the sums differs: float64 rounding, far below float32's.
+      for (const c of [
+        closeness(r.result.history.loss, cpu.history.loss, 0, 1e-9, `${label} loss`),
+        closeness(r.result.history.valLoss as number[], cpu.history.valLoss as number[], 0, 1e-9, `${label} val_loss`),
+        closeness(r.result.theta, cpu.theta, 1e-9, 1e-9, `${label} theta`),
+      ]) {
+        console.log(c.report);
+        expect(c.ok, c.report).toBe(true);
+      }
+    });
+
+    it('stops when aborted, keeping the history so far', async () => {
+      const r = await h.call('train', {}, 'cpu-workers', { abortAfterEpoch: 2, workers: 2 });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.result.status).toBe('aborted');
+      expect(r.result.history.loss.length).toBe(2);
+    });
+
+    it('stops a diverging run', async () => {
+      const r = await h.call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.name).toBe('DivergedError');
+    });
+  });
+
   describe('the GPU host', () => {
     it('reports alpha on the plot grid from the forward kernel, equal to the CPU forward pass of that epoch', async () => {
       const config = { steps: 2400 };

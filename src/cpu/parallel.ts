@@ -1,0 +1,82 @@
+/**
+ * The `cpu-workers` engine: the float64 CPU reference spread over Web Workers, one a core, each
+ * taking its share of every batch (src/cpu/parallel-worker.ts). Steps stay sequential, so each
+ * one costs two barriers across the workers: it pays only when batches are large.
+ */
+import type { Experiment } from '../experiment/config';
+import { initialTheta } from '../experiment/data';
+import { DivergedError, isDiverged, type TrainOptions, type TrainResult } from '../experiment/run';
+import { CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
+
+/** Workers the engine starts by default: one a logical core. */
+export function defaultWorkers(): number {
+  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+}
+
+/** Trains with `workers` Web Workers; same contract as the other engines. */
+export async function trainCpuParallel(exp: Experiment, options: TrainOptions, workers = defaultWorkers()): Promise<TrainResult> {
+  if (typeof SharedArrayBuffer === 'undefined' || !globalThis.crossOriginIsolated) {
+    throw new Error(
+      'The cpu-workers engine needs SharedArrayBuffer, so the page must be cross-origin isolated ' +
+        '(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). Use the cpu engine here.',
+    );
+  }
+  const t0 = performance.now();
+  const K = exp.config.hiddenUnits;
+  const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+  const control = shared(4 * CTL.size);
+  const ctl = new Int32Array(control);
+  const buffers = { control, theta: shared(8 * 3 * K), partial: shared(8 * workers * (3 * K + 2)), order: shared(4 * exp.trainPoints) };
+  const pool = Array.from({ length: workers }, () => new Worker(new URL('./parallel-worker.ts', import.meta.url), { type: 'module', name: 'cpu-workers' }));
+
+  const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
+  let theta = initialTheta(exp);
+  const t1 = performance.now();
+  let t2 = t1;
+  const result = (status: TrainResult['status']): TrainResult => ({
+    engine: 'cpu-workers',
+    history,
+    theta,
+    status,
+    epochs: history.loss.length,
+    dispatches: 0,
+    timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
+    device: `CPU, JavaScript, float64, ${workers} Web Workers`,
+  });
+  const abort = () => Atomics.store(ctl, CTL.abort, 1);
+  options.signal?.addEventListener('abort', abort);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let reports = Promise.resolve();
+      const fail = (e: unknown) => {
+        abort();
+        reject(e);
+      };
+      pool[0].onmessage = (event: MessageEvent<WorkerMessage>) => {
+        const m = event.data;
+        if (m.type === 'error') return fail(Object.assign(new Error(m.message), { name: m.name }));
+        if (m.type === 'done') return void reports.then(resolve, fail);
+        reports = reports.then(async () => {
+          t2 = performance.now();
+          if (isDiverged(m.loss)) throw new DivergedError(m.epoch, m.loss, result('diverged'));
+          if (options.signal?.aborted) return;
+          history.loss.push(m.loss);
+          history.valLoss.push(m.valLoss);
+          theta = Float64Array.from(m.theta);
+          await options.onEpoch?.({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, theta: options.thetaEachEpoch ? theta : undefined });
+        });
+        reports.catch(fail);
+      };
+      pool.forEach((worker, index) => {
+        worker.onerror = (e) => fail(new Error(`cpu-workers: worker ${index} failed: ${e.message}`));
+        const setup: ParallelSetup = { index, workers, ...buffers };
+        worker.postMessage({ config: exp.config, setup });
+      });
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    pool.forEach((w) => w.terminate());
+  }
+  t2 = performance.now();
+  return result(history.loss.length === exp.epochs ? 'completed' : 'aborted');
+}
