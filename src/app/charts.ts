@@ -59,8 +59,9 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
 
 /** A log axis labels 1, 2 and 5 times each power of ten, plainly (0.02, not 2e-2 or 0.020). */
 function logTick(v: number): string {
-  const mantissa = Math.round(v / 10 ** Math.floor(Math.log10(v)));
-  return mantissa === 1 || mantissa === 2 || mantissa === 5 ? String(Number(v.toPrecision(1))) : '';
+  const mantissa = v / 10 ** Math.floor(Math.log10(v));
+  const whole = Math.round(mantissa);
+  return Math.abs(mantissa - whole) < 1e-6 && (whole === 1 || whole === 2 || whole === 5) ? String(Number(v.toPrecision(6))) : '';
 }
 
 /** Chart.js config of the training and validation error per epoch, log y axis as plt.semilogy. */
@@ -83,6 +84,61 @@ export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<numb
       scales: {
         x: { type: 'linear', min: 1, max: Math.max(1, epochs.length), title: { display: true, text: l.epoch } },
         y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: { callback: (v) => logTick(Number(v)) } },
+      },
+    },
+    plugins: [whiteBackground],
+  };
+}
+
+/** What the benchmark's chart shows: one line per engine of time against workload size. */
+export interface BenchChartInput {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: { label: string; points: { x: number; y: number }[] }[];
+  /** Where the GPU starts to win, if it does in the range measured. */
+  crossover: { x: number; label: string } | null;
+  width: number;
+  height: number;
+}
+
+const SERIES_COLOURS = [ORANGE, '#d62728', BLUE, '#2ca02c', '#9467bd'];
+
+/** Chart.js config of the benchmark: log-log time against size, the crossover as a vertical line. */
+export function benchChartConfig(input: BenchChartInput): ChartConfiguration<'line'> {
+  const ys = input.series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y > 0);
+  const datasets: ChartConfiguration<'line'>['data']['datasets'] = input.series.map((s, i) => ({
+    label: s.label,
+    data: s.points,
+    borderColor: SERIES_COLOURS[i % SERIES_COLOURS.length],
+    backgroundColor: SERIES_COLOURS[i % SERIES_COLOURS.length],
+    pointRadius: 4,
+    borderWidth: 2,
+  }));
+  if (input.crossover && ys.length > 0) {
+    datasets.push({
+      label: input.crossover.label,
+      data: [
+        { x: input.crossover.x, y: Math.min(...ys) },
+        { x: input.crossover.x, y: Math.max(...ys) },
+      ],
+      borderColor: '#555555',
+      backgroundColor: '#555555',
+      borderDash: [6, 4],
+      pointRadius: 0,
+      borderWidth: 2,
+    });
+  }
+  return {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      parsing: false,
+      plugins: { title: { display: true, text: input.title } },
+      scales: {
+        x: { type: 'logarithmic', title: { display: true, text: input.xLabel }, ticks: { callback: (v) => logTick(Number(v)) } },
+        y: { type: 'logarithmic', title: { display: true, text: input.yLabel }, ticks: { callback: (v) => logTick(Number(v)) } },
       },
     },
     plugins: [whiteBackground],

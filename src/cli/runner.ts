@@ -2,7 +2,7 @@
  * The page the command line drives in headless Chrome: it trains with the one training
  * interface, sends each epoch to Node as it comes, and draws the lecture's plots as PNG.
  */
-import { alphaChartConfig, lossChartConfig, renderPng } from '../app/charts';
+import { alphaChartConfig, benchChartConfig, lossChartConfig, renderPng, type BenchChartInput } from '../app/charts';
 import type { Language } from '../app/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
@@ -43,15 +43,18 @@ const runner = {
     }
   },
 
-  /** Trains; each epoch goes to window.runnerEpoch; alpha on the plot grid comes back at the end. */
-  async train(config: Partial<ExperimentConfig>, engine: EngineName): Promise<RunOutcome> {
+  /**
+   * Trains; each epoch goes to window.runnerEpoch; alpha on the plot grid (unless `plain`, as the
+   * benchmark runs) comes back at the end.
+   */
+  async train(config: Partial<ExperimentConfig>, engine: EngineName, plain = false): Promise<RunOutcome> {
     controller = new AbortController();
     let alpha: number[] = [];
     try {
       const result = await train(config, {
         engine,
         signal: controller.signal,
-        alphaAt: plotGrid(),
+        alphaAt: plain ? undefined : plotGrid(),
         onEpoch: async (r) => {
           if (r.alpha) alpha = [...r.alpha];
           await window.runnerEpoch?.({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss });
@@ -72,6 +75,11 @@ const runner = {
   /** Stops the run within one epoch. */
   abort(): void {
     controller?.abort();
+  },
+
+  /** The benchmark's chart (see src/cli/bench.ts) as a PNG data URL. */
+  benchChart(input: BenchChartInput): string {
+    return renderPng(benchChartConfig(input), input.width, input.height);
   },
 
   /** The lecture's two plots as PNG data URLs. */

@@ -10,15 +10,23 @@ import { barrier, CTL, type ParallelSetup, type WorkerMessage } from './parallel
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
 
-self.onmessage = (event: MessageEvent<{ config: ExperimentConfig; setup: ParallelSetup }>) => {
+// First message: the config and shared buffers (answered with 'ready' once the data is made);
+// second: start. Setup stays out of the engine's training time, as on the other engines.
+let start: (() => void) | null = null;
+self.onmessage = (event: MessageEvent<{ config: ExperimentConfig; setup: ParallelSetup } | 'start'>) => {
   try {
-    run(event.data.config, event.data.setup);
+    if (event.data === 'start') start?.();
+    else {
+      start = prepare(event.data.config, event.data.setup);
+      post({ type: 'ready' });
+    }
   } catch (e) {
     post({ type: 'error', name: (e as Error).name, message: (e as Error).message });
   }
 };
 
-function run(config: ExperimentConfig, setup: ParallelSetup): void {
+/** Makes the worker's data and buffers; returns the training loop. */
+function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
   const { index, workers } = setup;
   const exp = prepareExperiment(config);
   const { trainPoints: n, valPoints, epochs, stepsPerEpoch } = exp;
@@ -40,50 +48,52 @@ function run(config: ExperimentConfig, setup: ParallelSetup): void {
   const grad = new Float64Array(3 * K);
   const learningRate = config.learningRate;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (leader) {
-      if (Atomics.load(ctl, CTL.abort) !== 0) Atomics.store(ctl, CTL.stop, 1);
-      else order.set(nextOrder!());
-    }
-    barrier(ctl, workers);
-    if (Atomics.load(ctl, CTL.stop) !== 0) break;
-    let lossSum = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const first = step * B;
-      const count = Math.min(B, n - first);
-      const lo = first + Math.floor((count * index) / workers);
-      const share = first + Math.floor((count * (index + 1)) / workers) - lo;
-      if (share > 0) {
-        forward(K, lo, share, theta, data.xTrain, order, hidden, alpha, 'f64');
-        mine[3 * K + 1] = mseGrad(K, lo, share, theta, data.xTrain, data.yTrain, order, hidden, alpha, grad, 'f64');
-        mine.set(grad);
-      } else {
-        mine.fill(0);
-      }
-      mine[3 * K] = share;
-      barrier(ctl, workers);
+  return () => {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
       if (leader) {
-        // Each share's gradient is (2 / share) sum over it; the batch's is the share-weighted mean.
-        for (let w = 0; w < workers; w++) {
-          const p = partial.subarray(w * stride, (w + 1) * stride);
-          const weight = p[3 * K] / count;
-          lossSum += p[3 * K + 1];
-          if (weight === 0) continue;
-          for (let i = 0; i < 3 * K; i++) theta[i] -= learningRate * weight * p[i];
-        }
+        if (Atomics.load(ctl, CTL.abort) !== 0) Atomics.store(ctl, CTL.stop, 1);
+        else order.set(nextOrder!());
       }
       barrier(ctl, workers);
-    }
-    if (leader) {
-      const loss = lossSum / n;
-      let valLoss: number | null = null;
-      if (valPoints > 0) {
-        forward(K, 0, valPoints, theta, data.xVal, null, null, alpha, 'f64');
-        valLoss = mseGrad(K, 0, valPoints, theta, data.xVal, data.yVal, null, null, alpha, null, 'f64') / valPoints;
+      if (Atomics.load(ctl, CTL.stop) !== 0) break;
+      let lossSum = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const first = step * B;
+        const count = Math.min(B, n - first);
+        const lo = first + Math.floor((count * index) / workers);
+        const share = first + Math.floor((count * (index + 1)) / workers) - lo;
+        if (share > 0) {
+          forward(K, lo, share, theta, data.xTrain, order, hidden, alpha, 'f64');
+          mine[3 * K + 1] = mseGrad(K, lo, share, theta, data.xTrain, data.yTrain, order, hidden, alpha, grad, 'f64');
+          mine.set(grad);
+        } else {
+          mine.fill(0);
+        }
+        mine[3 * K] = share;
+        barrier(ctl, workers);
+        if (leader) {
+          // Each share's gradient is (2 / share) sum over it; the batch's is the share-weighted mean.
+          for (let w = 0; w < workers; w++) {
+            const p = partial.subarray(w * stride, (w + 1) * stride);
+            const weight = p[3 * K] / count;
+            lossSum += p[3 * K + 1];
+            if (weight === 0) continue;
+            for (let i = 0; i < 3 * K; i++) theta[i] -= learningRate * weight * p[i];
+          }
+        }
+        barrier(ctl, workers);
       }
-      post({ type: 'epoch', epoch, loss, valLoss, theta: [...theta] });
-      if (!Number.isFinite(loss)) Atomics.store(ctl, CTL.abort, 1);
+      if (leader) {
+        const loss = lossSum / n;
+        let valLoss: number | null = null;
+        if (valPoints > 0) {
+          forward(K, 0, valPoints, theta, data.xVal, null, null, alpha, 'f64');
+          valLoss = mseGrad(K, 0, valPoints, theta, data.xVal, data.yVal, null, null, alpha, null, 'f64') / valPoints;
+        }
+        post({ type: 'epoch', epoch, loss, valLoss, theta: [...theta] });
+        if (!Number.isFinite(loss)) Atomics.store(ctl, CTL.abort, 1);
+      }
     }
-  }
-  if (leader) post({ type: 'done' });
+    if (leader) post({ type: 'done' });
+  };
 }

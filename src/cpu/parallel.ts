@@ -31,7 +31,7 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
 
   const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
   let theta = initialTheta(exp);
-  const t1 = performance.now();
+  let t1 = performance.now();
   let t2 = t1;
   const result = (status: TrainResult['status']): TrainResult => ({
     engine: 'cpu-workers',
@@ -52,8 +52,21 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         abort();
         reject(e);
       };
+      let ready = 0;
+      const onReady = () => {
+        if (++ready < workers) return;
+        t1 = performance.now();
+        pool.forEach((w) => w.postMessage('start'));
+      };
+      pool.slice(1).forEach((worker) => {
+        worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+          if (event.data.type === 'ready') onReady();
+          if (event.data.type === 'error') fail(Object.assign(new Error(event.data.message), { name: event.data.name }));
+        };
+      });
       pool[0].onmessage = (event: MessageEvent<WorkerMessage>) => {
         const m = event.data;
+        if (m.type === 'ready') return onReady();
         if (m.type === 'error') return fail(Object.assign(new Error(m.message), { name: m.name }));
         if (m.type === 'done') return void reports.then(resolve, fail);
         reports = reports.then(async () => {

@@ -22,6 +22,7 @@ export interface Gpu {
 const CPU_STILL_WORKS = 'The CPU engine still works.';
 
 let current: Promise<Gpu> | null = null;
+let currentDevice: GPUDevice | null = null;
 const lostListeners = new Set<(info: GPUDeviceLostInfo) => void>();
 
 /** Calls `listener` when the current device is lost (not when it is destroyed on purpose). */
@@ -47,7 +48,8 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
         `from localhost. ${CPU_STILL_WORKS}`,
     );
   }
-  const adapter = await gpu.requestAdapter(options);
+  // A software adapter (SwiftShader) is slow but right: better than none where there is no GPU.
+  const adapter = (await gpu.requestAdapter(options)) ?? (await gpu.requestAdapter({ ...options, forceFallbackAdapter: true }));
   if (!adapter) {
     throw new WebGpuUnavailableError(
       'WebGPU is present but no adapter was given: the GPU may be blocklisted or disabled. ' +
@@ -76,8 +78,6 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
   currentDevice = device;
   return result;
 }
-
-let currentDevice: GPUDevice | null = null;
 
 /**
  * The shared device, acquired on first use. Throws WebGpuUnavailableError (with what to try)

@@ -8,7 +8,7 @@
  * sequential sum (each of n terms may be off by n ULP of the largest partial sum).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeness } from '../close';
+import { closeness } from '../../src/experiment/compare';
 import { openHarness, type HarnessPage } from './page';
 import type { KernelCase, KernelOutputs } from './harness';
 

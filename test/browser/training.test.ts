@@ -14,7 +14,7 @@ import { alphaCpu } from '../../src/cpu/trainer';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import { plotGrid } from '../../src/experiment/data';
 import type { TrainResult } from '../../src/experiment/run';
-import { closeness } from '../close';
+import { closeness } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
 import { openHarness, type HarnessPage } from './page';
 

@@ -6,7 +6,7 @@ import { prepareExperiment } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';
 import { RandomState } from '../../src/experiment/random';
 import { DivergedError } from '../../src/experiment/run';
-import { closeness } from '../close';
+import { closeness } from '../../src/experiment/compare';
 
 const sigma = (z: number) => 1 / (1 + Math.exp(-z));
 

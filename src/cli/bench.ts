@@ -1,0 +1,375 @@
+/**
+ * `npm run bench`: GPU against CPU, honestly. Every workload runs with every engine in one
+ * session (one browser page, or one Node process with --runtime node): a warm-up, then timed
+ * repeats. Each run's history is checked against the CPU reference before its time counts;
+ * medians and spreads are reported with the ratio to the single-threaded CPU of the same run.
+ *
+ * Times are the engines' own training time (TrainResult.timings.trainMs): from the first step to
+ * the last epoch's losses in hand, data upload and pipeline creation excluded (setupMs, kept in
+ * bench.json). Exit codes: 0 every row agrees; 1 some row disagrees or failed; 2 bad flags;
+ * 3 no WebGPU adapter.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createServer } from 'vite';
+import { trainCpu } from '../cpu/trainer';
+import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import type { EngineName, TrainResult } from '../experiment/run';
+import { closeness } from '../experiment/compare';
+import { ChromeNotFoundError } from './chrome';
+import { dawnEnvironment, installDawn } from './dawn';
+import { writePng } from './output';
+import type { Runner } from './runner';
+import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
+
+/** One thing to time: a config, and where it sits on its group's size axis. */
+export interface Workload {
+  name: string;
+  group: 'lecture' | 'batch' | 'hidden' | 'points';
+  /** The size the chart plots against (points per step for the `points` group). */
+  size: number;
+  config: Partial<ExperimentConfig>;
+}
+
+/** The engines a benchmark compares, the single-threaded CPU last but one as the baseline. */
+export const BENCH_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-workers'] as const satisfies readonly EngineName[];
+type BenchEngine = (typeof BENCH_ENGINES)[number];
+
+/** N points, 100 steps an epoch: the batch grows with N while the step count stays fixed. */
+const pointsWorkload = (N: number, steps: number): Workload => ({
+  name: `N=${N}, batch ${(N * 0.8) / 100}, ${steps} steps`,
+  group: 'points',
+  size: (N * 0.8) / 100,
+  config: { points: N, batchSize: (N * 0.8) / 100, steps },
+});
+
+/** The full benchmark: the lecture, batch sizes, hidden units and data sizes. */
+export const FULL_WORKLOADS: Workload[] = [
+  { name: "the lecture's run (N=1000, K=10, batch 1, 40000 steps)", group: 'lecture', size: 1, config: {} },
+  ...[1, 32, 800].map((b): Workload => ({ name: `batch ${b}, 2000 steps`, group: 'batch', size: b, config: { batchSize: b, steps: 2000, learningRate: b === 1 ? 0.008 : 0.02 } })),
+  ...[10, 100, 1000].map((k): Workload => ({ name: `K=${k}, batch 1, 1600 steps`, group: 'hidden', size: k, config: { hiddenUnits: k, steps: 1600, learningRate: 0.002 } })),
+  ...[1e3, 1e4, 1e5, 1e6].map((n) => pointsWorkload(n, 500)),
+];
+
+/** A few seconds' worth, for tests and a first look. */
+export const QUICK_WORKLOADS: Workload[] = [
+  { name: 'lecture, 1600 steps', group: 'lecture', size: 1, config: { steps: 1600 } },
+  { name: 'batch 32, 200 steps', group: 'batch', size: 32, config: { batchSize: 32, steps: 200, learningRate: 0.02 } },
+  ...[1e3, 1e4].map((n) => pointsWorkload(n, 200)),
+];
+
+/** One engine on one workload. */
+export interface BenchRow {
+  engine: BenchEngine;
+  /** Every timed run's training time, ms. */
+  timingsMs: number[];
+  setupMs: number[];
+  warmupMs: number | null;
+  medianMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  /** CPU single thread's median / this median; null where the results disagree or failed. */
+  speedup: number | null;
+  dispatches: number;
+  check: { ok: boolean; reference: 'cpu-f32' | 'cpu'; maxRel: number; detail: string };
+  device: string;
+  error?: string;
+}
+
+/** Median of a non-empty list. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Where the GPU line crosses below the CPU line, interpolated on log-log axes between the two
+ * sizes around the change; null if the GPU never wins, or wins already at the smallest size.
+ */
+export function crossover(sizes: number[], gpuMs: number[], cpuMs: number[]): number | null {
+  for (let i = 1; i < sizes.length; i++) {
+    const before = Math.log(gpuMs[i - 1] / cpuMs[i - 1]);
+    const after = Math.log(gpuMs[i] / cpuMs[i]);
+    if (before > 0 && after <= 0) {
+      const t = before / (before - after);
+      return Math.exp(Math.log(sizes[i - 1]) + t * (Math.log(sizes[i]) - Math.log(sizes[i - 1])));
+    }
+  }
+  return null;
+}
+
+/** A run of one engine on one config: the runtime's way to train. */
+export type RunOnce = (config: Partial<ExperimentConfig>, engine: BenchEngine) => Promise<TrainResult | { error: string }>;
+
+/** Checks a run's per-epoch history against the CPU reference (float32 for the GPU, float64 for the CPU). */
+function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f64: TrainResult }): BenchRow['check'] {
+  const gpu = result.engine === 'gpu' || result.engine === 'gpu-perop';
+  const ref = gpu ? refs.f32 : refs.f64;
+  const rtol = gpu ? 1e-3 : 1e-9;
+  if (result.status !== 'completed' || result.epochs !== exp.epochs) {
+    return { ok: false, reference: gpu ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: `ran ${result.epochs} of ${exp.epochs} epochs (${result.status})` };
+  }
+  const loss = closeness(result.history.loss, ref.history.loss, 0, rtol, 'loss');
+  const val = closeness(result.history.valLoss.map((v) => v ?? 0), ref.history.valLoss.map((v) => v ?? 0), 0, rtol, 'val_loss');
+  return {
+    ok: loss.ok && val.ok,
+    reference: gpu ? 'cpu-f32' : 'cpu',
+    maxRel: Math.max(loss.maxRel, val.maxRel),
+    detail: loss.ok && val.ok ? `every epoch within ${rtol} rel` : [loss, val].filter((c) => !c.ok).map((c) => c.report).join('\n'),
+  };
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Times every engine on one workload: a warm-up, then `repeats` runs, each checked first. */
+export async function benchWorkload(w: Workload, engines: readonly BenchEngine[], runOnce: RunOnce, repeats: number): Promise<BenchRow[]> {
+  const exp = prepareExperiment(w.config);
+  const refs = { f32: await trainCpu(exp, { engine: 'cpu-f32' }), f64: await trainCpu(exp, { engine: 'cpu' }) };
+  const rows: BenchRow[] = [];
+  for (const engine of engines) {
+    const row: BenchRow = {
+      engine,
+      timingsMs: [],
+      setupMs: [],
+      warmupMs: null,
+      medianMs: null,
+      minMs: null,
+      maxMs: null,
+      speedup: null,
+      dispatches: 0,
+      check: { ok: false, reference: engine.startsWith('gpu') ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: 'not run' },
+      device: '',
+    };
+    rows.push(row);
+    // Slow cells (per-op on batch 1) get fewer repeats, never fewer than three.
+    let runs = repeats;
+    for (let run = 0; run <= runs; run++) {
+      const r = await runOnce(w.config, engine);
+      if ('error' in r) {
+        row.error = r.error;
+        row.check = { ...row.check, ok: false, detail: r.error };
+        break;
+      }
+      const c = check(r, exp, refs);
+      if (run === 0 || !c.ok) row.check = c;
+      if (!c.ok) break;
+      row.dispatches = r.dispatches;
+      row.device = r.device;
+      if (run === 0) {
+        row.warmupMs = r.timings.trainMs;
+        if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
+        continue;
+      }
+      row.timingsMs.push(r.timings.trainMs);
+      row.setupMs.push(r.timings.setupMs);
+    }
+    if (row.check.ok && row.timingsMs.length > 0) {
+      row.medianMs = median(row.timingsMs);
+      row.minMs = Math.min(...row.timingsMs);
+      row.maxMs = Math.max(...row.timingsMs);
+    }
+  }
+  const cpu = rows.find((r) => r.engine === 'cpu')?.medianMs ?? null;
+  for (const row of rows) row.speedup = cpu !== null && row.medianMs !== null ? cpu / row.medianMs : null;
+  return rows;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const ms = (v: number | null) => (v === null ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+/** The table printed for one workload. */
+export function formatRows(w: Workload, rows: BenchRow[]): string {
+  const lines = [w.name];
+  for (const r of rows) {
+    const spread = r.minMs === null ? '-' : `${ms(r.minMs)}-${ms(r.maxMs)}`;
+    const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x`;
+    const verdict = r.error ? `FAILED: ${r.error.split('\n')[0]}` : r.check.ok ? `ok (max rel ${r.check.maxRel.toExponential(1)} vs ${r.check.reference})` : `DISAGREES with ${r.check.reference}: ${r.check.detail.split('\n')[0]}`;
+    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}`);
+  }
+  return lines.join('\n');
+}
+
+function parseEngines(value: string): BenchEngine[] {
+  const list = value.split(',').map((s) => s.trim());
+  for (const e of list) if (!(BENCH_ENGINES as readonly string[]).includes(e)) throw new InvalidArgumentError(`unknown engine "${e}"; use ${BENCH_ENGINES.join(',')}`);
+  return list as BenchEngine[];
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer >= 1, got "${value}"`);
+  return n;
+}
+
+/** The benchmark's flags. */
+export function program(): Command {
+  return new Command('bench')
+    .description('Time GPU (fused, per-op) against CPU (one thread, all cores) on the same workloads, results checked first.')
+    .option('--quick', 'a few small workloads, a few seconds')
+    .addOption(new Option('--runtime <runtime>', 'chrome (headless Chromium) or node (Dawn, the webgpu package; for a server without a browser)').choices(['chrome', 'node']).default('chrome'))
+    .option('--engines <list>', `comma-separated subset of ${BENCH_ENGINES.join(',')}`, parseEngines, [...BENCH_ENGINES])
+    .option('--repeats <n>', 'timed runs after the warm-up', positiveInt, 5)
+    .option('--out <dir>', 'where to write bench.json and bench.png', 'out/bench')
+    .exitOverride();
+}
+
+interface BenchOptions {
+  quick?: boolean;
+  runtime: 'chrome' | 'node';
+  engines: BenchEngine[];
+  repeats: number;
+  out: string;
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    os: `${platform()} ${release()}`,
+    cpu: cpu[0]?.model ?? 'unknown',
+    logicalCores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** Runs the benchmark; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = program().parse(argv, { from: 'user' }).opts<BenchOptions>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  if (options.runtime === 'node') {
+    const env = dawnEnvironment();
+    if (env) {
+      // Start again with the Vulkan loader and driver Dawn needs (read only at process start).
+      const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+      return again.status ?? 1;
+    }
+  }
+  const workloads = options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS;
+  const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;
+  let session: Session | null = null;
+  let closeNode: (() => Promise<void>) | null = null;
+  let runOnce: RunOnce;
+  let adapter: { ok: boolean; description: string };
+  let browserVersion: string | null = null;
+  let runner: import('puppeteer-core').Page | null = null;
+  try {
+    try {
+      session = await startSession();
+      browserVersion = await session.browser.version();
+      runner = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner');
+    } catch (e) {
+      // Only the chart needs a browser under --runtime node.
+      if (options.runtime === 'chrome' || !(e instanceof ChromeNotFoundError)) throw e;
+      say(`No browser (${(e as Error).message.split('\n')[0]}): bench.png will not be drawn.`);
+    }
+    if (options.runtime === 'chrome') {
+      const page = runner!;
+      adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
+      runOnce = async (config, engine) => {
+        const o = await page.evaluate((c, e) => (window as unknown as { runner: Runner }).runner.train(c, e, true), config, engine);
+        return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
+      };
+    } else {
+      await installDawn();
+      // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
+      const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
+      closeNode = () => server.close();
+      const { train } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
+      const { getGpu } = (await server.ssrLoadModule('/src/gpu/device.ts')) as typeof import('../gpu/device');
+      adapter = await getGpu().then(
+        (g) => ({ ok: true, description: `${g.description} (Dawn in Node ${process.version})` }),
+        (e: Error) => ({ ok: false, description: e.message }),
+      );
+      const engines = options.engines.filter((e) => e !== 'cpu-workers');
+      if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
+      options.engines = engines;
+      runOnce = async (config, engine) => {
+        try {
+          return await train(config, { engine });
+        } catch (e) {
+          return { error: `${(e as Error).name}: ${(e as Error).message}` };
+        }
+      };
+    }
+    if (!adapter.ok && options.engines.some((e) => e.startsWith('gpu'))) {
+      process.stderr.write(`error: no WebGPU adapter: ${adapter.description}\nTry --engines cpu,cpu-workers.\n`);
+      return 3;
+    }
+    say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
+    say(`median training time of ${repeats} runs after a warm-up; ratio = CPU one thread's median / the engine's (above 1: faster than the CPU)`);
+    const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
+    for (const w of workloads) {
+      const { config: _, ...derived } = prepareExperiment(w.config);
+      const rows = await benchWorkload(w, options.engines, runOnce, repeats);
+      results.push({ workload: w, derived, rows });
+      say(formatRows(w, rows));
+    }
+
+    mkdirSync(options.out, { recursive: true });
+    const report = {
+      date: new Date().toISOString(),
+      runtime: options.runtime,
+      browser: browserVersion,
+      adapter: adapter.description,
+      machine: machine(),
+      quick: Boolean(options.quick),
+      repeats,
+      timing: 'TrainResult.timings.trainMs: first step to last epoch reported; setup (data, buffers, pipelines) in setupMs',
+      workloads: results,
+    };
+    const jsonPath = join(options.out, 'bench.json');
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    const written = [jsonPath];
+
+    const points = results.filter((r) => r.workload.group === 'points');
+    if (runner && points.length > 1) {
+      const series = options.engines.map((engine) => ({
+        label: engine,
+        points: points.flatMap((p) => {
+          const row = p.rows.find((r) => r.engine === engine);
+          return row?.medianMs ? [{ x: p.workload.size, y: row.medianMs }] : [];
+        }),
+      }));
+      const med = (engine: BenchEngine) => points.map((p) => p.rows.find((r) => r.engine === engine)?.medianMs ?? NaN);
+      const cross = options.engines.includes('gpu') && options.engines.includes('cpu') ? crossover(points.map((p) => p.workload.size), med('gpu'), med('cpu')) : null;
+      const steps = points[0].workload.config.steps;
+      const png = await runner.evaluate((input) => (window as unknown as { runner: Runner }).runner.benchChart(input), {
+        title: `Training time against batch size (${steps} steps, K = 10) on ${adapter.description}`,
+        xLabel: 'points per step (N = 125 x batch)',
+        yLabel: 'median training time, ms',
+        series,
+        crossover: cross === null ? null : { x: cross, label: `GPU (fused) overtakes the CPU at ~${Math.round(cross)} points per step` },
+        width: 1200,
+        height: 800,
+      });
+      written.push(writePng(options.out, 'bench.png', png));
+      say(cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`);
+    }
+    say(`Wrote ${written.join(', ')}`);
+    return results.every((r) => r.rows.every((row) => row.check.ok)) ? 0 : 1;
+  } finally {
+    await session?.close();
+    await closeNode?.();
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * WebGPU in Node through Dawn (the `webgpu` npm package), for `npm run bench -- --runtime node`
+ * on a server with a GPU and no browser. Without a GPU it runs on SwiftShader, the software
+ * Vulkan that Debian's Chromium ships (DESIGN.md section 3).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Debian Chromium's SwiftShader Vulkan driver and the Vulkan loader beside it. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const CHROMIUM_LIB = '/usr/lib/chromium';
+
+function systemHasVulkanLoader(): boolean {
+  const ldconfig = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
+  return ldconfig.status === 0 && ldconfig.stdout.includes('libvulkan.so.1');
+}
+
+function hasGpuDevice(): boolean {
+  return ['/dev/nvidia0', '/dev/dri/renderD128', '/dev/kfd'].some((p) => existsSync(p));
+}
+
+/**
+ * The environment Dawn needs here, or null if the current one will do: the Vulkan loader from
+ * Chromium's folder when the system has none (the dynamic loader reads LD_LIBRARY_PATH only at
+ * start, so the process must be started again with it), and SwiftShader as the only driver when
+ * the machine has no GPU.
+ */
+export function dawnEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
+  const next = { ...env };
+  let changed = false;
+  const libPath = env.LD_LIBRARY_PATH ?? '';
+  if (!systemHasVulkanLoader() && existsSync(`${CHROMIUM_LIB}/libvulkan.so.1`) && !libPath.split(':').includes(CHROMIUM_LIB)) {
+    next.LD_LIBRARY_PATH = libPath ? `${CHROMIUM_LIB}:${libPath}` : CHROMIUM_LIB;
+    changed = true;
+  }
+  if (!env.VK_ICD_FILENAMES && !hasGpuDevice() && existsSync(SWIFTSHADER_ICD)) {
+    next.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    changed = true;
+  }
+  return changed ? next : null;
+}
+
+/** Makes navigator.gpu and the WebGPU globals (GPUBufferUsage, ...) exist in this Node process. */
+export async function installDawn(): Promise<void> {
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const gpu = create([]);
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { gpu, hardwareConcurrency: cpus().length, userAgent: `Node.js ${process.version} with Dawn` },
+    configurable: true,
+    writable: true,
+  });
+}

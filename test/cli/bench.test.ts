@@ -1,0 +1,75 @@
+/** `npm run bench -- --quick`: a valid bench.json whose results check out, in Chrome and through Dawn in Node. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUICK_WORKLOADS, type BenchRow } from '../../src/cli/bench';
+import { runCli } from './run';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'webgpu-sgd-bench-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface BenchJson {
+  runtime: string;
+  adapter: string;
+  machine: { logicalCores: number; node: string };
+  repeats: number;
+  workloads: { workload: { name: string }; derived: { epochs: number }; rows: BenchRow[] }[];
+}
+
+function expectValid(report: BenchJson, engines: string[]) {
+  expect(report.machine.logicalCores).toBeGreaterThan(0);
+  expect(report.workloads.map((w) => w.workload.name)).toEqual(QUICK_WORKLOADS.map((w) => w.name));
+  for (const w of report.workloads) {
+    expect(w.rows.map((r) => r.engine)).toEqual(engines);
+    for (const row of w.rows) {
+      expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
+      expect(row.timingsMs).toHaveLength(report.repeats);
+      expect(row.medianMs).toBeGreaterThan(0);
+      expect(row.minMs).toBeLessThanOrEqual(row.medianMs!);
+      expect(row.maxMs).toBeGreaterThanOrEqual(row.medianMs!);
+      expect(row.speedup).toBeGreaterThan(0);
+    }
+    expect(w.rows.find((r) => r.engine === 'cpu')?.speedup).toBe(1);
+    // The fused kernel issues one dispatch an epoch plus the validation pass; per-op three a step.
+    const fused = w.rows.find((r) => r.engine === 'gpu')!;
+    expect(fused.dispatches).toBe(3 * w.derived.epochs);
+  }
+}
+
+describe('npm run bench', () => {
+  it('--quick in Chrome: bench.json with every raw timing, results checked, and the chart', async () => {
+    const out = tempDir();
+    const r = await runCli('bench', ['--quick', '--out', out], { timeoutMs: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchJson;
+    expect(report.runtime).toBe('chrome');
+    expect(report.adapter).toMatch(/swiftshader/);
+    expectValid(report, ['gpu', 'gpu-perop', 'cpu', 'cpu-workers']);
+    const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
+    expect([png.width, png.height]).toEqual([1200, 800]);
+    expect(r.stdout).toMatch(/gpu-perop .* ms .*ok \(max rel/);
+  }, 180_000);
+
+  it('--quick --runtime node: the GPU engines through Dawn in Node', async () => {
+    const out = tempDir();
+    const r = await runCli('bench', ['--quick', '--runtime', 'node', '--engines', 'gpu,gpu-perop,cpu', '--out', out], { timeoutMs: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchJson;
+    expect(report.runtime).toBe('node');
+    expect(report.adapter).toMatch(/Dawn in Node/);
+    expectValid(report, ['gpu', 'gpu-perop', 'cpu']);
+  }, 180_000);
+
+  it('refuses an unknown engine with exit code 2', async () => {
+    const r = await runCli('bench', ['--quick', '--engines', 'gpu,tpu']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown engine "tpu"/);
+  });
+});
