@@ -1,57 +1,9 @@
-/** What a run writes: the history as JSON and CSV, theta as JSON (with Keras's layout), the plots. */
+/** Writes what a run leaves in --out: the records of src/experiment/records.ts and the plots. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from '../experiment/config';
+import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import type { TrainResult } from '../experiment/run';
-
-/** A number as Keras's progress bar prints it: 4 decimals, or 4 significant digits below 1e-3. */
-export function kerasNumber(v: number | null): string {
-  if (v === null) return '-';
-  return Math.abs(v) > 1e-3 ? v.toFixed(4) : v.toExponential(4);
-}
-
-/** One epoch's line, as Keras prints it with verbose=1. */
-export function epochLine(epoch: number, epochs: number, steps: number, ms: number, loss: number, valLoss: number | null): string {
-  const val = valLoss === null ? '' : ` - val_loss: ${kerasNumber(valLoss)}`;
-  return `Epoch ${epoch}/${epochs} - ${steps}/${steps} steps - ${Math.round(ms)} ms - loss: ${kerasNumber(loss)}${val}`;
-}
-
-/** history.csv: epoch,loss,val_loss with full precision (val_loss empty without validation). */
-export function historyCsv(result: Pick<TrainResult, 'history'>): string {
-  const rows = result.history.loss.map((loss, i) => `${i + 1},${loss},${result.history.valLoss[i] ?? ''}`);
-  return `epoch,loss,val_loss\n${rows.join('\n')}\n`;
-}
-
-/** history.json: the config, what was derived from it, the engine, the per-epoch history in Keras's names. */
-export function historyJson(exp: Experiment, result: TrainResult) {
-  return {
-    config: exp.config,
-    derived: { epochs: exp.epochs, trainPoints: exp.trainPoints, valPoints: exp.valPoints, stepsPerEpoch: exp.stepsPerEpoch, totalSteps: exp.totalSteps },
-    engine: result.engine,
-    device: result.device,
-    status: result.status,
-    epochsRun: result.epochs,
-    dispatches: result.dispatches,
-    timings: result.timings,
-    history: { loss: result.history.loss, val_loss: result.history.valLoss },
-  };
-}
-
-/**
- * theta.json: theta as K rows [v_k, w_k, b_k], and the same numbers as Keras's
- * `model.get_weights()` of the lecture's model: [hidden kernel 1 x K, hidden bias K, output kernel K x 1].
- */
-export function thetaJson(theta: ArrayLike<number>) {
-  const K = theta.length / 3;
-  const row = (k: number) => [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
-  const rows = Array.from({ length: K }, (_, k) => row(k));
-  return {
-    layout: 'theta is K x 3, row k = [v_k, w_k, b_k]; alpha(x) = sum_k v_k sigmoid(w_k x + b_k)',
-    K,
-    theta: rows,
-    keras_get_weights: [[rows.map((r) => r[1])], rows.map((r) => r[2]), rows.map((r) => [r[0]])],
-  };
-}
 
 /** Writes a PNG from a data URL and returns its path. */
 export function writePng(dir: string, name: string, dataUrl: string): string {

@@ -7,7 +7,7 @@ import type { Language } from '../app/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
 import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
-import { TARGETS } from '../experiment/targets';
+import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
 import { train } from '../train';
 
@@ -83,9 +83,9 @@ const runner = {
   },
 
   /** The lecture's two plots as PNG data URLs. */
-  plots(input: { target: keyof typeof TARGETS; alpha: number[]; loss: number[]; valLoss: (number | null)[]; lang: Language; width: number; height: number }) {
+  plots(input: { target: TargetName; formula?: string; alpha: number[]; loss: number[]; valLoss: (number | null)[]; lang: Language; width: number; height: number }) {
     const grid = plotGrid();
-    const f = grid.map(TARGETS[input.target].f);
+    const f = grid.map(targetFunction(input.target, input.formula));
     return {
       alpha: renderPng(alphaChartConfig(grid, f, input.alpha.length ? input.alpha : null, input.lang), input.width, input.height),
       loss: renderPng(lossChartConfig(input.loss, input.valLoss, input.lang), input.width, input.height),

@@ -11,9 +11,10 @@ import type { Page } from 'puppeteer-core';
 import { LABELS, type Language } from '../app/i18n';
 import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
-import { TARGETS } from '../experiment/targets';
+import { isTargetName, TARGETS } from '../experiment/targets';
 import { ChromeNotFoundError } from './chrome';
-import { epochLine, kerasNumber, writePng, writeRun } from './output';
+import { epochLine, kerasNumber } from '../experiment/records';
+import { writePng, writeRun } from './output';
 import type { EpochLine, Runner } from './runner';
 import { openPage, startSession, type Session } from './session';
 
@@ -34,6 +35,7 @@ const FLAG: Record<string, string> = {
   dataSeed: '--seed',
   initSeed: '--init-seed',
   target: '--target',
+  formula: '--target',
   epochs: '--M',
 };
 
@@ -58,7 +60,7 @@ export function program(): Command {
     .option('--init-seed <n>', 'seed of the initial theta and the per-epoch shuffle', number, d.initSeed)
     .option('--no-shuffle', 'keep the training points in their order every epoch')
     .addOption(new Option('--engine <engine>', 'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32').choices(ENGINES).default('gpu'))
-    .addOption(new Option('--target <name>', 'the function to learn').choices(Object.keys(TARGETS)).default(d.target))
+    .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
     .exitOverride()
@@ -76,7 +78,7 @@ interface Options {
   initSeed: number;
   shuffle: boolean;
   engine: EngineName;
-  target: ExperimentConfig['target'];
+  target: string;
   lang: Language;
   out: string;
 }
@@ -93,7 +95,7 @@ export function configFromOptions(o: Options): Partial<ExperimentConfig> {
     dataSeed: o.seed,
     initSeed: o.initSeed,
     shuffle: o.shuffle,
-    target: o.target,
+    ...(isTargetName(o.target) && o.target !== 'custom' ? { target: o.target } : { target: 'custom', formula: o.target }),
   };
 }
 
@@ -187,7 +189,7 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     const files = writeRun(options.out, exp, result);
     const plots = await page.evaluate(
       (input) => (window as unknown as { runner: Runner }).runner.plots(input),
-      { target: c.target, alpha: outcome.alpha, loss: result.history.loss, valLoss: result.history.valLoss, lang: options.lang, ...PLOT_SIZE },
+      { target: c.target, formula: c.formula, alpha: outcome.alpha, loss: result.history.loss, valLoss: result.history.valLoss, lang: options.lang, ...PLOT_SIZE },
     );
     files.push(writePng(options.out, 'alpha.png', plots.alpha), writePng(options.out, 'loss.png', plots.loss));
     const seconds = result.timings.trainMs / 1000;

@@ -3,7 +3,8 @@
  * from them (EPOCHS, the Keras split, steps per epoch).
  */
 import { MAX_SEED } from './random';
-import { isTargetName, TARGETS, type TargetName } from './targets';
+import { compileFormula, FormulaError, isTargetName, TARGETS, type TargetName } from './targets';
+import { plotGrid } from './grid';
 
 /** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
 export interface ExperimentConfig {
@@ -23,8 +24,10 @@ export interface ExperimentConfig {
   dataSeed: number;
   /** Seed for the initial theta and the per-epoch shuffle (the lecture's tf.random.set_seed). */
   initSeed: number;
-  /** The function to learn. */
+  /** The function to learn: a built-in one, or 'custom' for `formula`. */
   target: TargetName;
+  /** With target 'custom': f as a formula of x (mathjs syntax, e.g. "abs(x - 1/2)^2"). */
+  formula?: string;
   /** Shuffle the training points every epoch (Keras's `fit(shuffle=True)`); false keeps their order. */
   shuffle: boolean;
   /** Start from this theta (K x 3 row-major, row k = [v_k, w_k, b_k]) instead of the seeded one. */
@@ -91,6 +94,7 @@ const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
   initSeed: 'initSeed',
   target: 'target',
   shuffle: 'shuffle',
+  formula: 'formula',
   initialTheta: 'initialTheta',
   epochs: 'EPOCHS',
 };
@@ -136,7 +140,17 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   integerIn('dataSeed', config.dataSeed, 0, MAX_SEED);
   integerIn('initSeed', config.initSeed, 0, MAX_SEED);
   if (typeof config.target !== 'string' || !isTargetName(config.target)) {
-    throw new ConfigError('target', `target must be one of ${Object.keys(TARGETS).join(', ')}, got ${String(config.target)}`);
+    throw new ConfigError('target', `target must be one of ${[...Object.keys(TARGETS), 'custom'].join(', ')}, got ${String(config.target)}`);
+  }
+  if (config.target === 'custom') {
+    try {
+      const f = compileFormula(config.formula ?? '');
+      const bad = plotGrid().find((x) => !Number.isFinite(f(x)));
+      if (bad !== undefined) throw new FormulaError(`f(${bad.toPrecision(4)}) is not a finite number; f must be defined on all of [-4, 4]`);
+    } catch (e) {
+      if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`);
+      throw e;
+    }
   }
   if (typeof config.shuffle !== 'boolean') {
     throw new ConfigError('shuffle', `shuffle must be true or false, got ${String(config.shuffle)}`);

@@ -1,7 +1,8 @@
 /** The lecture's data, its Keras split, the initial theta and the plot grid. */
-import type { Experiment } from './config';
+import { ConfigError, type Experiment } from './config';
 import { RandomState } from './random';
-import { TARGETS } from './targets';
+import { targetFunction } from './targets';
+export { PLOT_POINTS, plotGrid } from './grid';
 
 /** Training and validation points in float64, in the order numpy drew them. */
 export interface Dataset {
@@ -11,9 +12,6 @@ export interface Dataset {
   yVal: Float64Array;
 }
 
-/** The number of points the lecture plots f and alpha on. */
-export const PLOT_POINTS = 300;
-
 /**
  * `np.random.seed(dataSeed); xs = np.random.uniform(-4, 4, size=(N, 1)); ys = f(xs)`, then
  * Keras's split: the first trainPoints train and the last ones validate, before any shuffle.
@@ -21,8 +19,10 @@ export const PLOT_POINTS = 300;
 export function makeDataset(exp: Experiment): Dataset {
   const { config, trainPoints } = exp;
   const xs = new RandomState(config.dataSeed).uniform(-4, 4, config.points);
-  const f = TARGETS[config.target].f;
+  const f = targetFunction(config.target, config.formula);
   const ys = xs.map(f);
+  const bad = ys.findIndex((y) => !Number.isFinite(y));
+  if (bad >= 0) throw new ConfigError('formula', `f(${xs[bad]}) = ${ys[bad]} at data point ${bad}: f must be finite on (-4, 4)`);
   return {
     xTrain: xs.subarray(0, trainPoints),
     yTrain: ys.subarray(0, trainPoints),
@@ -71,13 +71,4 @@ export function epochOrders(exp: Experiment): () => Uint32Array<ArrayBuffer> {
   }
   const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
   return () => rs.permutation(n);
-}
-
-/** `np.linspace(-4, 4, 300)`: where f and alpha are plotted. */
-export function plotGrid(count = PLOT_POINTS, lo = -4, hi = 4): Float64Array {
-  const out = new Float64Array(count);
-  const step = (hi - lo) / (count - 1);
-  for (let i = 0; i < count; i++) out[i] = lo + i * step;
-  out[count - 1] = hi;
-  return out;
 }

@@ -1,6 +1,10 @@
-/** The functions the network learns to approximate, by name. */
+/**
+ * The functions the network learns: the lecture's |x - 1/2|^2, a few presets, or a formula the
+ * user types, parsed by mathjs (never eval) and limited to arithmetic on x.
+ */
+import { parse, type MathNode } from 'mathjs/number';
 
-/** A target function f: R -> R with a label a reader recognises. */
+/** A target function f: R -> R with its formula in the syntax the formula box takes. */
 export interface Target {
   name: string;
   formula: string;
@@ -9,17 +13,97 @@ export interface Target {
 
 /** The built-in targets; `lecture` is the lecture's |x - 1/2|^2. */
 export const TARGETS = {
-  lecture: { name: 'lecture', formula: '|x - 1/2|^2', f: (x: number) => Math.abs(x - 0.5) ** 2 },
+  lecture: { name: 'lecture', formula: 'abs(x - 1/2)^2', f: (x: number) => Math.abs(x - 0.5) ** 2 },
   sin: { name: 'sin', formula: 'sin(x)', f: (x: number) => Math.sin(x) },
-  abs: { name: 'abs', formula: '|x|', f: (x: number) => Math.abs(x) },
-  step: { name: 'step', formula: '0 if x < 0, else 1', f: (x: number) => (x < 0 ? 0 : 1) },
+  abs: { name: 'abs', formula: 'abs(x)', f: (x: number) => Math.abs(x) },
+  step: { name: 'step', formula: 'x < 0 ? 0 : 1', f: (x: number) => (x < 0 ? 0 : 1) },
   runge: { name: 'runge', formula: '1 / (1 + x^2)', f: (x: number) => 1 / (1 + x * x) },
 } as const satisfies Record<string, Target>;
 
-/** The name of a built-in target. */
-export type TargetName = keyof typeof TARGETS;
+/** A built-in target's name, or 'custom' for a typed formula. */
+export type TargetName = keyof typeof TARGETS | 'custom';
 
-/** Whether a string names a built-in target. */
+/** Whether a string names a target (a built-in one or 'custom'). */
 export function isTargetName(name: string): name is TargetName {
-  return Object.prototype.hasOwnProperty.call(TARGETS, name);
+  return name === 'custom' || Object.prototype.hasOwnProperty.call(TARGETS, name);
+}
+
+/** A formula that cannot be used; the message says why, for showing next to the box. */
+export class FormulaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FormulaError';
+  }
+}
+
+/** The longest formula accepted. */
+export const MAX_FORMULA_LENGTH = 200;
+
+/** Functions a formula may call: those of one real variable (and min, max, pow, mod). */
+export const FORMULA_FUNCTIONS = [
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log10', 'log2',
+  'sqrt', 'cbrt', 'abs', 'sign', 'floor', 'ceil', 'round', 'min', 'max', 'pow', 'mod',
+];
+const FUNCTIONS = new Set(FORMULA_FUNCTIONS);
+const SYMBOLS = new Set(['x', 'pi', 'e']);
+const OPERATORS = new Set(['+', '-', '*', '/', '^', '<', '>', '<=', '>=', '==', '!=']);
+
+/** Checks every node: numbers, x, pi, e, arithmetic, comparisons, ?: and the allowed functions. */
+function checkNode(node: MathNode): void {
+  switch (node.type) {
+    case 'ConstantNode':
+      if (typeof (node as unknown as { value: unknown }).value !== 'number') throw new FormulaError('only numbers may appear as constants');
+      return;
+    case 'SymbolNode': {
+      const name = (node as unknown as { name: string }).name;
+      if (!SYMBOLS.has(name)) throw new FormulaError(`unknown name "${name}": use x, pi or e`);
+      return;
+    }
+    case 'OperatorNode': {
+      const op = (node as unknown as { op: string }).op;
+      if (!OPERATORS.has(op)) throw new FormulaError(`the operator "${op}" is not allowed`);
+      break;
+    }
+    case 'FunctionNode': {
+      const fn = (node as unknown as { fn: MathNode }).fn;
+      const name = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
+      if (!FUNCTIONS.has(name)) throw new FormulaError(`unknown function "${name || fn.toString()}"; allowed: ${FORMULA_FUNCTIONS.join(', ')}`);
+      (node as unknown as { args: MathNode[] }).args.forEach(checkNode);
+      return;
+    }
+    case 'ParenthesisNode':
+    case 'ConditionalNode':
+      break;
+    default:
+      throw new FormulaError(`"${node.toString()}" is not allowed in a formula of x`);
+  }
+  node.forEach((child) => checkNode(child));
+}
+
+/** Parses and checks a formula of x; throws FormulaError with a reason a student can act on. */
+export function compileFormula(text: string): (x: number) => number {
+  if (typeof text !== 'string' || text.trim() === '') throw new FormulaError('the formula is empty');
+  if (text.length > MAX_FORMULA_LENGTH) throw new FormulaError(`the formula is longer than ${MAX_FORMULA_LENGTH} characters`);
+  let node: MathNode;
+  try {
+    node = parse(text);
+  } catch (e) {
+    throw new FormulaError(`cannot read the formula: ${(e as Error).message}`);
+  }
+  checkNode(node);
+  const code = node.compile();
+  return (x: number) => {
+    const y = code.evaluate({ x });
+    return typeof y === 'boolean' ? Number(y) : typeof y === 'number' ? y : NaN;
+  };
+}
+
+/** The function of a target: a built-in one's, or the compiled custom formula. */
+export function targetFunction(target: TargetName, formula?: string): (x: number) => number {
+  return target === 'custom' ? compileFormula(formula ?? '') : TARGETS[target].f;
+}
+
+/** The formula of a target as the formula box shows it. */
+export function targetFormula(target: TargetName, formula?: string): string {
+  return target === 'custom' ? (formula ?? '') : TARGETS[target].formula;
 }

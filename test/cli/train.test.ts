@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kerasNumber } from '../../src/cli/output';
+import { kerasNumber } from '../../src/experiment/records';
 import { PLOT_SIZE } from '../../src/cli/train';
 import { runCli } from './run';
 

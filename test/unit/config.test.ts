@@ -1,6 +1,8 @@
 /** Config validation: every bad input is refused before any work, naming the field and the range. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, epochsFor, prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
+import { makeDataset } from '../../src/experiment/data';
+import { TARGETS } from '../../src/experiment/targets';
 
 describe('the lecture defaults', () => {
   it('derive EPOCHS = 50, 800 training and 200 validation points, 800 steps an epoch', () => {
@@ -16,6 +18,20 @@ describe('the lecture defaults', () => {
     // split_at = floor(7 * (1 - 0.3)) = 4 (7 * 0.7 = 4.8999...).
     expect(prepareExperiment({ points: 7, validationSplit: 0.3, steps: 100 })).toMatchObject({ trainPoints: 4, valPoints: 3 });
     expect(prepareExperiment({ validationSplit: 0 })).toMatchObject({ trainPoints: 1000, valPoints: 0, epochs: 40 });
+  });
+});
+
+describe('custom targets', () => {
+  it('trains on a formula typed by the user, evaluated by mathjs', () => {
+    const exp = prepareExperiment({ target: 'custom', formula: 'sin(2 x) + (x < 0 ? 0 : 1)' });
+    const d = makeDataset(exp);
+    expect(d.yTrain[0]).toBeCloseTo(Math.sin(2 * d.xTrain[0]) + (d.xTrain[0] < 0 ? 0 : 1), 14);
+  });
+
+  it('gives the same data for the lecture formula typed in as for the built-in target', () => {
+    const typed = makeDataset(prepareExperiment({ target: 'custom', formula: TARGETS.lecture.formula }));
+    const builtIn = makeDataset(prepareExperiment());
+    expect([...typed.yVal]).toEqual([...builtIn.yVal]);
   });
 });
 
@@ -45,9 +61,17 @@ const BAD: Bad[] = [
   ['data seed negative', { dataSeed: -1 }, 'dataSeed', /dataSeed must be an integer from 0 to 4294967295, got -1/],
   ['init seed too large', { initSeed: 2 ** 32 }, 'initSeed', /initSeed must be an integer from 0 to 4294967295/],
   ['EPOCHS = 0', { steps: 799 }, 'epochs', /EPOCHS .* is 0: M = 799 is too small for one epoch; use M >= 800/],
-  ['unknown target', { target: 'cos' as never }, 'target', /target must be one of lecture, sin, abs, step, runge, got cos/],
+  ['unknown target', { target: 'cos' as never }, 'target', /target must be one of lecture, sin, abs, step, runge, custom, got cos/],
   ['theta of the wrong size', { hiddenUnits: 2, initialTheta: [1, 2, 3] }, 'initialTheta', /initialTheta must be 6 finite numbers/],
   ['theta with NaN', { hiddenUnits: 1, initialTheta: [1, NaN, 3] }, 'initialTheta', /initialTheta must be 3 finite numbers/],
+  ['custom target without a formula', { target: 'custom' }, 'formula', /formula: the formula is empty/],
+  ['formula that does not parse', { target: 'custom', formula: 'sin(x' }, 'formula', /formula: cannot read the formula/],
+  ['formula with an unknown function', { target: 'custom', formula: 'eval(x)' }, 'formula', /unknown function "eval"/],
+  ['formula reaching for mathjs itself', { target: 'custom', formula: 'import({}, {})' }, 'formula', /unknown function "import"/],
+  ['formula assigning', { target: 'custom', formula: 'x = 3' }, 'formula', /is not allowed/],
+  ['formula with another variable', { target: 'custom', formula: 'x + y' }, 'formula', /unknown name "y"/],
+  ['formula not finite on [-4, 4]', { target: 'custom', formula: 'log(x)' }, 'formula', /f\(-4\.000\) is not a finite number/],
+  ['formula too long', { target: 'custom', formula: 'x+'.repeat(150) + 'x' }, 'formula', /longer than 200 characters/],
   ['shuffle not boolean', { shuffle: 'yes' as never }, 'shuffle', /shuffle must be true or false/],
 ];
 

@@ -1,6 +1,6 @@
 /** What `npm run train` writes and prints, on small hand-made inputs. */
 import { describe, expect, it } from 'vitest';
-import { epochLine, historyCsv, kerasNumber, thetaJson } from '../../src/cli/output';
+import { epochLine, historyCsv, kerasNumber, thetaJson } from '../../src/experiment/records';
 
 describe('output', () => {
   it('prints numbers as Keras does: 4 decimals, or 4 significant digits below 1e-3', () => {
