@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['test/browser/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/browser/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/page/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/browser/global-setup.ts'],
           // One Chromium on SwiftShader at a time: two cores are all there is.

@@ -57,6 +57,46 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
   };
 }
 
+/** The hidden units' curves v_k sigma(w_k x + b_k) on the grid, from theta (rows [v, w, b]). */
+export function unitCurves(grid: ArrayLike<number>, theta: ArrayLike<number>): { x: number; y: number }[][] {
+  const K = theta.length / 3;
+  return Array.from({ length: K }, (_, k) => {
+    const [v, w, b] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
+    return Array.from(grid, (x) => ({ x, y: v / (1 + Math.exp(-(w * x + b))) }));
+  });
+}
+
+/** Chart.js config of the hidden units: one thin line each, coloured around the wheel. */
+export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<number> | null, lang: Language): ChartConfiguration<'line'> {
+  const l = LABELS[lang];
+  const curves = theta ? unitCurves(grid, theta) : [];
+  return {
+    type: 'line',
+    data: {
+      datasets: curves.map((data, k) => {
+        const colour = `hsl(${Math.round((360 * k) / curves.length)}, 65%, 45%)`;
+        return { label: `${l.unit} ${k + 1}`, data, borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: curves.length > 32 ? 1 : 2 };
+      }),
+    },
+    options: {
+      animation: false,
+      parsing: false,
+      plugins: { title: { display: true, text: l.unitsTitle }, legend: { display: curves.length <= 16 } },
+      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
+    },
+    plugins: [whiteBackground],
+  };
+}
+
+/** Scatter datasets of the training and validation points, for the alpha chart. */
+export function pointDatasets(xTrain: ArrayLike<number>, yTrain: ArrayLike<number>, xVal: ArrayLike<number>, yVal: ArrayLike<number>, lang: Language): ChartConfiguration<'line'>['data']['datasets'] {
+  const l = LABELS[lang];
+  return [
+    { label: l.trainPoints, data: points(xTrain, yTrain), showLine: false, pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f' },
+    { label: l.valPoints, data: points(xVal, yVal), showLine: false, pointRadius: 2, borderColor: '#2ca02c', backgroundColor: '#2ca02c' },
+  ];
+}
+
 /** A log axis labels 1, 2 and 5 times each power of ten, plainly (0.02, not 2e-2 or 0.020). */
 function logTick(v: number): string {
   const mantissa = v / 10 ** Math.floor(Math.log10(v));

@@ -1,60 +1,472 @@
 /**
- * The page, for now a small one: pick an engine, train the lecture's network, and read the
- * epochs as Keras prints them. Charts and controls come with the page issue.
+ * The page: a student sets up the lecture's experiment, trains it live on the GPU (or the CPU),
+ * and watches f and alpha, the errors per epoch and the hidden units change after every epoch.
  */
-import { prepareExperiment } from '../experiment/config';
-import type { EngineName } from '../experiment/run';
-import { getGpu } from '../gpu/device';
+import { Chart } from 'chart.js';
+import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { compareRuns } from '../experiment/compare';
+import { makeDataset, plotGrid } from '../experiment/data';
+import { historyCsv, historyJson, thetaJson } from '../experiment/records';
+import { DivergedError, type EngineName, type TrainResult } from '../experiment/run';
+import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
+import { getGpu, onDeviceLost } from '../gpu/device';
+import { COMMON_SOURCE, KERNEL_SOURCES } from '../gpu/kernels';
 import { train } from '../train';
+import { alphaChartConfig, lossChartConfig, pointDatasets, unitsChartConfig } from './charts';
+import { LABELS, type Labels, type Language } from './i18n';
+import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const log = $<HTMLPreElement>('log');
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
+  return el as T;
+};
+const LANG_KEY = 'webgpu-sgd-lang';
+const GRID = plotGrid();
+
+// ---- State: the form is the source of truth while editing; the URL follows it. ----
+
+const parsed = stateFromQuery(location.search);
+let lang: Language = parsed.lang ?? (localStorage.getItem(LANG_KEY) as Language | null) ?? (navigator.language.startsWith('sv') ? 'sv' : 'en');
+if (lang !== 'en' && lang !== 'sv') lang = 'en';
+let L: Labels = LABELS[lang];
+let gpuAvailable = true;
+
+interface Run {
+  engine: EngineName;
+  exp: Experiment;
+  loss: number[];
+  valLoss: (number | null)[];
+  theta: Float64Array | null;
+  alpha: Float64Array | null;
+  result: TrainResult | null;
+}
+let running: { controller: AbortController; run: Run } | null = null;
+let lastRun: Run | null = null;
+
+const form = $<HTMLFormElement>('form');
+const fields = $<HTMLFieldSetElement>('fields');
+const inputs = Object.fromEntries(Object.keys(NUMBER_FIELDS).map((name) => [name, $<HTMLInputElement>(name)])) as Record<NumberField, HTMLInputElement>;
+const targetSelect = $<HTMLSelectElement>('target');
+const formulaInput = $<HTMLInputElement>('formula');
 const engineSelect = $<HTMLSelectElement>('engine');
 const trainButton = $<HTMLButtonElement>('train');
 const stopButton = $<HTMLButtonElement>('stop');
-const banner = $<HTMLParagraphElement>('banner');
+const progress = $<HTMLProgressElement>('progress');
+const status = $('status');
+const speed = $('speed');
+const showPoints = $<HTMLInputElement>('show-points');
 
-let controller: AbortController | null = null;
-
-function print(line: string): void {
-  log.textContent += `${line}\n`;
-  log.scrollTop = log.scrollHeight;
+function fillForm(state: PageState): void {
+  for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, keyof ExperimentConfig][]) inputs[name].value = String(state.config[field]);
+  targetSelect.value = state.config.target;
+  formulaInput.value = targetFormula(state.config.target, state.config.formula);
+  engineSelect.value = gpuAvailable ? state.engine : 'cpu';
+  showPoints.checked = state.showPoints;
 }
 
-getGpu().then(
-  (gpu) => print(`WebGPU adapter: ${gpu.description}`),
-  (e: Error) => {
-    banner.textContent = e.message;
-    banner.hidden = false;
-    engineSelect.value = 'cpu';
-  },
-);
-
-trainButton.addEventListener('click', async () => {
-  const exp = prepareExperiment();
-  const engine = engineSelect.value as EngineName;
-  controller = new AbortController();
-  trainButton.disabled = true;
-  stopButton.disabled = false;
-  log.textContent = '';
-  print(`Training on ${engine}: ${exp.epochs} epochs of ${exp.stepsPerEpoch} steps`);
+/** Reads the form: the config, or a message for each bad field (shown next to it). */
+function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<NumberField | 'formula', string>> } {
+  const errors: Partial<Record<NumberField | 'formula', string>> = {};
+  const config: ExperimentConfig = { ...DEFAULT_STATE.config, shuffle: parsed.state.config.shuffle };
+  for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, (typeof NUMBER_FIELDS)[NumberField]][]) {
+    const n = parseNumber(inputs[name].value);
+    if (n === null) errors[name] = inputs[name].value.trim() === '' ? `${name}: empty` : `${name}: "${inputs[name].value.slice(0, 30)}" is not a number`;
+    else config[field] = n;
+  }
+  config.target = targetSelect.value as TargetName;
+  config.formula = config.target === 'custom' ? formulaInput.value : undefined;
+  if (Object.keys(errors).length > 0) return { config: null, errors };
   try {
-    const result = await train(exp, {
+    prepareExperiment(config);
+    return { config, errors };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const byField: Record<string, NumberField | 'formula'> = Object.fromEntries(Object.entries(NUMBER_FIELDS).map(([name, field]) => [field, name as NumberField]));
+    const name = e.field === 'epochs' ? 'M' : e.field === 'formula' ? 'formula' : (byField[e.field] ?? 'N');
+    errors[name] = e.message;
+    return { config: null, errors };
+  }
+}
+
+function currentState(config: ExperimentConfig): PageState {
+  return { config, engine: engineSelect.value as PageEngine, showPoints: showPoints.checked };
+}
+
+/** Shows each field's message, the derived EPOCHS, and puts a valid state in the URL. */
+function validate(): ExperimentConfig | null {
+  const { config, errors } = readForm();
+  for (const name of [...Object.keys(NUMBER_FIELDS), 'formula'] as (NumberField | 'formula')[]) {
+    const input = name === 'formula' ? formulaInput : inputs[name];
+    $(`${name}-error`).textContent = errors[name] ?? '';
+    input.setAttribute('aria-invalid', String(Boolean(errors[name])));
+  }
+  formulaInput.readOnly = targetSelect.value !== 'custom';
+  trainButton.disabled = running !== null || config === null;
+  if (!config) {
+    $('derived').textContent = L.derivedBad;
+    return null;
+  }
+  const exp = prepareExperiment(config);
+  $('derived').textContent = L.derived(exp.epochs, exp.stepsPerEpoch, exp.totalSteps);
+  history.replaceState(null, '', `?${stateToQuery(currentState(config), lang)}`);
+  return config;
+}
+
+// ---- Charts: made once, their data replaced after each epoch, drawn at most once a frame. ----
+
+const pageChart = (id: string, config: ReturnType<typeof alphaChartConfig>) =>
+  new Chart($<HTMLCanvasElement>(id), { ...config, options: { ...config.options, maintainAspectRatio: false } });
+const charts = {
+  alpha: pageChart('chart-alpha', alphaChartConfig(GRID, GRID, null, lang)),
+  loss: pageChart('chart-loss', lossChartConfig([], [], lang)),
+  units: pageChart('chart-units', unitsChartConfig(GRID, null, lang)),
+};
+let drawPending = false;
+
+/** Redraws the three charts from a run (or just f for the form's config), on the next frame. */
+function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    const cfg = run?.exp.config ?? config;
+    const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
+    const a = alphaChartConfig(GRID, f, run?.alpha ?? null, lang);
+    if (cfg && showPoints.checked) {
+      const d = makeDataset(run?.exp ?? prepareExperiment(cfg));
+      a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
+    }
+    replace(charts.alpha, a);
+    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang);
+    if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
+    replace(charts.loss, l);
+    replace(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));
+  });
+}
+
+function safeTarget(config: ExperimentConfig): (x: number) => number {
+  try {
+    return targetFunction(config.target, config.formula);
+  } catch {
+    return () => NaN;
+  }
+}
+
+/** Gives a chart a freshly built config (new data and options objects) and redraws it without animation. */
+function replace(chart: Chart, config: ReturnType<typeof alphaChartConfig>): void {
+  chart.data = config.data as never;
+  chart.options = { ...config.options, maintainAspectRatio: false } as never;
+  chart.update('none');
+}
+
+// ---- Training ----
+
+function setRunning(on: boolean): void {
+  fields.disabled = on;
+  engineSelect.disabled = on;
+  stopButton.disabled = !on;
+  trainButton.disabled = on || validate() === null;
+  $<HTMLButtonElement>('compare').disabled = on;
+}
+
+async function startTraining(): Promise<void> {
+  const config = validate();
+  if (!config || running) return;
+  const engine = engineSelect.value as PageEngine;
+  const exp = prepareExperiment(config);
+  const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null };
+  const controller = new AbortController();
+  running = { controller, run };
+  lastRun = run;
+  setRunning(true);
+  $('results').hidden = true;
+  $('comparison').textContent = '';
+  progress.max = exp.epochs;
+  progress.value = 0;
+  status.textContent = engine === 'cpu' ? L.running : L.compiling;
+  speed.textContent = '';
+  drawCharts(run, config);
+  const started = performance.now();
+  window.webgpuSgdPage.trainPressedAt = started;
+  window.webgpuSgdPage.firstEpochDrawnAt = null;
+  try {
+    run.result = await train(exp, {
       engine,
       signal: controller.signal,
-      onEpoch: (r) =>
-        print(`Epoch ${r.epoch}/${exp.epochs} - loss: ${r.loss.toFixed(4)} - val_loss: ${r.valLoss === null ? '-' : r.valLoss.toFixed(4)}`),
+      alphaAt: GRID,
+      thetaEachEpoch: true,
+      onEpoch: (r) => {
+        run.loss.push(r.loss);
+        run.valLoss.push(r.valLoss);
+        run.theta = r.theta ?? null;
+        run.alpha = r.alpha ?? null;
+        const seconds = (performance.now() - started) / 1000;
+        progress.value = r.epoch;
+        status.textContent = `${L.progress(r.epoch, exp.epochs)}`;
+        speed.textContent = L.speed((r.epoch * exp.stepsPerEpoch) / Math.max(seconds, 1e-6), seconds);
+        drawCharts(run, config);
+        if (window.webgpuSgdPage.firstEpochDrawnAt === null) requestAnimationFrame(() => (window.webgpuSgdPage.firstEpochDrawnAt ??= performance.now()));
+      },
     });
-    print(
-      `${result.status}: ${result.epochs} epochs in ${result.timings.trainMs.toFixed(0)} ms ` +
-        `(${result.dispatches} dispatches) on ${result.device}`,
-    );
+    status.textContent = `${L.progress(run.loss.length, exp.epochs)}. ${run.result.status === 'completed' ? L.done : L.stopped}`;
   } catch (e) {
-    print(`Error: ${(e as Error).message}`);
+    const err = e as Error & { partial?: TrainResult };
+    if (err.partial) run.result = err.partial;
+    status.textContent = `${L.failed} ${err.message}`;
+    if (err.name === 'DeviceLostError') showBanner(L.deviceLost);
+    if (!(e instanceof DivergedError) && !err.partial) console.warn(e);
   } finally {
-    trainButton.disabled = false;
-    stopButton.disabled = true;
+    running = null;
+    setRunning(false);
+    drawCharts(run, config);
+    if (run.result) showResults(run);
   }
+}
+
+const ENGINE_LABEL = (e: EngineName) => (e === 'gpu' ? L.engineGpu : e === 'gpu-perop' ? L.engineGpuPerop : L.engineCpu);
+const msText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(6));
+
+function showResults(run: Run): void {
+  const r = run.result!;
+  const list = $('result-list');
+  const rows: [string, string, string][] = [
+    ['final-loss', L.finalLoss, num(r.history.loss.at(-1))],
+    ['final-val-loss', L.finalValLoss, num(r.history.valLoss.at(-1))],
+    ['train-time', L.totalTime, msText(r.timings.trainMs)],
+    ['setup-time', L.setupTime, msText(r.timings.setupMs)],
+    ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
+    ['dispatches', L.dispatches, r.dispatches.toLocaleString(lang)],
+    ['device', L.device, r.device],
+  ];
+  list.replaceChildren(
+    ...rows.flatMap(([id, label, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = label;
+      const dd = document.createElement('dd');
+      dd.id = id;
+      dd.textContent = value;
+      return [dt, dd];
+    }),
+  );
+  const other = otherEngine(run.engine);
+  const compare = $<HTMLButtonElement>('compare');
+  compare.textContent = L.compareWith(ENGINE_LABEL(other));
+  compare.hidden = r.epochs === 0;
+  $('results').hidden = false;
+  drawKernels(run);
+}
+
+function otherEngine(engine: EngineName): PageEngine {
+  if (engine === 'cpu') return gpuAvailable ? 'gpu' : 'cpu';
+  return 'cpu';
+}
+
+async function compareWithOther(): Promise<void> {
+  const run = lastRun;
+  if (!run?.result || running) return;
+  const other = otherEngine(run.engine);
+  const compare = $<HTMLButtonElement>('compare');
+  compare.disabled = true;
+  trainButton.disabled = true;
+  $('comparison').textContent = L.comparing;
+  try {
+    const epochs = run.result.epochs;
+    // The same experiment, cut to the epochs the first run did, so the two are comparable.
+    const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
+    const second = await train(exp, { engine: other });
+    const c = compareRuns(run.result, second);
+    const ratio = (run.result.timings.trainMs / second.timings.trainMs).toPrecision(3);
+    $('comparison').textContent = `${L.comparison(ENGINE_LABEL(run.engine), msText(run.result.timings.trainMs), ENGINE_LABEL(other), msText(second.timings.trainMs), ratio)} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
+    window.webgpuSgdPage.lastComparison = { other, result: second, ...c };
+  } catch (e) {
+    $('comparison').textContent = `${L.failed} ${(e as Error).message}`;
+  } finally {
+    compare.disabled = false;
+    trainButton.disabled = validate() === null;
+  }
+}
+
+// ---- Export ----
+
+function download(name: string, type: string, data: string | Blob): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function exportRun(kind: 'csv' | 'json' | 'theta'): void {
+  const run = lastRun;
+  if (!run?.result) return;
+  if (kind === 'csv') download('history.csv', 'text/csv', historyCsv(run.result));
+  if (kind === 'json') download('history.json', 'application/json', JSON.stringify(historyJson(run.exp, run.result), null, 2));
+  if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta), null, 2));
+}
+
+// ---- What the GPU runs ----
+
+function drawKernels(run: Run | null): void {
+  const counts = run?.result ? dispatchCounts(run) : null;
+  const kernels: [string, string, string, number | null][] = [
+    ['common.wgsl', L.kernelCommon, COMMON_SOURCE, null],
+    ['forward.wgsl', L.kernelForward, KERNEL_SOURCES.forward, counts?.forward ?? null],
+    ['mse_grad.wgsl', L.kernelMseGrad, KERNEL_SOURCES.mse_grad, counts?.mseGrad ?? null],
+    ['sgd_update.wgsl', L.kernelSgdUpdate, KERNEL_SOURCES.sgd_update, counts?.update ?? null],
+    ['fused_epoch.wgsl', L.kernelFused, KERNEL_SOURCES.fused_epoch, counts?.fused ?? null],
+  ];
+  $('kernels').replaceChildren(
+    ...kernels.map(([name, text, source, count]) => {
+      const details = document.createElement('details');
+      details.dataset.kernel = name;
+      const summary = document.createElement('summary');
+      summary.textContent = count === null ? name : `${name}: ${L.dispatchedLast(count)}`;
+      const p = document.createElement('p');
+      p.textContent = text;
+      const pre = document.createElement('pre');
+      pre.textContent = source;
+      details.append(summary, p, pre);
+      return details;
+    }),
+  );
+}
+
+/** How many times each kernel ran in a GPU run (epochs run x what an epoch issues). */
+function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; fused: number } {
+  if (run.engine === 'cpu') return { forward: 0, mseGrad: 0, update: 0, fused: 0 };
+  const e = run.result!.epochs;
+  const val = run.exp.valPoints > 0 ? 1 : 0;
+  const perop = run.engine === 'gpu-perop';
+  const steps = perop ? run.exp.stepsPerEpoch : 0;
+  const fusedPerEpoch = perop ? 0 : (run.result!.dispatches / Math.max(e, 1)) - 2 * val - 1;
+  return { forward: e * (steps + val + 1), mseGrad: e * (steps + val), update: e * steps, fused: Math.round(e * fusedPerEpoch) };
+}
+
+// ---- Language ----
+
+function applyLanguage(next: Language): void {
+  lang = next;
+  L = LABELS[lang];
+  localStorage.setItem(LANG_KEY, lang);
+  document.documentElement.lang = lang;
+  $<HTMLSelectElement>('lang').value = lang;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-label]')) {
+    const value = L[el.dataset.label as keyof Labels];
+    if (typeof value === 'string') el.textContent = value;
+  }
+  targetSelect.replaceChildren(
+    ...[...Object.keys(TARGETS), 'custom'].map((name) => {
+      const o = document.createElement('option');
+      o.value = name;
+      o.textContent = name === 'custom' ? L.custom : `${name}: ${TARGETS[name as keyof typeof TARGETS].formula}`;
+      return o;
+    }),
+  );
+  if (!gpuAvailable) showBanner(`${L.noWebGpu} ${gpuReason}`);
+  if (!running) status.textContent = lastRun?.result ? status.textContent : L.idle;
+  if (lastRun?.result) showResults(lastRun);
+  else drawKernels(null);
+}
+
+function showBanner(text: string): void {
+  const banner = $('banner');
+  banner.textContent = text;
+  banner.hidden = false;
+}
+
+// ---- Wiring ----
+
+let gpuReason = '';
+fillForm(parsed.state);
+applyLanguage(lang);
+targetSelect.value = parsed.state.config.target;
+if (parsed.notices.length > 0) {
+  const notice = $('notice');
+  notice.textContent = `${L.urlNotice}\n${parsed.notices.join('\n')}`;
+  notice.hidden = false;
+}
+drawCharts(null, validate());
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  void startTraining();
+});
+form.addEventListener('input', (e) => {
+  if (e.target === formulaInput || (e.target as HTMLElement).tagName === 'INPUT') drawCharts(lastRun && !running ? null : lastRun, validate());
+});
+targetSelect.addEventListener('change', () => {
+  const t = targetSelect.value as TargetName;
+  if (t !== 'custom') formulaInput.value = TARGETS[t].formula;
+  drawCharts(null, validate());
+});
+engineSelect.addEventListener('change', () => validate());
+showPoints.addEventListener('change', () => {
+  validate();
+  drawCharts(running?.run ?? lastRun, readForm().config);
+});
+stopButton.addEventListener('click', () => running?.controller.abort());
+$('compare').addEventListener('click', () => void compareWithOther());
+$('lang').addEventListener('change', () => {
+  applyLanguage($<HTMLSelectElement>('lang').value as Language);
+  validate();
+  drawCharts(running?.run ?? lastRun, readForm().config);
+});
+for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
+  $(`preset-${preset}`).addEventListener('click', () => {
+    fillForm({ ...currentState({ ...PRESETS[preset], formula: TARGETS.lecture.formula }) });
+    drawCharts(null, validate());
+  });
+}
+$('export-csv').addEventListener('click', () => exportRun('csv'));
+$('export-json').addEventListener('click', () => exportRun('json'));
+$('export-theta').addEventListener('click', () => exportRun('theta'));
+for (const [id, chart] of [['export-alpha', charts.alpha], ['export-loss', charts.loss], ['export-units', charts.units]] as const) {
+  $(id).addEventListener('click', () => download(`${id.slice(7)}.png`, 'image/png', dataUrlToBlob(chart.toBase64Image('image/png', 1))));
+}
+
+function dataUrlToBlob(url: string): Blob {
+  const bytes = atob(url.slice(url.indexOf(',') + 1));
+  return new Blob([Uint8Array.from(bytes, (c) => c.charCodeAt(0))], { type: 'image/png' });
+}
+
+// Compile the shaders for the form's experiment while the student reads, so Train starts at once.
+let warmTimer = 0;
+function warmUp(): void {
+  clearTimeout(warmTimer);
+  warmTimer = window.setTimeout(() => {
+    const config = readForm().config;
+    if (config && gpuAvailable) void import('../gpu/trainer').then((m) => m.warmUpGpu(prepareExperiment(config))).catch(() => undefined);
+  }, 300);
+}
+form.addEventListener('input', warmUp);
+
+getGpu().then(warmUp, (e: Error) => {
+  gpuAvailable = false;
+  gpuReason = e.message;
+  for (const option of engineSelect.options) option.disabled = option.value !== 'cpu';
+  engineSelect.value = 'cpu';
+  showBanner(`${L.noWebGpu} ${gpuReason}`);
+  validate();
+});
+onDeviceLost(() => {
+  if (!running) showBanner(L.deviceLost);
 });
 
-stopButton.addEventListener('click', () => controller?.abort());
+/** What the page's tests read: the charts, the last run and the timings of the first epoch. */
+declare global {
+  interface Window {
+    webgpuSgdPage: {
+      charts: typeof charts;
+      lastRun: () => Run | null;
+      running: () => boolean;
+      trainPressedAt: number | null;
+      firstEpochDrawnAt: number | null;
+      lastComparison: unknown;
+      engines: readonly string[];
+    };
+  }
+}
+window.webgpuSgdPage = { charts, lastRun: () => lastRun, running: () => running !== null, trainPressedAt: null, firstEpochDrawnAt: null, lastComparison: null, engines: PAGE_ENGINES };

@@ -18,7 +18,7 @@ import { createServer } from 'vite';
 import { trainCpu } from '../cpu/trainer';
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
-import { closeness } from '../experiment/compare';
+import { compareRuns } from '../experiment/compare';
 import { ChromeNotFoundError } from './chrome';
 import { dawnEnvironment, installDawn } from './dawn';
 import { writePng } from './output';
@@ -113,14 +113,8 @@ function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f
   if (result.status !== 'completed' || result.epochs !== exp.epochs) {
     return { ok: false, reference: gpu ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: `ran ${result.epochs} of ${exp.epochs} epochs (${result.status})` };
   }
-  const loss = closeness(result.history.loss, ref.history.loss, 0, rtol, 'loss');
-  const val = closeness(result.history.valLoss.map((v) => v ?? 0), ref.history.valLoss.map((v) => v ?? 0), 0, rtol, 'val_loss');
-  return {
-    ok: loss.ok && val.ok,
-    reference: gpu ? 'cpu-f32' : 'cpu',
-    maxRel: Math.max(loss.maxRel, val.maxRel),
-    detail: loss.ok && val.ok ? `every epoch within ${rtol} rel` : [loss, val].filter((c) => !c.ok).map((c) => c.report).join('\n'),
-  };
+  const c = compareRuns(result, ref, rtol);
+  return { ok: c.ok, reference: gpu ? 'cpu-f32' : 'cpu', maxRel: c.maxRel, detail: c.detail };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

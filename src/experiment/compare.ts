@@ -45,3 +45,18 @@ export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>
     report: failures === 0 ? head : `${head}\n${failures} outside tolerance:\n${bad.join('\n')}`,
   };
 }
+
+/** Whether two runs' per-epoch loss and val_loss agree within `rtol` (the engine tests' 1e-3 by default). */
+export function compareRuns(
+  a: { history: { loss: number[]; valLoss: (number | null)[] } },
+  b: { history: { loss: number[]; valLoss: (number | null)[] } },
+  rtol = 1e-3,
+): { ok: boolean; maxRel: number; detail: string } {
+  const loss = closeness(a.history.loss, b.history.loss, 0, rtol, 'loss');
+  const val = closeness(a.history.valLoss.map((v) => v ?? 0), b.history.valLoss.map((v) => v ?? 0), 0, rtol, 'val_loss');
+  return {
+    ok: loss.ok && val.ok,
+    maxRel: Math.max(loss.maxRel, val.maxRel),
+    detail: loss.ok && val.ok ? `every epoch within ${rtol} rel` : [loss, val].filter((c) => !c.ok).map((c) => c.report).join('\n'),
+  };
+}

@@ -108,6 +108,27 @@ function checkLimits(exp: Experiment, limits: GPUSupportedLimits, fused: boolean
   if (trainPoints > 2 ** 31) throw new GpuLimitError('Too many training points for 32-bit indices.');
 }
 
+/** The pipelines a run needs, from the per-device cache; `fusedWg` null for per-op. */
+function pipelinesFor(device: GPUDevice, batchSize: number, hiddenUnits: number, fusedWg: number | null) {
+  return Promise.all([
+    getPipeline(device, 'forward', { WG }),
+    getPipeline(device, 'mse_grad', { WG: gradWorkgroupSize(batchSize) }),
+    getPipeline(device, 'mse_grad', { WG }),
+    getPipeline(device, 'sgd_update', { WG }),
+    fusedWg === null ? null : getPipeline(device, 'fused_epoch', { WG: fusedWg, THETA_LEN: 3 * hiddenUnits }),
+  ]);
+}
+
+/**
+ * Gets the device and compiles the pipelines a run of `exp` will need, so that pressing Train
+ * later starts at once. Errors are left for the run itself to report.
+ */
+export async function warmUpGpu(exp: Experiment): Promise<void> {
+  const { device } = await getGpu();
+  const { batchSize, hiddenUnits } = exp.config;
+  await pipelinesFor(device, batchSize, hiddenUnits, fusedWorkgroupSize(batchSize, hiddenUnits));
+}
+
 /** Trains on the GPU with the fused ('gpu') or per-op ('gpu-perop') strategy. */
 export async function trainGpu(
   exp: Experiment,
@@ -132,15 +153,9 @@ export async function trainGpu(
   let lost: GPUDeviceLostInfo | null = null;
   void device.lost.then((info) => (lost = info));
 
-  // Pipelines: compiled once per device and cached; the first run pays the compilation.
-  const gradWg = gradWorkgroupSize(B);
-  const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe, fusedPipe] = await Promise.all([
-    getPipeline(device, 'forward', { WG }),
-    getPipeline(device, 'mse_grad', { WG: gradWg }),
-    getPipeline(device, 'mse_grad', { WG }),
-    getPipeline(device, 'sgd_update', { WG }),
-    fused ? getPipeline(device, 'fused_epoch', { WG: fusedWg, THETA_LEN: 3 * K }) : null,
-  ]);
+  // Pipelines: compiled once per device and cached; the first run pays the compilation (or
+  // warmUpGpu did it already).
+  const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe, fusedPipe] = await pipelinesFor(device, B, K, fused ? fusedWg : null);
 
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');

@@ -2,8 +2,12 @@
  * Starts what the browser tests share: the vite dev server and one headless Chromium with
  * WebGPU (src/cli/session.ts), and asks it once whether there is an adapter.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { openPage, startSession } from '../../src/cli/session';
+import { freePort, openPage, PROJECT_ROOT, startSession } from '../../src/cli/session';
 import type { Harness } from './harness';
 
 declare module 'vitest' {
@@ -12,6 +16,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** Whether the browser has a WebGPU adapter, and its name or why not. */
     webgpu: { ok: boolean; description: string };
+    /** The page as `npm run build` makes it, served by `vite preview`. */
+    pageUrl: string;
   }
 }
 
@@ -29,5 +35,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('wsEndpoint', session.browser.wsEndpoint());
   project.provide('baseUrl', session.baseUrl);
   project.provide('webgpu', webgpu);
-  return session.close;
+
+  // The page tests drive the built site, as a user gets it from any static server.
+  const outDir = mkdtempSync(join(tmpdir(), 'webgpu-sgd-dist-'));
+  const configFile = join(PROJECT_ROOT, 'vite.config.ts');
+  await build({ root: PROJECT_ROOT, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ root: PROJECT_ROOT, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: await freePort(), strictPort: true } });
+  project.provide('pageUrl', server.resolvedUrls?.local[0] ?? '');
+  return async () => {
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    rmSync(outDir, { recursive: true, force: true });
+    await session.close();
+  };
 }

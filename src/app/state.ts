@@ -1,0 +1,120 @@
+/**
+ * The page's whole state, and its round trip through the URL so a teacher can share a link to an
+ * exact experiment. Reading a URL never throws: each bad field falls back to its default and
+ * says so.
+ */
+import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
+import type { EngineName } from '../experiment/run';
+import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
+import type { Language } from './i18n';
+
+/** The numeric fields, with their URL names (the lecture's). */
+export const NUMBER_FIELDS = {
+  N: 'points',
+  K: 'hiddenUnits',
+  M: 'steps',
+  dt: 'learningRate',
+  batch: 'batchSize',
+  split: 'validationSplit',
+  seed: 'dataSeed',
+  initSeed: 'initSeed',
+} as const satisfies Record<string, keyof ExperimentConfig>;
+
+/** A numeric field's URL and form name. */
+export type NumberField = keyof typeof NUMBER_FIELDS;
+
+/** The engines the page offers. */
+export const PAGE_ENGINES = ['gpu', 'gpu-perop', 'cpu'] as const satisfies readonly EngineName[];
+/** One of PAGE_ENGINES. */
+export type PageEngine = (typeof PAGE_ENGINES)[number];
+
+/** Everything the page shows and a link carries. */
+export interface PageState {
+  config: ExperimentConfig;
+  engine: PageEngine;
+  showPoints: boolean;
+}
+
+/** The lecture's two runs. Example 2: more points, more steps, a smaller learning rate, 50 epochs. */
+export const PRESETS = {
+  example1: { ...DEFAULT_CONFIG },
+  example2: { ...DEFAULT_CONFIG, points: 4000, steps: 160000, learningRate: 0.004 },
+} as const;
+
+/** The state a fresh page starts in. */
+export const DEFAULT_STATE: PageState = { config: { ...DEFAULT_CONFIG, formula: TARGETS.lecture.formula }, engine: 'gpu', showPoints: false };
+
+/** A number as a form field holds it: a finite number in plain text, or an error. */
+export function parseNumber(text: string): number | null {
+  const t = text.trim();
+  if (t === '' || t.length > 30 || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The query string of a state: every field, so the link is exact whatever the defaults become. */
+export function stateToQuery(state: PageState, lang?: Language): string {
+  const q = new URLSearchParams();
+  for (const [name, field] of Object.entries(NUMBER_FIELDS)) q.set(name, String(state.config[field]));
+  q.set('target', state.config.target);
+  if (state.config.target === 'custom') q.set('formula', state.config.formula ?? '');
+  if (!state.config.shuffle) q.set('shuffle', '0');
+  q.set('engine', state.engine);
+  if (state.showPoints) q.set('points', '1');
+  if (lang) q.set('lang', lang);
+  return q.toString();
+}
+
+/** What reading a URL gave: the state, the language if named, and a line for each field that was reset. */
+export interface ParsedQuery {
+  state: PageState;
+  lang: Language | null;
+  notices: string[];
+}
+
+const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+
+/** Reads a state from a query string, field by field, each bad one replaced by its default. */
+export function stateFromQuery(search: string): ParsedQuery {
+  const q = new URLSearchParams(search);
+  const notices: string[] = [];
+  const config: ExperimentConfig = { ...DEFAULT_STATE.config };
+  for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, (typeof NUMBER_FIELDS)[NumberField]][]) {
+    const raw = q.get(name);
+    if (raw === null) continue;
+    const n = parseNumber(raw);
+    if (n === null) notices.push(`${name} = ${shown(raw)}: not a number; using ${config[field]}`);
+    else config[field] = n;
+  }
+  const target = q.get('target');
+  if (target !== null) {
+    if (isTargetName(target)) config.target = target as TargetName;
+    else notices.push(`target = ${shown(target)}: unknown; using ${config.target}`);
+  }
+  if (config.target === 'custom') config.formula = (q.get('formula') ?? '').slice(0, MAX_FORMULA_LENGTH + 1);
+  if (q.get('shuffle') === '0') config.shuffle = false;
+  // Fields that parse may still not fit together (a batch larger than the training set, a
+  // formula that does not compile): reset the field the check names, until the config is valid.
+  for (let i = 0; i < 12; i++) {
+    try {
+      prepareExperiment(config);
+      break;
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      const field = e.field === 'epochs' ? 'steps' : e.field;
+      const fallback = field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };
+      notices.push(`${e.message}; using the default`);
+      Object.assign(config, fallback);
+    }
+  }
+  const engineRaw = q.get('engine');
+  let engine = DEFAULT_STATE.engine;
+  if (engineRaw !== null) {
+    if ((PAGE_ENGINES as readonly string[]).includes(engineRaw)) engine = engineRaw as PageEngine;
+    else notices.push(`engine = ${shown(engineRaw)}: unknown; using ${engine}`);
+  }
+  const langRaw = q.get('lang');
+  const lang = langRaw === 'en' || langRaw === 'sv' ? langRaw : null;
+  if (langRaw !== null && lang === null) notices.push(`lang = ${shown(langRaw)}: unknown`);
+  return { state: { config, engine, showPoints: q.get('points') === '1' }, lang, notices };
+}

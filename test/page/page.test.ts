@@ -1,0 +1,255 @@
+/**
+ * The page as `npm run build` makes it, driven in headless Chromium as a student uses it: train
+ * with each engine, stop, bad inputs and hostile links, language, and what it draws.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChrome } from '../../src/cli/chrome';
+import { openPage, PROJECT_ROOT } from '../../src/cli/session';
+import { compareRuns } from '../../src/experiment/compare';
+import type { History } from '../../src/experiment/run';
+
+const webgpu = inject('webgpu');
+const pageUrl = inject('pageUrl');
+/** Where the tests leave screenshots (kept by CI as artifacts; ignored by git). */
+const ARTIFACTS = join(PROJECT_ROOT, 'test-results');
+
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser.disconnect();
+});
+afterEach(async () => {
+  // No uncaught error, and nothing logged as an error, in any test.
+  expect(errors).toEqual([]);
+  await page?.close();
+});
+
+async function open(query = ''): Promise<Page> {
+  errors = [];
+  page = await openPage(browser, `${pageUrl}${query}`, 'webgpuSgdPage', errors);
+  await page.setViewport({ width: 1400, height: 1800 });
+  return page;
+}
+
+/** Types into a field as a user would (select all, type), which fires input events. */
+async function setField(id: string, value: string): Promise<void> {
+  await page.click(`#${id}`, { count: 3 });
+  await page.keyboard.press('Backspace');
+  if (value) await page.type(`#${id}`, value);
+}
+
+const text = (selector: string) => page.$eval(selector, (e) => e.textContent ?? '');
+const isRunning = () => page.evaluate(() => window.webgpuSgdPage.running());
+const waitIdle = () => page.waitForFunction(() => !window.webgpuSgdPage.running() && window.webgpuSgdPage.lastRun() !== null, { timeout: 120_000 });
+
+async function trainWith(engine: string): Promise<{ history: History; shown: { loss: string; valLoss: string }; progress: [number, number]; lossPoints: number; epochs: number }> {
+  await page.select('#engine', engine);
+  await page.click('#train');
+  await waitIdle();
+  return page.evaluate(() => {
+    const run = window.webgpuSgdPage.lastRun()!;
+    const progress = document.getElementById('progress') as HTMLProgressElement;
+    return {
+      history: run.result!.history,
+      shown: { loss: document.getElementById('final-loss')!.textContent!, valLoss: document.getElementById('final-val-loss')!.textContent! },
+      progress: [progress.value, progress.max] as [number, number],
+      lossPoints: window.webgpuSgdPage.charts.loss.data.datasets[0].data.length,
+      epochs: run.exp.epochs,
+    };
+  });
+}
+
+/** Distinct colours in a sample of a canvas's pixels: a blank chart has one or two. */
+const canvasColours = (id: string) =>
+  page.$eval(`#${id}`, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 53) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+
+describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
+  it('trains the defaults with each engine: 50/50, 50 points on the loss chart, the numbers shown are the history, GPU and CPU agree', async () => {
+    await open('?lang=en');
+    const runs: Record<string, History> = {};
+    for (const engine of ['gpu', 'gpu-perop', 'cpu']) {
+      const r = await trainWith(engine);
+      expect(r.epochs).toBe(50);
+      expect(r.progress).toEqual([50, 50]);
+      expect(await text('#status')).toMatch(/Epoch 50 \/ 50\. Done\./);
+      expect(r.lossPoints).toBe(50);
+      expect(r.shown.loss).toBe(r.history.loss[49].toPrecision(6));
+      expect(r.shown.valLoss).toBe((r.history.valLoss[49] as number).toPrecision(6));
+      runs[engine] = r.history;
+    }
+    for (const engine of ['gpu', 'gpu-perop']) {
+      const c = compareRuns({ history: runs[engine] }, { history: runs.cpu });
+      console.log(`${engine} vs cpu on the page: max rel ${c.maxRel.toExponential(2)}`);
+      expect(c.ok, c.detail).toBe(true);
+    }
+    // What the GPU runs: the last run was on the CPU, so the GPU kernels ran 0 times; the sources are there.
+    expect(await page.$$eval('#kernels details', (d) => d.map((e) => (e as HTMLElement).dataset.kernel))).toEqual([
+      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_epoch.wgsl',
+    ]);
+    expect(await text('#kernels details[data-kernel="fused_epoch.wgsl"] pre')).toContain('@compute @workgroup_size(WG)');
+  });
+
+  it('compares with the CPU in one click, showing both times, the ratio and that they agree', async () => {
+    await open('?lang=en&M=8000');
+    await trainWith('gpu');
+    expect(await text('#kernels details[data-kernel="fused_epoch.wgsl"] summary')).toMatch(/dispatched 10 times in the last run/);
+    await page.click('#compare');
+    await page.waitForFunction(() => window.webgpuSgdPage.lastComparison !== null, { timeout: 60_000 });
+    expect(await text('#comparison')).toMatch(/GPU, fused .*: [\d.]+ m?s; CPU .*: [\d.]+ m?s\. .* took [\d.]+ times as long .*The results agree/);
+  });
+
+  it('stops mid-run, keeping the partial history; the controls are locked while it runs', async () => {
+    await open('?lang=en');
+    await page.select('#engine', 'gpu-perop');
+    await page.click('#train');
+    await page.waitForFunction(() => (document.getElementById('progress') as HTMLProgressElement).value >= 2, { timeout: 60_000 });
+    expect(await isRunning(), await text('#status')).toBe(true);
+    // A control changed during the run: the form is disabled, so the run's config cannot drift.
+    expect(await page.$eval('#N', (e) => e.matches(':disabled'))).toBe(true);
+    expect(await page.$eval('#engine', (e) => (e as HTMLSelectElement).disabled)).toBe(true);
+    await page.type('#N', '5');
+    expect(await page.$eval('#N', (e) => (e as HTMLInputElement).value)).toBe('1000');
+    await page.click('#stop');
+    await waitIdle();
+    const kept = await page.evaluate(() => window.webgpuSgdPage.lastRun()!.result!);
+    expect(kept.status).toBe('aborted');
+    expect(kept.epochs).toBeGreaterThanOrEqual(2);
+    expect(kept.epochs).toBeLessThan(50);
+    expect(await text('#status')).toMatch(new RegExp(`Epoch ${kept.epochs} / 50\\. Stopped`));
+    expect(await page.evaluate(() => window.webgpuSgdPage.charts.loss.data.datasets[0].data.length)).toBe(kept.epochs);
+    expect(await page.$eval('#N', (e) => e.matches(':disabled'))).toBe(false);
+  });
+
+  it.each([
+    ['N', '', /N: empty/],
+    ['N', '-5', /points \(N\) must be an integer from 2/],
+    ['K', 'ten', /K: "ten" is not a number/],
+    ['N', '1e12', /points \(N\) must be an integer from 2 to 10000000/],
+    ['dt', '0', /learningRate \(dt\) must be a finite number > 0/],
+    ['batch', '5000', /batchSize \(Nbatch\) must be an integer from 1 to 800/],
+    ['split', '1.5', /validationSplit .* must be in \[0, 1\)/],
+    ['M', '10', /EPOCHS .* is 0/],
+  ])('shows a message for %s = %j and keeps the page usable', async (field, value, message) => {
+    await open('?lang=en');
+    await setField(field, value);
+    expect(await text(`#${field}-error`)).toMatch(message);
+    expect(await page.$eval('#train', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await text('#derived')).toMatch(/cannot be computed/);
+    await setField(field, field === 'M' ? '1600' : String({ N: 1000, K: 10, dt: 0.008, batch: 1, split: 0.2 }[field]));
+    expect(await text(`#${field}-error`)).toBe('');
+    await setField('M', '1600');
+    const r = await trainWith('cpu');
+    expect(r.progress).toEqual([2, 2]);
+  });
+
+  it.each([
+    ['sin(x', /cannot read the formula/],
+    ['log(x)', /is not a finite number/],
+    ['alert(1)', /unknown function "alert"/],
+  ])('shows a message for the formula %j and keeps the page usable', async (formula, message) => {
+    await open('?lang=en&M=1600');
+    await page.select('#target', 'custom');
+    await setField('formula', formula);
+    expect(await text('#formula-error')).toMatch(message);
+    expect(await page.$eval('#train', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await setField('formula', 'sin(2 x)');
+    expect(await text('#formula-error')).toBe('');
+    const r = await trainWith('gpu');
+    expect(r.progress).toEqual([2, 2]);
+  });
+
+  it('falls back to the defaults field by field on a hostile link, with a notice, and still trains', async () => {
+    const hostile = '?N=%3Cscript%3Ealert(1)%3C%2Fscript%3E&K=99999999&dt=NaN&batch=-1&target=custom&formula=import(%7B%7D)&engine=evil&lang=xx&M=1600';
+    await open(hostile);
+    const notice = await text('#notice');
+    for (const field of ['N = "<script>', 'dt = "NaN"', 'hiddenUnits (K)', 'batchSize (Nbatch)', 'formula: unknown function "import"', 'engine = "evil"', 'lang = "xx"']) {
+      expect(notice).toContain(field);
+    }
+    expect(await page.$eval('#N', (e) => (e as HTMLInputElement).value)).toBe('1000');
+    expect(await page.$eval('#K', (e) => (e as HTMLInputElement).value)).toBe('10');
+    expect(await page.$eval('#target', (e) => (e as HTMLSelectElement).value)).toBe('lecture');
+    expect(await page.evaluate(() => document.querySelectorAll('script:not([src]):not([type])').length)).toBe(0);
+    const r = await trainWith('gpu');
+    expect(r.progress).toEqual([2, 2]);
+  });
+
+  it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
+    await open('?lang=en&M=8000&points=1');
+    await trainWith('gpu');
+    await page.screenshot({ path: join(ARTIFACTS, 'page-after-training.png'), fullPage: true });
+    for (const id of ['chart-alpha', 'chart-loss', 'chart-units']) expect(await canvasColours(id), id).toBeGreaterThan(5);
+    const datasets = await page.evaluate(() => window.webgpuSgdPage.charts.alpha.data.datasets.map((d) => [d.label, d.data.length]));
+    expect(datasets).toEqual([['f', 300], ['alpha', 300], ['training points', 800], ['validation points', 200]]);
+    expect(await page.evaluate(() => window.webgpuSgdPage.charts.units.data.datasets.length)).toBe(10);
+  });
+
+  it('switches the chart labels to Swedish and remembers the choice', async () => {
+    await open('?lang=en&M=1600');
+    await trainWith('cpu');
+    await page.select('#lang', 'sv');
+    await page.waitForFunction(() => window.webgpuSgdPage.charts.loss.data.datasets[0].label === 'Träningsfelet');
+    const labels = await page.evaluate(() => {
+      const c = window.webgpuSgdPage.charts.loss;
+      const scales = c.options.scales as Record<string, { title: { text: string } }>;
+      return [c.data.datasets.map((d) => d.label), scales.x.title.text, scales.y.title.text, window.webgpuSgdPage.charts.alpha.data.datasets[1].label];
+    });
+    expect(labels).toEqual([['Träningsfelet', 'Generaliseringsfelet'], 'Epok', 'Medelkvadratfel', 'alfa']);
+    expect(await text('#train')).toBe('Träna');
+    await page.close();
+    await open('');
+    expect(await text('#train')).toBe('Träna');
+    expect(await page.$eval('#lang', (e) => (e as HTMLSelectElement).value)).toBe('sv');
+    await page.select('#lang', 'en');
+  });
+
+  it('starts drawing within half a second of Train and answers clicks while the GPU trains', async () => {
+    await open('?lang=en');
+    await new Promise((r) => setTimeout(r, 1500)); // the page compiles the shaders while the student reads
+    await page.select('#engine', 'gpu');
+    await page.click('#train');
+    await page.waitForFunction(() => window.webgpuSgdPage.firstEpochDrawnAt !== null, { timeout: 30_000 });
+    const firstMs = await page.evaluate(() => window.webgpuSgdPage.firstEpochDrawnAt! - window.webgpuSgdPage.trainPressedAt!);
+    const clickMs = await page.evaluate(
+      `new Promise((res) => { const t = performance.now(); const b = document.getElementById('show-points'); b.addEventListener('click', function () { res(performance.now() - t); }, { once: true }); b.click(); })`,
+    );
+    await waitIdle();
+    console.log(`Train to first epoch drawn: ${firstMs.toFixed(0)} ms; a click during the run answered in ${(clickMs as number).toFixed(1)} ms`);
+    expect(firstMs).toBeGreaterThan(0);
+  });
+});
+
+describe('the page without WebGPU', () => {
+  it('says why in a banner, turns the GPU engines off, and trains on the CPU', async () => {
+    const plain = await launchChrome({ webgpu: false });
+    try {
+      errors = [];
+      page = await openPage(plain, `${pageUrl}?lang=en&M=1600`, 'webgpuSgdPage', errors);
+      await page.waitForFunction(() => !document.getElementById('banner')!.hidden, { timeout: 30_000 });
+      expect(await text('#banner')).toMatch(/No WebGPU here, so the GPU engines are off; the CPU engine works\. .*adapter/);
+      expect(await page.$eval('#engine', (e) => (e as HTMLSelectElement).value)).toBe('cpu');
+      expect(await page.$$eval('#engine option', (o) => o.map((e) => (e as HTMLOptionElement).disabled))).toEqual([true, true, false]);
+      await page.click('#train');
+      await waitIdle();
+      expect(await text('#status')).toMatch(/Epoch 2 \/ 2\. Done\./);
+      await page.close();
+    } finally {
+      page = undefined as unknown as Page;
+      await plain.close();
+    }
+  });
+});
