@@ -198,6 +198,37 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(await page.evaluate(() => window.webgpuSgdPage.charts.units.data.datasets.length)).toBe(10);
   });
 
+  it('exports the history as CSV and JSON, theta in Keras layout, and each chart as PNG', async () => {
+    await open('?lang=en&M=2400');
+    await trainWith('gpu');
+    // Catch what the page hands the browser to download.
+    await page.evaluate(() => {
+      const w = window as unknown as { downloads: { name: string; type: string; text: string; size: number }[] };
+      w.downloads = [];
+      HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+        const name = this.download;
+        void fetch(this.href).then(async (r) => {
+          const blob = await r.blob();
+          w.downloads.push({ name, type: blob.type, text: blob.type.startsWith('image/') ? '' : await blob.text(), size: blob.size });
+        });
+      };
+    });
+    for (const id of ['export-csv', 'export-json', 'export-theta', 'export-alpha', 'export-loss', 'export-units']) await page.click(`#${id}`);
+    await page.waitForFunction(() => (window as unknown as { downloads: unknown[] }).downloads.length === 6);
+    const files = await page.evaluate(() => (window as unknown as { downloads: { name: string; type: string; text: string; size: number }[] }).downloads);
+    const byName = Object.fromEntries(files.map((f) => [f.name, f]));
+    const run = await page.evaluate(() => window.webgpuSgdPage.lastRun()!.result!);
+    expect(byName['history.csv'].text.trim().split('\n')).toHaveLength(4);
+    expect(byName['history.csv'].text.split('\n')[3]).toBe(`3,${run.history.loss[2]},${run.history.valLoss[2]}`);
+    expect(JSON.parse(byName['history.json'].text).history.val_loss).toEqual(run.history.valLoss);
+    const theta = JSON.parse(byName['theta.json'].text);
+    expect(theta.keras_get_weights[0][0]).toHaveLength(10);
+    for (const png of ['alpha.png', 'loss.png', 'units.png']) {
+      expect(byName[png].type).toBe('image/png');
+      expect(byName[png].size).toBeGreaterThan(5000);
+    }
+  });
+
   it('switches the chart labels to Swedish and remembers the choice', async () => {
     await open('?lang=en&M=1600');
     await trainWith('cpu');
