@@ -16,6 +16,14 @@ const B = 2u;
 const MODE_TRAIN = 0u;
 const MODE_EVAL = 1u;
 
+// The uniform of forward.wgsl and mse_grad.wgsl (one buffer serves both for a batch).
+struct BatchParams {
+  hidden_units: u32,
+  batch_size: u32,
+  total: u32,
+  mode: u32,
+}
+
 // What the host and the kernels share between dispatches; the host zeroes it each epoch and
 // reads it back after. loss_sum is sum r^2 over the epoch's training samples.
 struct State {

@@ -17,16 +17,9 @@
 //   6 alpha   storage, rw        alpha of each point of the batch
 // Dispatch: ceil(batch_size / WG) workgroups of WG invocations, one invocation per point.
 
-struct Params {
-  hidden_units: u32,
-  batch_size: u32,
-  total: u32,
-  mode: u32,
-}
-
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: BatchParams;
 @group(0) @binding(1) var<storage, read> state: State;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read> xs: array<f32>;

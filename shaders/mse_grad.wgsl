@@ -21,16 +21,9 @@
 //   8 grad    storage, rw        K x 3, like theta (TRAIN)
 // Dispatch: TRAIN K workgroups, EVAL 1 workgroup; WG invocations each (a power of two).
 
-struct Params {
-  hidden_units: u32,
-  batch_size: u32,
-  total: u32,
-  mode: u32,
-}
-
 override WG: u32 = 64;
 
-@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(0) var<uniform> params: BatchParams;
 @group(0) @binding(1) var<storage, read_write> state: State;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read> xs: array<f32>;

@@ -7,9 +7,9 @@
  * multiply-adds the compiler may form, and, in the reductions, from a tree instead of a
  * sequential sum (each of n terms may be off by n ULP of the largest partial sum).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { closeness } from '../../src/experiment/compare';
-import { openHarness, type HarnessPage } from './page';
+import { useHarness } from './page';
 import type { KernelCase, KernelOutputs } from './harness';
 
 const webgpu = inject('webgpu');
@@ -17,15 +17,7 @@ const webgpu = inject('webgpu');
 // Skipped, with the reason in its name, only where the browser has no WebGPU adapter;
 // global-setup.ts fails the run instead under CI.
 describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
-  let h: HarnessPage;
-
-  beforeAll(async () => {
-    h = await openHarness();
-  });
-  afterAll(async () => {
-    expect(h.errors).toEqual([]);
-    await h.close();
-  });
+  const harness = useHarness();
 
   const SIZES = [1, 63, 64, 65, 315];
 
@@ -47,30 +39,30 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     ];
 
     it.each(cases)('forward.wgsl = forward() (%s)', async (_, c) => {
-      expectClose(await h.call('forward', c), { hidden: [1e-7, 4e-6], alpha: [2e-6, 2e-5] });
+      expectClose(await harness().call('forward', c), { hidden: [1e-7, 4e-6], alpha: [2e-6, 2e-5] });
     });
 
     it('forward.wgsl in eval mode = forward() over all points', async () => {
-      expectClose(await h.call('forward', { K: 7, batch, total: batch, step: 0, seed: 7 + batch, mode: 'eval' }), { alpha: [2e-6, 2e-5] });
+      expectClose(await harness().call('forward', { K: 7, batch, total: batch, step: 0, seed: 7 + batch, mode: 'eval' }), { alpha: [2e-6, 2e-5] });
     });
 
     it.each(cases)('mse_grad.wgsl = mseGrad() (%s)', async (_, c) => {
       // Sums of up to 315 terms reduced as a tree: allow ~n ULP of the sum.
-      expectClose(await h.call('mseGrad', c), { grad: [1e-5, 5e-5], lossSum: [1e-4, 2e-5] });
+      expectClose(await harness().call('mseGrad', c), { grad: [1e-5, 5e-5], lossSum: [1e-4, 2e-5] });
     });
 
     it('mse_grad.wgsl in eval mode = mseGrad() loss', async () => {
-      expectClose(await h.call('mseGrad', { K: 3, batch, total: batch, step: 0, seed: 11 + batch, mode: 'eval' }), { valLoss: [1e-6, 2e-5] });
+      expectClose(await harness().call('mseGrad', { K: 3, batch, total: batch, step: 0, seed: 11 + batch, mode: 'eval' }), { valLoss: [1e-6, 2e-5] });
     });
 
     it('sgd_update.wgsl = sgdUpdate(), exactly but for FMA', async () => {
       // 3K = batch entries of theta when K = batch / 3, so the sizes straddle the workgroup too.
-      expectClose(await h.call('sgdUpdate', { K: batch, batch: 1, total: 1, step: 4, seed: 3 * batch }), { theta: [0, 1.2e-7], step: [0, 0] });
+      expectClose(await harness().call('sgdUpdate', { K: batch, batch: 1, total: 1, step: 4, seed: 3 * batch }), { theta: [0, 1.2e-7], step: [0, 0] });
     });
 
     it('fused_epoch.wgsl = forward, mseGrad, sgdUpdate step after step', async () => {
       const steps = 3;
-      expectClose(await h.call('fusedEpoch', { K: 10, batch, total: 3 * batch + 2, step: 1, steps, seed: 5 * batch }), {
+      expectClose(await harness().call('fusedEpoch', { K: 10, batch, total: 3 * batch + 2, step: 1, steps, seed: 5 * batch }), {
         theta: [1e-5, 1e-4],
         lossSum: [1e-4, 1e-4],
         step: [0, 0],

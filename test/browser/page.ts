@@ -1,6 +1,6 @@
 /** Opens the test harness page in the shared headless Chromium and collects its errors. */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { openPage } from '../../src/cli/session';
 import type { Harness } from './harness';
 
@@ -34,4 +34,20 @@ export async function openHarness(): Promise<HarnessPage> {
       await browser.disconnect();
     },
   };
+}
+
+/**
+ * Opens the harness before the tests of the enclosing describe and closes it after, failing if
+ * the page logged any error; returns a getter for it.
+ */
+export function useHarness(): () => HarnessPage {
+  let h: HarnessPage;
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => {
+    expect(h.errors).toEqual([]);
+    await h.close();
+  });
+  return () => h;
 }

@@ -8,7 +8,7 @@
  * contracts (measured: ~1e-5 relative after the lecture's 40,000 steps). Final theta is
  * compared with atol 1e-3 + rtol 1e-3.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { trainCpu } from '../../src/cpu/trainer';
 import { alphaCpu } from '../../src/cpu/trainer';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
@@ -16,25 +16,17 @@ import { plotGrid } from '../../src/experiment/data';
 import type { TrainResult } from '../../src/experiment/run';
 import { closeness } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
-import { openHarness, type HarnessPage } from './page';
+import { useHarness } from './page';
 
 const webgpu = inject('webgpu');
 
 // Skipped, with the reason in its name, only where the browser has no WebGPU adapter;
 // global-setup.ts fails the run instead under CI.
 describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
-  let h: HarnessPage;
-
-  beforeAll(async () => {
-    h = await openHarness();
-  });
-  afterAll(async () => {
-    expect(h.errors).toEqual([]);
-    await h.close();
-  });
+  const harness = useHarness();
 
   async function gpuRun(config: Partial<ExperimentConfig>, engine: 'gpu' | 'gpu-perop', extra: TrainExtra = {}) {
-    const r = await h.call('train', config, engine, extra);
+    const r = await harness().call('train', config, engine, extra);
     if (!r.ok) throw new Error(`${engine} failed: ${r.error.name}: ${r.error.message}`);
     return r;
   }
@@ -83,7 +75,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     ] as [string, Partial<ExperimentConfig>][])('%s, with 3 workers', async (label, config) => {
       const exp = prepareExperiment(config);
       const cpu = await trainCpu(exp, { engine: 'cpu' });
-      const r = await h.call('train', config, 'cpu-workers', { workers: 3 });
+      const r = await harness().call('train', config, 'cpu-workers', { workers: 3 });
       if (!r.ok) throw new Error(`${r.error.name}: ${r.error.message}`);
       expect(r.result.device).toMatch(/3 Web Workers/);
       // Only the order of the sums differs: float64 rounding, far below float32's.
@@ -98,14 +90,14 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
 
     it('stops when aborted, keeping the history so far', async () => {
-      const r = await h.call('train', {}, 'cpu-workers', { abortAfterEpoch: 2, workers: 2 });
+      const r = await harness().call('train', {}, 'cpu-workers', { abortAfterEpoch: 2, workers: 2 });
       if (!r.ok) throw new Error(r.error.message);
       expect(r.result.status).toBe('aborted');
       expect(r.result.history.loss.length).toBe(2);
     });
 
     it('stops a diverging run', async () => {
-      const r = await h.call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
+      const r = await harness().call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.name).toBe('DivergedError');
     });
@@ -149,7 +141,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
 
     it('stops a diverging run, naming the epoch and suggesting a smaller learning rate', async () => {
       for (const engine of ['gpu', 'gpu-perop'] as const) {
-        const r = await h.call('train', { learningRate: 5, steps: 4000 }, engine);
+        const r = await harness().call('train', { learningRate: 5, steps: 4000 }, engine);
         expect(r.ok).toBe(false);
         if (r.ok) continue;
         expect(r.error.name).toBe('DivergedError');
@@ -160,7 +152,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
 
     it('keeps the history when the device is lost mid-run, and trains again on a new device', async () => {
-      const r = await h.call('train', {}, 'gpu', { loseDeviceAfterEpoch: 2 });
+      const r = await harness().call('train', {}, 'gpu', { loseDeviceAfterEpoch: 2 });
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.name).toBe('DeviceLostError');
@@ -172,7 +164,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
 
     it('refuses a run past the device limits with a clear error', async () => {
       // theta of K = 4096 needs 48 KiB of workgroup memory in the fused kernel.
-      const r = await h.call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu');
+      const r = await harness().call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu');
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.name).toBe('GpuLimitError');

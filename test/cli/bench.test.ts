@@ -1,19 +1,12 @@
 /** `npm run bench -- --quick`: a valid bench.json whose results check out, in Chrome and through Dawn in Node. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QUICK_WORKLOADS, type BenchRow } from '../../src/cli/bench';
-import { runCli } from './run';
+import { runCli, tempDirs } from './run';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'webgpu-sgd-bench-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs('webgpu-sgd-bench-');
 
 interface BenchJson {
   runtime: string;

@@ -1,6 +1,9 @@
 /** Runs a command-line entry point (through tsx) as a user would, and collects what it printed. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { PROJECT_ROOT } from '../../src/cli/session';
 
 /** What a finished command left. */
@@ -38,4 +41,15 @@ export function runCli(script: string, args: string[], options: { env?: Record<s
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A maker of fresh temporary folders, all removed after the file's tests. */
+export function tempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
 }

@@ -1,20 +1,13 @@
 /** `npm run train` end to end, as a user runs it: files, printed lines, exit codes, Ctrl-C. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kerasNumber } from '../../src/experiment/records';
 import { PLOT_SIZE } from '../../src/cli/train';
-import { runCli } from './run';
+import { runCli, tempDirs } from './run';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'webgpu-sgd-train-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs('webgpu-sgd-train-');
 
 const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
 
