@@ -4,6 +4,7 @@
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
 import type { TrainOptions, TrainResult } from './experiment/run';
+import type { ManyOptions, ManyResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import { trainCpu } from './cpu/trainer';
 
@@ -23,4 +24,14 @@ export async function train(
   // The GPU host loads only when a GPU engine is asked for.
   const { trainGpu } = await import('./gpu/trainer');
   return trainGpu(exp, { ...options, engine }, tuning);
+}
+
+/** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
+export async function trainMany(sweep: Sweep, options: ManyOptions): Promise<ManyResult> {
+  if (options.engine === 'cpu') {
+    const { trainManyCpu } = await import('./cpu/many');
+    return trainManyCpu(sweep, options);
+  }
+  const { trainManyGpu } = await import('./gpu/many');
+  return trainManyGpu(sweep, options);
 }

@@ -21,29 +21,86 @@ export function alphaCpu(theta: ArrayLike<number>, xs: ArrayLike<number>, precis
   return alpha;
 }
 
-/** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
-export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {
-  const t0 = performance.now();
-  const engine: EngineName = options.engine;
-  const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
-  const { config, trainPoints, valPoints, epochs, stepsPerEpoch } = exp;
+/** The data of an experiment rounded to a precision, shared by every model trained on it. */
+export interface CpuData {
+  xTrain: Float64Array;
+  yTrain: Float64Array;
+  xVal: Float64Array;
+  yVal: Float64Array;
+}
+
+/** Makes the experiment's data and rounds it to the precision. */
+export function cpuData(exp: Experiment, precision: Precision): CpuData {
+  const data = makeDataset(exp);
+  return {
+    xTrain: rounded(data.xTrain, precision),
+    yTrain: rounded(data.yTrain, precision),
+    xVal: rounded(data.xVal, precision),
+    yVal: rounded(data.yVal, precision),
+  };
+}
+
+/** One network being trained on the CPU, an epoch at a time. */
+export interface CpuModel {
+  /** Theta now (K x 3, rows [v, w, b]), updated in place by each epoch. */
+  theta: Float64Array;
+  /** Runs the next epoch (its shuffle, its steps) and returns its loss and val_loss. */
+  epoch(): { loss: number; valLoss: number | null };
+}
+
+/** A model of `exp` on `data`: its own theta, learning rate and visiting order (DESIGN.md 1). */
+export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): CpuModel {
+  const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
-  const data = makeDataset(exp);
-  const xTrain = rounded(data.xTrain, precision);
-  const yTrain = rounded(data.yTrain, precision);
-  const xVal = rounded(data.xVal, precision);
-  const yVal = rounded(data.yVal, precision);
+  const { xTrain, yTrain, xVal, yVal } = data;
   const theta = rounded(initialTheta(exp), precision);
   const learningRate = roundTo(config.learningRate, precision);
   const nextOrder = epochOrders(exp);
   const hidden = new Float64Array(B * K);
   const alpha = new Float64Array(Math.max(B, valPoints));
   const grad = new Float64Array(3 * K);
-  const alphaAt = options.alphaAt ?? null;
+  return {
+    theta,
+    epoch() {
+      const order = nextOrder();
+      let lossSum = 0;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const first = step * B;
+        const count = Math.min(B, trainPoints - first);
+        forward(K, first, count, theta, xTrain, order, hidden, alpha, precision);
+        lossSum = roundTo(lossSum + mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision), precision);
+        sgdUpdate(theta, grad, learningRate, precision);
+      }
+      let valLoss: number | null = null;
+      if (valPoints > 0) {
+        forward(K, 0, valPoints, theta, xVal, null, null, alpha, precision);
+        valLoss = mseGrad(K, 0, valPoints, theta, xVal, yVal, null, null, alpha, null, precision) / valPoints;
+      }
+      return { loss: lossSum / trainPoints, valLoss };
+    },
+  };
+}
 
+/** Lets the event loop run every ~30 ms, so a page stays responsive and a Stop is seen, without a timer per epoch. */
+export function yielder(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last <= 30) return;
+    await new Promise((r) => setTimeout(r, 0));
+    last = performance.now();
+  };
+}
+
+/** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
+export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {
+  const t0 = performance.now();
+  const engine: EngineName = options.engine;
+  const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
+  const model = cpuModel(exp, cpuData(exp, precision), precision);
+  const alphaAt = options.alphaAt ?? null;
   const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
-  let lastTheta = Float64Array.from(theta);
+  let lastTheta = Float64Array.from(model.theta);
   const t1 = performance.now();
   const result = (status: TrainResult['status']): TrainResult => {
     const t2 = performance.now();
@@ -59,43 +116,24 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     };
   };
 
-  let lastYield = t1;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  const pause = yielder();
+  for (let epoch = 1; epoch <= exp.epochs; epoch++) {
     if (options.signal?.aborted) return result('aborted');
-    const order = nextOrder();
-    let lossSum = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const first = step * B;
-      const count = Math.min(B, trainPoints - first);
-      forward(K, first, count, theta, xTrain, order, hidden, alpha, precision);
-      lossSum = roundTo(lossSum + mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision), precision);
-      sgdUpdate(theta, grad, learningRate, precision);
-    }
-    const loss = lossSum / trainPoints;
-    let valLoss: number | null = null;
-    if (valPoints > 0) {
-      forward(K, 0, valPoints, theta, xVal, null, null, alpha, precision);
-      valLoss = mseGrad(K, 0, valPoints, theta, xVal, yVal, null, null, alpha, null, precision) / valPoints;
-    }
+    const { loss, valLoss } = model.epoch();
     if (isDiverged(loss)) throw new DivergedError(epoch, loss, result('diverged'));
     history.loss.push(loss);
     history.valLoss.push(valLoss);
-    lastTheta = Float64Array.from(theta);
+    lastTheta = Float64Array.from(model.theta);
     if (options.onEpoch) {
       await options.onEpoch({
         epoch,
         loss,
         valLoss,
         theta: options.thetaEachEpoch ? lastTheta : undefined,
-        alpha: alphaAt ? alphaCpu(theta, alphaAt, precision) : undefined,
+        alpha: alphaAt ? alphaCpu(model.theta, alphaAt, precision) : undefined,
       });
     }
-    // Yield to the event loop every ~30 ms so a page stays responsive and a Stop is seen,
-    // without paying a timer per epoch in the timings.
-    if (performance.now() - lastYield > 30) {
-      await new Promise((r) => setTimeout(r, 0));
-      lastYield = performance.now();
-    }
+    await pause();
   }
   return result('completed');
 }

@@ -5,6 +5,7 @@
 import common from '../../shaders/common.wgsl?raw';
 import forward from '../../shaders/forward.wgsl?raw';
 import fusedEpoch from '../../shaders/fused_epoch.wgsl?raw';
+import fusedModels from '../../shaders/fused_models.wgsl?raw';
 import mseGrad from '../../shaders/mse_grad.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 
@@ -14,6 +15,7 @@ export const KERNEL_SOURCES = {
   mse_grad: mseGrad,
   sgd_update: sgdUpdate,
   fused_epoch: fusedEpoch,
+  fused_models: fusedModels,
 } as const;
 
 /** The prelude every kernel starts with: theta's layout, sigmoid and the per-unit gradient. */

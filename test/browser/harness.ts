@@ -10,7 +10,9 @@ import { bufferWith, readBuffer } from '../../src/gpu/buffers';
 import { getGpu, releaseGpu } from '../../src/gpu/device';
 import { getPipeline, type KernelName } from '../../src/gpu/kernels';
 import { fusedWorkgroupSize, gradWorkgroupSize, WG, type GpuTuning } from '../../src/gpu/trainer';
-import { train } from '../../src/train';
+import { train, trainMany } from '../../src/train';
+import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
+import { DEFAULT_CONFIG } from '../../src/experiment/config';
 
 /** A kernel case: K units, batches of `batch` out of `total` points, the batch at `step`. */
 export interface KernelCase {
@@ -92,6 +94,8 @@ const params = (...w: number[]) => new Uint32Array([...w, 0, 0, 0, 0, 0, 0, 0, 0
 const MODE = { train: 0, eval: 1 };
 
 const harness = {
+  trainSweep,
+
   /** The adapter in use, or why there is none. */
   async adapter(): Promise<{ ok: boolean; description: string }> {
     try {
@@ -243,6 +247,18 @@ const harness = {
     }
   },
 };
+
+/** Trains a sweep on the GPU and returns its result as JSON (NaN as null), or the error. */
+async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number) {
+  try {
+    const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
+    const r = await trainMany(prepareSweep(base, models), { engine: 'gpu' });
+    const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+    return { ok: true as const, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, thetas: r.thetas.map((t) => [...t]), dispatches: r.dispatches, trainMs: r.timings.trainMs };
+  } catch (e) {
+    return { ok: false as const, error: { name: (e as Error).name, message: (e as Error).message } };
+  }
+}
 
 /** What window.harness offers the tests. */
 export type Harness = typeof harness;

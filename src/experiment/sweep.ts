@@ -1,0 +1,142 @@
+/**
+ * Many models at once: a sweep over learning rate, hidden units and seeds on one data set. All
+ * models share the data, the split, the batch size and the steps (so their epochs line up); each
+ * has its own learning rate, K, initial theta and visiting order (both from its init seed).
+ */
+import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+
+/** What differs between the models of a sweep. */
+export interface ModelSpec {
+  learningRate: number;
+  hiddenUnits: number;
+  initSeed: number;
+}
+
+/** A validated sweep: the shared experiment, one experiment per model, and the largest K. */
+export interface Sweep {
+  base: Experiment;
+  models: ModelSpec[];
+  experiments: Experiment[];
+  maxHiddenUnits: number;
+}
+
+/** The most models one sweep may hold. */
+export const MAX_MODELS = 65_535;
+
+/** A sweep's description could not be read; the message says which part and why. */
+export class SweepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepError';
+  }
+}
+
+/**
+ * The values of one axis: `v` (one value), `lo:hi:logN` (N values evenly spaced on a log scale),
+ * `lo:hi:xF` (lo, lo F, lo F^2, ... up to hi) or `lo:hi:N` (N values evenly spaced).
+ */
+export function parseAxis(name: string, text: string): number[] {
+  const parts = text.split(':').map((p) => p.trim());
+  const num = (s: string) => {
+    const n = Number(s);
+    if (s === '' || !Number.isFinite(n)) throw new SweepError(`${name}: "${s}" is not a number`);
+    return n;
+  };
+  if (parts.length === 1) return [num(parts[0])];
+  if (parts.length !== 3) throw new SweepError(`${name}: expected a value or lo:hi:logN, lo:hi:xF or lo:hi:N, got "${text}"`);
+  const [lo, hi] = [num(parts[0]), num(parts[1])];
+  if (!(hi >= lo)) throw new SweepError(`${name}: the range ${lo}:${hi} runs backwards`);
+  const spec = parts[2];
+  const count = (s: string) => {
+    const n = num(s);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_MODELS) throw new SweepError(`${name}: the count must be an integer from 1 to ${MAX_MODELS}, got "${s}"`);
+    return n;
+  };
+  if (spec.startsWith('log')) {
+    const n = count(spec.slice(3));
+    if (!(lo > 0)) throw new SweepError(`${name}: a log range needs lo > 0, got ${lo}`);
+    return Array.from({ length: n }, (_, i) => (n === 1 ? lo : i === n - 1 ? hi : lo * (hi / lo) ** (i / (n - 1))));
+  }
+  if (spec.startsWith('x')) {
+    const f = num(spec.slice(1));
+    if (!(f > 1) || !(lo > 0)) throw new SweepError(`${name}: lo:hi:xF needs lo > 0 and F > 1, got ${text}`);
+    const out: number[] = [];
+    for (let v = lo; v <= hi * (1 + 1e-12) && out.length < MAX_MODELS; v *= f) out.push(v);
+    return out;
+  }
+  const n = count(spec);
+  return Array.from({ length: n }, (_, i) => (n === 1 ? lo : i === n - 1 ? hi : lo + ((hi - lo) * i) / (n - 1)));
+}
+
+/**
+ * Reads `lr=0.001:0.1:log8,K=2:32:x2` (axes lr and K; either may be left out, taking the base's)
+ * and `seeds` init seeds per cell (base initSeed, +1, ...): the models, lr outermost, seed innermost.
+ */
+export function parseSweep(text: string, seeds: number, base: Pick<ExperimentConfig, 'learningRate' | 'hiddenUnits' | 'initSeed'>): { learningRates: number[]; hiddenUnits: number[]; models: ModelSpec[] } {
+  let learningRates = [base.learningRate];
+  let hiddenUnits = [base.hiddenUnits];
+  for (const axis of text.split(',').filter((a) => a.trim() !== '')) {
+    const [name, values, ...rest] = axis.split('=');
+    if (values === undefined || rest.length > 0) throw new SweepError(`expected name=values, got "${axis}"`);
+    const key = name.trim();
+    if (key === 'lr' || key === 'dt') learningRates = parseAxis(key, values);
+    else if (key === 'K') hiddenUnits = parseAxis(key, values).map((k) => Math.round(k));
+    else throw new SweepError(`unknown axis "${key}": use lr and K`);
+  }
+  if (!Number.isInteger(seeds) || seeds < 1) throw new SweepError(`seeds must be an integer >= 1, got ${seeds}`);
+  const models: ModelSpec[] = [];
+  for (const learningRate of learningRates) {
+    for (const K of hiddenUnits) {
+      for (let s = 0; s < seeds; s++) models.push({ learningRate, hiddenUnits: K, initSeed: (base.initSeed + s) % 2 ** 32 });
+    }
+  }
+  if (models.length > MAX_MODELS) throw new SweepError(`${models.length} models: at most ${MAX_MODELS} in one sweep`);
+  return { learningRates, hiddenUnits, models };
+}
+
+/** Validates every model's experiment (a bad one is named by its index) and what they share. */
+export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[]): Sweep {
+  if (models.length < 1) throw new SweepError('a sweep needs at least one model');
+  if (models.length > MAX_MODELS) throw new SweepError(`${models.length} models: at most ${MAX_MODELS} in one sweep`);
+  const baseExp = prepareExperiment({ ...base, initialTheta: undefined });
+  const experiments = models.map((m, i) => {
+    try {
+      return prepareExperiment({ ...base, ...m, initialTheta: undefined });
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(e.field, `model ${i} (lr ${m.learningRate}, K ${m.hiddenUnits}, seed ${m.initSeed}): ${e.message}`);
+      throw e;
+    }
+  });
+  return { base: baseExp, models, experiments, maxHiddenUnits: Math.max(...models.map((m) => m.hiddenUnits)) };
+}
+
+/** Per-epoch losses of every model (index = model), as an engine reports them. */
+export interface ManyEpochRecord {
+  epoch: number;
+  loss: Float64Array;
+  valLoss: Float64Array;
+}
+
+/** The outcome of training a sweep. */
+export interface ManyResult {
+  engine: 'gpu' | 'cpu';
+  /** loss[e][m]: model m's loss in epoch e + 1 (NaN after it diverged). */
+  loss: Float64Array[];
+  valLoss: Float64Array[];
+  /** The epoch in which each model's loss stopped being finite, or null. */
+  divergedAt: (number | null)[];
+  /** Each model's final theta (K_m x 3). */
+  thetas: Float64Array[];
+  status: 'completed' | 'aborted';
+  epochs: number;
+  dispatches: number;
+  timings: { setupMs: number; trainMs: number; totalMs: number };
+  device: string;
+}
+
+/** How to run a sweep. */
+export interface ManyOptions {
+  engine: 'gpu' | 'cpu';
+  onEpoch?: (record: ManyEpochRecord) => void | Promise<void>;
+  signal?: AbortSignal;
+}
