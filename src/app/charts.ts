@@ -12,6 +12,7 @@ import {
   PointElement,
   Title,
   type ChartConfiguration,
+  type ChartType,
   type Plugin,
 } from 'chart.js';
 import { LABELS, type Language } from './i18n';
@@ -186,14 +187,14 @@ export function benchChartConfig(input: BenchChartInput): ChartConfiguration<'li
 }
 
 /** Draws a config once on a fixed-size canvas and returns it as a PNG data URL. */
-export function renderPng(config: ChartConfiguration<'line'>, width: number, height: number): string {
+export function renderPng<T extends ChartType>(config: ChartConfiguration<T>, width: number, height: number): string {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const chart = new Chart(canvas, {
     ...config,
     options: { ...config.options, responsive: false, devicePixelRatio: 1 },
-  });
+  } as ChartConfiguration<T>);
   const png = canvas.toDataURL('image/png');
   chart.destroy();
   return png;

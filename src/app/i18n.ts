@@ -92,6 +92,7 @@ const en = {
   deviceLost: 'The GPU device was lost; the epochs so far are kept. Train again to get a new device.',
   urlNotice: 'Some settings in the link were not valid and were reset:',
   invalid: 'invalid',
+  heatmapTitle: 'Final validation error, mean over seeds (grey: diverged)',
 } as const;
 
 /** The labels of one language. */
@@ -181,6 +182,7 @@ const sv: Labels = {
   deviceLost: 'GPU-enheten förlorades; epokerna hittills finns kvar. Träna igen för att få en ny enhet.',
   urlNotice: 'Några inställningar i länken var ogiltiga och återställdes:',
   invalid: 'ogiltigt',
+  heatmapTitle: 'Slutligt generaliseringsfel, medel över frön (grått: divergerade)',
 };
 
 /** Every label, by language. */

@@ -9,7 +9,10 @@ import { plotGrid } from '../experiment/data';
 import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
 import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
-import { train } from '../train';
+import { train, trainMany } from '../train';
+import { heatmapConfig } from '../app/heatmap';
+import { DEFAULT_CONFIG } from '../experiment/config';
+import { parseSweep, prepareSweep, summarizeSweep, type ManyResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 
 /** An epoch as sent to Node: plain numbers. */
 export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
@@ -22,10 +25,26 @@ export type RunOutcome =
 /** A TrainResult with theta as a plain array. */
 export type JsonResult = Omit<TrainResult, 'theta'> & { theta: number[] };
 
+/** A sweep's epoch as sent to Node. */
+export interface SweepLine {
+  epoch: number;
+  epochs: number;
+  models: number;
+  diverged: number;
+  best: { index: number; valLoss: number; model: ModelSpec } | null;
+}
+
+/** A sweep's outcome as JSON (NaN as null), or the error. */
+export type SweepOutcome =
+  | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<ManyResult, 'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device'>)
+  | { ok: false; error: { name: string; message: string } };
+
 declare global {
   interface Window {
     /** Set by Node (page.exposeFunction) to receive each epoch. */
     runnerEpoch?: (line: EpochLine) => Promise<void>;
+    /** Set by Node to receive each epoch of a sweep. */
+    runnerSweepEpoch?: (line: SweepLine) => Promise<void>;
   }
 }
 
@@ -70,6 +89,36 @@ const runner = {
         alpha,
       };
     }
+  },
+
+  /**
+   * Trains a sweep (src/experiment/sweep.ts); each epoch's best model and diverged count go to
+   * window.runnerSweepEpoch. Losses come back with NaN as null.
+   */
+  async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: 'gpu' | 'cpu'): Promise<SweepOutcome> {
+    controller = new AbortController();
+    try {
+      const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
+      const sweep = prepareSweep(base, models);
+      const r = await trainMany(sweep, {
+        engine,
+        signal: controller.signal,
+        onEpoch: async ({ epoch, loss, valLoss }) => {
+          const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: models.map((_, m) => (Number.isFinite(loss[m]) ? null : epoch)) });
+          const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
+          await window.runnerSweepEpoch?.({ epoch, epochs: sweep.base.epochs, models: models.length, diverged, best: s.best ? { ...s.best, model: models[s.best.index] } : null });
+        },
+      });
+      const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+      return { ok: true, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, status: r.status, epochs: r.epochs, timings: r.timings, dispatches: r.dispatches, device: r.device };
+    } catch (e) {
+      return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+    }
+  },
+
+  /** A sweep's heatmap as a PNG data URL. */
+  heatmap(summary: SweepSummary, lang: Language, width: number, height: number): string {
+    return renderPng(heatmapConfig(summary, lang), width, height);
   },
 
   /** Stops the run within one epoch. */

@@ -6,7 +6,8 @@
  * 130 stopped by Ctrl-C (what was done is written); 1 anything else.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { LABELS, type Language } from '../app/i18n';
 import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
@@ -15,7 +16,8 @@ import { isTargetName, TARGETS } from '../experiment/targets';
 import { ChromeNotFoundError } from './chrome';
 import { epochLine, kerasNumber } from '../experiment/records';
 import { writePng, writeRun } from './output';
-import type { EpochLine, Runner } from './runner';
+import type { EpochLine, Runner, SweepLine } from './runner';
+import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type Sweep } from '../experiment/sweep';
 import { openPage, startSession, type Session } from './session';
 
 /** Exit codes, as the README lists them. */
@@ -63,6 +65,8 @@ export function program(): Command {
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
+    .option('--sweep <axes>', 'train many models at once over lr and K, e.g. lr=0.001:0.1:log8,K=2:32:x2 (lo:hi:logN, lo:hi:xF, lo:hi:N or one value)')
+    .option('--seeds <n>', 'with --sweep: init seeds per (lr, K) cell', number, 1)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -81,6 +85,8 @@ interface Options {
   target: string;
   lang: Language;
   out: string;
+  sweep?: string;
+  seeds: number;
 }
 
 /** The experiment config the flags describe. */
@@ -112,11 +118,20 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   let exp: Experiment;
+  let sweep: Sweep | null = null;
   try {
     exp = prepareExperiment(configFromOptions(options));
+    if (options.sweep !== undefined) {
+      if (options.engine !== 'gpu' && options.engine !== 'cpu') throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu or cpu`);
+      sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
+    }
   } catch (e) {
     if (e instanceof ConfigError) {
       complain(`error: ${FLAG[e.field] ?? e.field}: ${e.message}`);
+      return EXIT.badInput;
+    }
+    if (e instanceof SweepError) {
+      complain(`error: --sweep: ${e.message}`);
       return EXIT.badInput;
     }
     throw e;
@@ -141,10 +156,99 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const errors: string[] = [];
     const page = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner', errors);
-    return await run(page, exp, options);
+    return await (sweep ? runSweep(page, sweep, options) : run(page, exp, options));
   } finally {
     await session.close();
   }
+}
+
+/** Stops the page's run on the first Ctrl-C and quits on the second; returns whether it was pressed and how to detach. */
+function watchCtrlC(page: Page): { interrupted: () => boolean; detach: () => void } {
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    complain('Stopping after this epoch (Ctrl-C again to quit at once)...');
+    void page.evaluate(() => (window as unknown as { runner: Runner }).runner.abort()).catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  return { interrupted: () => interrupted, detach: () => process.off('SIGINT', onSigint) };
+}
+
+/** The exit code of a run that failed in the page. */
+function exitCodeOf(name: string): number {
+  switch (name) {
+    case 'DivergedError':
+      return EXIT.diverged;
+    case 'WebGpuUnavailableError':
+      return EXIT.noWebGpu;
+    case 'GpuLimitError':
+    case 'ConfigError':
+    case 'SweepError':
+      return EXIT.badInput;
+    default:
+      return EXIT.error;
+  }
+}
+
+/** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
+async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<number> {
+  const gpu = options.engine === 'gpu';
+  const adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
+  if (gpu && !adapter.ok) {
+    complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
+    return EXIT.noWebGpu;
+  }
+  const { base, models } = sweep;
+  say(
+    `Sweep of ${models.length} models (learning rate x K x ${options.seeds} seeds) on ${base.trainPoints} points: ` +
+      `${base.epochs} epochs of ${base.stepsPerEpoch} steps, batch ${base.config.batchSize}, engine ${options.engine}` +
+      (gpu ? ` on ${adapter.description}` : ''),
+  );
+  await page.exposeFunction('runnerSweepEpoch', (line: SweepLine) => {
+    const best = line.best ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})` : 'no model finite';
+    say(`Epoch ${line.epoch}/${line.epochs} - ${line.models} models - ${best} - diverged: ${line.diverged}`);
+  });
+  const ctrlC = watchCtrlC(page);
+  let outcome;
+  try {
+    outcome = await page.evaluate(
+      (b, text, seeds, engine) => (window as unknown as { runner: Runner }).runner.trainSweep(b, text, seeds, engine),
+      configFromOptions(options),
+      options.sweep ?? '',
+      options.seeds,
+      options.engine as 'gpu' | 'cpu',
+    );
+  } finally {
+    ctrlC.detach();
+  }
+  if (!outcome.ok) {
+    complain(`error: ${outcome.error.message}`);
+    return exitCodeOf(outcome.error.name);
+  }
+  const nan = (rows: (number | null)[][]) => rows.map((r) => Float64Array.from(r, (v) => v ?? NaN));
+  const result = { loss: nan(outcome.loss), valLoss: nan(outcome.valLoss), divergedAt: outcome.divergedAt };
+  const summary = summarizeSweep(models, result);
+  mkdirSync(options.out, { recursive: true });
+  const files = [join(options.out, 'sweep.csv'), join(options.out, 'sweep.json')];
+  writeFileSync(files[0], sweepCsv(models, result));
+  writeFileSync(files[1], `${JSON.stringify({ config: base.config, epochs: outcome.epochs, status: outcome.status, device: outcome.device, timings: outcome.timings, dispatches: outcome.dispatches, models, loss: outcome.loss, val_loss: outcome.valLoss, divergedAt: outcome.divergedAt, summary }, null, 1)}\n`);
+  const png = await page.evaluate((s, lang, w, h) => (window as unknown as { runner: Runner }).runner.heatmap(s, lang, w, h), summary, options.lang, PLOT_SIZE.width, PLOT_SIZE.height);
+  files.push(writePng(options.out, 'heatmap.png', png));
+
+  say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
+  const col = (t: string) => t.padStart(11);
+  say(`${'lr \\ K'.padEnd(10)}${summary.hiddenUnits.map((k) => col(String(k))).join('')}`);
+  summary.learningRates.forEach((lr, i) => say(`${lr.toPrecision(3).padEnd(10)}${summary.cells[i].map((v) => col(v === null ? 'div' : kerasNumber(v))).join('')}`));
+  const diverged = outcome.divergedAt.filter((d) => d !== null).length;
+  const best = summary.best;
+  say(
+    `${outcome.status === 'completed' ? 'Done' : 'Stopped'}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
+      `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${outcome.dispatches} dispatches, on ${outcome.device}` +
+      (best ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}` : ''),
+  );
+  say(`Wrote ${files.join(', ')} (heatmap ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
+  return ctrlC.interrupted() ? EXIT.interrupted : EXIT.ok;
 }
 
 async function run(page: Page, exp: Experiment, options: Options): Promise<number> {
@@ -169,19 +273,12 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     last = now;
   });
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    complain('Stopping after this epoch (Ctrl-C again to quit at once)...');
-    void page.evaluate(() => (window as unknown as { runner: Runner }).runner.abort()).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
+  const ctrlC = watchCtrlC(page);
   let outcome;
   try {
     outcome = await page.evaluate((config, e) => (window as unknown as { runner: Runner }).runner.train(config, e), exp.config, engine);
   } finally {
-    process.off('SIGINT', onSigint);
+    ctrlC.detach();
   }
 
   const result = outcome.ok ? outcome.result : outcome.partial;
@@ -203,18 +300,9 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
   }
   if (!outcome.ok) {
     complain(`error: ${outcome.error.message}`);
-    switch (outcome.error.name) {
-      case 'DivergedError':
-        return EXIT.diverged;
-      case 'WebGpuUnavailableError':
-        return EXIT.noWebGpu;
-      case 'GpuLimitError':
-        return EXIT.badInput;
-      default:
-        return EXIT.error;
-    }
+    return exitCodeOf(outcome.error.name);
   }
-  return interrupted ? EXIT.interrupted : EXIT.ok;
+  return ctrlC.interrupted() ? EXIT.interrupted : EXIT.ok;
 }
 
 // Run when started as a program (tsx src/cli/train.ts), not when imported by a test.

@@ -140,3 +140,55 @@ export interface ManyOptions {
   onEpoch?: (record: ManyEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
 }
+
+/** A sweep's outcome by cell: the mean final val_loss over the seeds of each (lr, K). */
+export interface SweepSummary {
+  learningRates: number[];
+  hiddenUnits: number[];
+  /** cells[i][j]: learning rate i, K j: mean final val_loss of its models that did not diverge (null if all did). */
+  cells: (number | null)[][];
+  /** diverged[i][j]: how many of the cell's models diverged. */
+  diverged: number[][];
+  /** The model with the lowest final val_loss (or loss, without validation). */
+  best: { index: number; valLoss: number } | null;
+}
+
+/** Groups a sweep's final losses by learning rate and K. */
+export function summarizeSweep(models: ModelSpec[], result: Pick<ManyResult, 'loss' | 'valLoss' | 'divergedAt'>): SweepSummary {
+  const learningRates = [...new Set(models.map((m) => m.learningRate))].sort((a, b) => a - b);
+  const hiddenUnits = [...new Set(models.map((m) => m.hiddenUnits))].sort((a, b) => a - b);
+  const sums = learningRates.map(() => hiddenUnits.map(() => ({ sum: 0, n: 0, diverged: 0 })));
+  const finalLoss = result.loss.at(-1);
+  const finalVal = result.valLoss.at(-1);
+  let best: SweepSummary['best'] = null;
+  models.forEach((m, index) => {
+    const cell = sums[learningRates.indexOf(m.learningRate)][hiddenUnits.indexOf(m.hiddenUnits)];
+    const v = finalVal && Number.isFinite(finalVal[index]) ? finalVal[index] : (finalLoss?.[index] ?? NaN);
+    if (result.divergedAt[index] !== null || !Number.isFinite(v)) {
+      cell.diverged++;
+      return;
+    }
+    cell.sum += v;
+    cell.n++;
+    if (!best || v < best.valLoss) best = { index, valLoss: v };
+  });
+  return {
+    learningRates,
+    hiddenUnits,
+    cells: sums.map((row) => row.map((c) => (c.n > 0 ? c.sum / c.n : null))),
+    diverged: sums.map((row) => row.map((c) => c.diverged)),
+    best,
+  };
+}
+
+/** sweep.csv: one row a model with its final losses and the epoch it diverged in, if it did. */
+export function sweepCsv(models: ModelSpec[], result: Pick<ManyResult, 'loss' | 'valLoss' | 'divergedAt'>): string {
+  const last = result.loss.length - 1;
+  const rows = models.map((m, i) => {
+    const loss = last >= 0 ? result.loss[last][i] : NaN;
+    const val = last >= 0 ? result.valLoss[last][i] : NaN;
+    const show = (v: number) => (Number.isFinite(v) ? String(v) : '');
+    return `${i},${m.learningRate},${m.hiddenUnits},${m.initSeed},${show(loss)},${show(val)},${result.divergedAt[i] ?? ''}`;
+  });
+  return `model,learning_rate,K,init_seed,final_loss,final_val_loss,diverged_at_epoch\n${rows.join('\n')}\n`;
+}

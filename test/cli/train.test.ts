@@ -87,6 +87,36 @@ describe('npm run train', () => {
     expect(r.stderr).toMatch(/diverged at epoch \d+.*smaller learning rate/);
   });
 
+  it('--sweep trains every model at once: a row each in sweep.csv, the lr x K table, the heatmap', async () => {
+    const out = tempDir();
+    const r = await runCli('train', ['--sweep', 'lr=0.002:8:log3,K=2:8:x2', '--seeds', '2', '--M', '1600', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = read(out, 'sweep.csv').trim().split('\n');
+    expect(rows[0]).toBe('model,learning_rate,K,init_seed,final_loss,final_val_loss,diverged_at_epoch');
+    expect(rows).toHaveLength(1 + 3 * 3 * 2);
+    const cells = rows.slice(1).map((row) => row.split(','));
+    // lr 8 diverges (or is far off where K = 2 survives two epochs); the others finish.
+    for (const c of cells) {
+      if (Number(c[1]) === 8) expect(c[6] !== '' || Number(c[4]) > 10, c.join(',')).toBe(true);
+      else expect([c[4], c[6]]).toEqual([expect.stringMatching(/^\d/), '']);
+    }
+    const diverged = cells.filter((c) => c[6] !== '').length;
+    expect(diverged).toBeGreaterThanOrEqual(4);
+    expect(r.stdout).toMatch(/^lr \\ K\s+2\s+4\s+8$/m);
+    expect(r.stdout).toMatch(/^8\.00\s+\S+\s+div\s+div$/m);
+    expect(r.stdout).toMatch(new RegExp(`Done: 18 models, 2/2 epochs, ${diverged} diverged, .* 2 dispatches`));
+    const json = JSON.parse(read(out, 'sweep.json'));
+    expect(json.loss).toHaveLength(2);
+    expect(json.loss[1]).toHaveLength(18);
+    expectPng(join(out, 'heatmap.png'));
+  });
+
+  it('refuses a bad --sweep with exit code 2, before starting a browser', async () => {
+    const r = await runCli('train', ['--sweep', 'lr=0.1:0.01:log3', '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--sweep: lr: the range 0\.1:0\.01 runs backwards/);
+  });
+
   it('stops cleanly on Ctrl-C and keeps what was done', async () => {
     const out = tempDir();
     const r = await runCli('train', ['--engine', 'gpu-perop', '--out', out], { interruptWhen: /^Epoch 2\/50/m });

@@ -1,0 +1,112 @@
+/**
+ * The sweep's heatmap (the Chart.js matrix plugin): final validation error over learning rate x
+ * K, on a log colour scale, each cell labelled with its value; diverged cells in grey.
+ */
+import { CategoryScale, Chart, type ChartConfiguration, type Plugin } from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import type { SweepSummary } from '../experiment/sweep';
+import { LABELS, type Language } from './i18n';
+
+Chart.register(MatrixController, MatrixElement, CategoryScale);
+
+/** A colour from dark blue (t = 0, low error) through green to yellow (t = 1), viridis-like. */
+export function errorColour(t: number): string {
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  const c = stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+interface Cell {
+  x: string;
+  y: string;
+  v: number | null;
+  diverged: number;
+  /** Where v sits on the colour scale, 0 to 1. */
+  t: number;
+}
+
+/** Writes each cell's value (or "diverged") in it. */
+const cellLabels: Plugin<'matrix'> = {
+  id: 'cellLabels',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    const meta = chart.getDatasetMeta(0);
+    const data = chart.data.datasets[0].data as unknown as Cell[];
+    ctx.save();
+    ctx.font = '12px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    meta.data.forEach((element, i) => {
+      const { x, y, width, height } = element.getProps(['x', 'y', 'width', 'height'], true) as unknown as { x: number; y: number; width: number; height: number };
+      const cell = data[i];
+      // White on the dark end of the scale and on grey, black on the light end.
+      ctx.fillStyle = cell.v === null || cell.t < 0.55 ? '#ffffff' : '#000000';
+      const text = cell.v === null ? 'diverged' : cell.v.toPrecision(2) + (cell.diverged > 0 ? ` (${cell.diverged} diverged)` : '');
+      if (width > 30) ctx.fillText(text, x + width / 2, y + height / 2);
+    });
+    ctx.restore();
+  },
+};
+
+const white: Plugin<'matrix'> = {
+  id: 'white',
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** Chart.js config of the heatmap of a sweep's summary. */
+export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfiguration<'matrix'> {
+  const l = LABELS[lang];
+  const lrLabels = summary.learningRates.map((v) => String(Number(v.toPrecision(3))));
+  const kLabels = summary.hiddenUnits.map(String);
+  const values = summary.cells.flat().filter((v): v is number => v !== null && v > 0);
+  const lo = Math.log(Math.min(...values, 1));
+  const hi = Math.log(Math.max(...values, 1e-300));
+  const scale = (v: number | null) => (v === null ? 0 : hi > lo ? (Math.log(v) - lo) / (hi - lo) : 0.5);
+  const cells: Cell[] = summary.learningRates.flatMap((_, i) =>
+    summary.hiddenUnits.map((__, j) => ({ x: lrLabels[i], y: kLabels[j], v: summary.cells[i][j], diverged: summary.diverged[i][j], t: scale(summary.cells[i][j]) })),
+  );
+  return {
+    type: 'matrix',
+    data: {
+      datasets: [
+        {
+          label: l.heatmapTitle,
+          data: cells as never,
+          backgroundColor: (ctx) => {
+            const cell = ctx.raw as Cell | undefined;
+            if (!cell || cell.v === null) return '#888888';
+            return errorColour(cell.t);
+          },
+          borderColor: '#ffffff',
+          borderWidth: 1,
+          width: ({ chart }) => (chart.chartArea?.width ?? 0) / lrLabels.length - 1,
+          height: ({ chart }) => (chart.chartArea?.height ?? 0) / kLabels.length - 1,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      plugins: { legend: { display: false }, title: { display: true, text: l.heatmapTitle } },
+      scales: {
+        x: { type: 'category', labels: lrLabels, offset: true, title: { display: true, text: l.dt }, grid: { display: false } },
+        y: { type: 'category', labels: kLabels, offset: true, reverse: true, title: { display: true, text: l.K }, grid: { display: false } },
+      },
+    },
+    plugins: [white, cellLabels],
+  };
+}
