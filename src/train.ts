@@ -32,6 +32,10 @@ export async function trainMany(sweep: Sweep, options: ManyOptions): Promise<Man
     const { trainManyCpu } = await import('./cpu/many');
     return trainManyCpu(sweep, options);
   }
+  if (options.engine === 'cpu-workers') {
+    const { trainManyWorkers } = await import('./cpu/many');
+    return trainManyWorkers(sweep, options);
+  }
   const { trainManyGpu } = await import('./gpu/many');
   return trainManyGpu(sweep, options);
 }

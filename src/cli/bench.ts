@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createServer } from 'vite';
 import { trainCpu } from '../cpu/trainer';
-import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
+import { parseSweep, prepareSweep, type ManyEngine, type ManyResult } from '../experiment/sweep';
+import { trainManyCpu } from '../cpu/many';
 import { compareRuns } from '../experiment/compare';
 import { ChromeNotFoundError } from './chrome';
 import { dawnEnvironment, installDawn } from './dawn';
@@ -28,10 +30,12 @@ import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
 /** One thing to time: a config, and where it sits on its group's size axis. */
 export interface Workload {
   name: string;
-  group: 'lecture' | 'batch' | 'hidden' | 'points';
-  /** The size the chart plots against (points per step for the `points` group). */
+  group: 'lecture' | 'batch' | 'hidden' | 'points' | 'models';
+  /** The size the chart plots against (points per step for the `points` group, models for `models`). */
   size: number;
   config: Partial<ExperimentConfig>;
+  /** `models` group: the sweep that makes its P models. */
+  sweep?: { text: string; seeds: number };
 }
 
 /** The engines a benchmark compares, the single-threaded CPU last but one as the baseline. */
@@ -46,12 +50,22 @@ const pointsWorkload = (N: number, steps: number): Workload => ({
   config: { points: N, batchSize: (N * 0.8) / 100, steps },
 });
 
-/** The full benchmark: the lecture, batch sizes, hidden units and data sizes. */
+/** P models at once (4 seeds, log-spaced learning rates, K = 10), batch 8, one epoch of 100 steps. */
+const modelsWorkload = (P: number): Workload => ({
+  name: `P=${P} models at once, batch 8, 100 steps each`,
+  group: 'models',
+  size: P,
+  config: { batchSize: 8, steps: 100 },
+  sweep: P === 1 ? { text: 'lr=0.008', seeds: 1 } : { text: `lr=0.002:0.02:log${P / 4}`, seeds: 4 },
+});
+
+/** The full benchmark: the lecture, batch sizes, hidden units, data sizes and models at once. */
 export const FULL_WORKLOADS: Workload[] = [
   { name: "the lecture's run (N=1000, K=10, batch 1, 40000 steps)", group: 'lecture', size: 1, config: {} },
   ...[1, 32, 800].map((b): Workload => ({ name: `batch ${b}, 2000 steps`, group: 'batch', size: b, config: { batchSize: b, steps: 2000, learningRate: b === 1 ? 0.008 : 0.02 } })),
   ...[10, 100, 1000].map((k): Workload => ({ name: `K=${k}, batch 1, 1600 steps`, group: 'hidden', size: k, config: { hiddenUnits: k, steps: 1600, learningRate: 0.002 } })),
   ...[1e3, 1e4, 1e5, 1e6].map((n) => pointsWorkload(n, 500)),
+  ...[1, 64, 1024, 16384].map(modelsWorkload),
 ];
 
 /** A few seconds' worth, for tests and a first look. */
@@ -59,6 +73,7 @@ export const QUICK_WORKLOADS: Workload[] = [
   { name: 'lecture, 1600 steps', group: 'lecture', size: 1, config: { steps: 1600 } },
   { name: 'batch 32, 200 steps', group: 'batch', size: 32, config: { batchSize: 32, steps: 200, learningRate: 0.02 } },
   ...[1e3, 1e4].map((n) => pointsWorkload(n, 200)),
+  ...[1, 64].map(modelsWorkload),
 ];
 
 /** One engine on one workload. */
@@ -74,6 +89,9 @@ export interface BenchRow {
   /** CPU single thread's median / this median; null where the results disagree or failed. */
   speedup: number | null;
   dispatches: number;
+  /** Models trained per second and model-steps per second, from the median (null without one). */
+  modelsPerSecond: number | null;
+  modelStepsPerSecond: number | null;
   check: { ok: boolean; reference: 'cpu-f32' | 'cpu'; maxRel: number; detail: string };
   device: string;
   error?: string;
@@ -135,6 +153,8 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
       maxMs: null,
       speedup: null,
       dispatches: 0,
+      modelsPerSecond: null,
+      modelStepsPerSecond: null,
       check: { ok: false, reference: engine.startsWith('gpu') ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: 'not run' },
       device: '',
     };
@@ -167,8 +187,93 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
       row.maxMs = Math.max(...row.timingsMs);
     }
   }
+  finishRows(rows, 1, exp.totalSteps);
+  return rows;
+}
+
+/** Fills in each row's ratio to one CPU thread and its throughput. */
+function finishRows(rows: BenchRow[], models: number, steps: number): void {
   const cpu = rows.find((r) => r.engine === 'cpu')?.medianMs ?? null;
-  for (const row of rows) row.speedup = cpu !== null && row.medianMs !== null ? cpu / row.medianMs : null;
+  for (const row of rows) {
+    row.speedup = cpu !== null && row.medianMs !== null ? cpu / row.medianMs : null;
+    if (row.medianMs !== null) {
+      row.modelsPerSecond = models / (row.medianMs / 1000);
+      row.modelStepsPerSecond = (models * steps) / (row.medianMs / 1000);
+    }
+  }
+}
+
+/** A sweep's run as JSON: losses by epoch and model (null for NaN), or why it failed. */
+export type ManyRun =
+  | { loss: (number | null)[][]; valLoss: (number | null)[][]; divergedAt: (number | null)[]; timings: TrainResult['timings']; dispatches: number; device: string }
+  | { error: string };
+
+/** A run of one engine on one sweep: the runtime's way to train many models. */
+export type RunMany = (config: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine) => Promise<ManyRun>;
+
+/** Checks every model's per-epoch losses against the CPU's sweep: the same models diverge, the rest agree. */
+function checkMany(run: Exclude<ManyRun, { error: string }>, ref: ManyResult, rtol: number): { ok: boolean; maxRel: number; detail: string } {
+  const P = ref.divergedAt.length;
+  let maxRel = 0;
+  for (let m = 0; m < P; m++) {
+    if ((ref.divergedAt[m] === null) !== (run.divergedAt[m] === null)) {
+      return { ok: false, maxRel: Infinity, detail: `model ${m} diverged in one run and not in the other` };
+    }
+    if (ref.divergedAt[m] !== null) continue;
+    const c = compareRuns(
+      { history: { loss: run.loss.map((l) => l[m] ?? NaN), valLoss: run.valLoss.map((l) => l[m]) } },
+      { history: { loss: ref.loss.map((l) => l[m]), valLoss: ref.valLoss.map((l) => (Number.isFinite(l[m]) ? l[m] : null)) } },
+      rtol,
+    );
+    maxRel = Math.max(maxRel, c.maxRel);
+    if (!c.ok) return { ok: false, maxRel, detail: `model ${m}: ${c.detail}` };
+  }
+  return { ok: true, maxRel, detail: `every model, every epoch within ${rtol} rel` };
+}
+
+/** Times the sweep engines on one `models` workload, each run checked against the CPU's sweep. */
+export async function benchModels(w: Workload, engines: readonly BenchEngine[], runMany: RunMany, repeats: number): Promise<BenchRow[]> {
+  const { models } = parseSweep(w.sweep!.text, w.sweep!.seeds, { ...DEFAULT_CONFIG, ...w.config });
+  const sweep = prepareSweep(w.config, models);
+  const ref = await trainManyCpu(sweep, { engine: 'cpu' });
+  const rows: BenchRow[] = [];
+  for (const engine of engines) {
+    if (engine === 'gpu-perop') continue; // sweeps run fused: one workgroup a model
+    const gpu = engine === 'gpu';
+    const row: BenchRow = {
+      engine, timingsMs: [], setupMs: [], warmupMs: null, medianMs: null, minMs: null, maxMs: null, speedup: null, dispatches: 0,
+      modelsPerSecond: null, modelStepsPerSecond: null,
+      check: { ok: false, reference: 'cpu', maxRel: Infinity, detail: 'not run' }, device: '',
+    };
+    rows.push(row);
+    let runs = repeats;
+    for (let run = 0; run <= runs; run++) {
+      const r = await runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine);
+      if ('error' in r) {
+        row.error = r.error;
+        row.check = { ...row.check, detail: r.error };
+        break;
+      }
+      const c = checkMany(r, ref, gpu ? 1e-3 : 1e-9);
+      row.check = { ...c, reference: 'cpu' };
+      if (!c.ok) break;
+      row.dispatches = r.dispatches;
+      row.device = r.device;
+      if (run === 0) {
+        row.warmupMs = r.timings.trainMs;
+        if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
+        continue;
+      }
+      row.timingsMs.push(r.timings.trainMs);
+      row.setupMs.push(r.timings.setupMs);
+    }
+    if (row.check.ok && row.timingsMs.length > 0) {
+      row.medianMs = median(row.timingsMs);
+      row.minMs = Math.min(...row.timingsMs);
+      row.maxMs = Math.max(...row.timingsMs);
+    }
+  }
+  finishRows(rows, models.length, sweep.base.totalSteps);
   return rows;
 }
 
@@ -183,7 +288,8 @@ export function formatRows(w: Workload, rows: BenchRow[]): string {
     const spread = r.minMs === null ? '-' : `${ms(r.minMs)}-${ms(r.maxMs)}`;
     const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x`;
     const verdict = r.error ? `FAILED: ${r.error.split('\n')[0]}` : r.check.ok ? `ok (max rel ${r.check.maxRel.toExponential(1)} vs ${r.check.reference})` : `DISAGREES with ${r.check.reference}: ${r.check.detail.split('\n')[0]}`;
-    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}`);
+    const throughput = w.group === 'models' && r.modelsPerSecond !== null ? `  ${Math.round(r.modelsPerSecond)} models/s, ${Math.round(r.modelStepsPerSecond!)} model-steps/s` : '';
+    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}`);
   }
   return lines.join('\n');
 }
@@ -254,6 +360,7 @@ export async function main(argv: string[]): Promise<number> {
   let session: Session | null = null;
   let closeNode: (() => Promise<void>) | null = null;
   let runOnce: RunOnce;
+  let runMany: RunMany;
   let adapter: { ok: boolean; description: string };
   let browserVersion: string | null = null;
   let runner: import('puppeteer-core').Page | null = null;
@@ -274,12 +381,16 @@ export async function main(argv: string[]): Promise<number> {
         const o = await page.evaluate((c, e) => (window as unknown as { runner: Runner }).runner.train(c, e, true), config, engine);
         return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
       };
+      runMany = async (config, text, seeds, engine) => {
+        const o = await page.evaluate((c, t, s, e) => (window as unknown as { runner: Runner }).runner.trainSweep(c, t, s, e), config, text, seeds, engine);
+        return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
+      };
     } else {
       await installDawn();
       // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
       const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
       closeNode = () => server.close();
-      const { train } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
+      const { train, trainMany } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
       const { getGpu } = (await server.ssrLoadModule('/src/gpu/device.ts')) as typeof import('../gpu/device');
       adapter = await getGpu().then(
         (g) => ({ ok: true, description: `${g.description} (Dawn in Node ${process.version})` }),
@@ -295,6 +406,15 @@ export async function main(argv: string[]): Promise<number> {
           return { error: `${(e as Error).name}: ${(e as Error).message}` };
         }
       };
+      runMany = async (config, text, seeds, engine) => {
+        try {
+          const r = await trainMany(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine });
+          const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+          return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
+        } catch (e) {
+          return { error: `${(e as Error).name}: ${(e as Error).message}` };
+        }
+      };
     }
     if (!adapter.ok && options.engines.some((e) => e.startsWith('gpu'))) {
       process.stderr.write(`error: no WebGPU adapter: ${adapter.description}\nTry --engines cpu,cpu-workers.\n`);
@@ -305,7 +425,7 @@ export async function main(argv: string[]): Promise<number> {
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
-      const rows = await benchWorkload(w, options.engines, runOnce, repeats);
+      const rows = w.group === 'models' ? await benchModels(w, options.engines, runMany, repeats) : await benchWorkload(w, options.engines, runOnce, repeats);
       results.push({ workload: w, derived, rows });
       say(formatRows(w, rows));
     }

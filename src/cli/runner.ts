@@ -12,7 +12,7 @@ import { getGpu } from '../gpu/device';
 import { train, trainMany } from '../train';
 import { heatmapConfig } from '../app/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
-import { parseSweep, prepareSweep, summarizeSweep, type ManyResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 
 /** An epoch as sent to Node: plain numbers. */
 export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
@@ -95,7 +95,7 @@ const runner = {
    * Trains a sweep (src/experiment/sweep.ts); each epoch's best model and diverged count go to
    * window.runnerSweepEpoch. Losses come back with NaN as null.
    */
-  async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: 'gpu' | 'cpu'): Promise<SweepOutcome> {
+  async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine): Promise<SweepOutcome> {
     controller = new AbortController();
     try {
       const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });

@@ -17,7 +17,7 @@ import { ChromeNotFoundError } from './chrome';
 import { epochLine, kerasNumber } from '../experiment/records';
 import { writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
-import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type Sweep } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep } from '../experiment/sweep';
 import { openPage, startSession, type Session } from './session';
 
 /** Exit codes, as the README lists them. */
@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {
-      if (options.engine !== 'gpu' && options.engine !== 'cpu') throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu or cpu`);
+      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32') throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu or cpu-workers`);
       sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
     }
   } catch (e) {
@@ -217,7 +217,7 @@ async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<num
       configFromOptions(options),
       options.sweep ?? '',
       options.seeds,
-      options.engine as 'gpu' | 'cpu',
+      options.engine as ManyEngine,
     );
   } finally {
     ctrlC.detach();

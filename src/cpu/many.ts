@@ -1,5 +1,7 @@
 /** A sweep on the CPU: every model of it, one after another within each epoch, float64. */
 import type { ManyOptions, ManyResult, Sweep } from '../experiment/sweep';
+import type { ManyWorkerEpoch, ManyWorkerTask } from './many-worker';
+import { defaultWorkers } from './parallel';
 import { cpuData, cpuModel, yielder } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
@@ -45,5 +47,74 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
     dispatches: 0,
     timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
     device: 'CPU, JavaScript, float64, one thread',
+  };
+}
+
+/**
+ * Trains the sweep on all cores: `workers` Web Workers, each training its share of the models
+ * (no step waits for another, unlike cpu-workers on one model). Thetas stay in the workers.
+ */
+export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, workers = defaultWorkers()): Promise<ManyResult> {
+  const t0 = performance.now();
+  const P = sweep.models.length;
+  const n = Math.max(1, Math.min(workers, P));
+  const epochs = sweep.base.epochs;
+  const loss = Array.from({ length: epochs }, () => new Float64Array(P).fill(NaN));
+  const valLoss = Array.from({ length: epochs }, () => new Float64Array(P).fill(NaN));
+  const arrived = new Array(epochs).fill(0);
+  const divergedAt: (number | null)[] = new Array(P).fill(null);
+  const pool = Array.from({ length: n }, () => new Worker(new URL('./many-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
+  let t1 = performance.now();
+  let reported = 0;
+  let ready = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let reports = Promise.resolve();
+      const stop = () => resolve();
+      options.signal?.addEventListener('abort', stop);
+      pool.forEach((worker, w) => {
+        worker.onerror = (e) => reject(new Error(`sweep worker ${w} failed: ${e.message}`));
+        worker.onmessage = (event: MessageEvent<ManyWorkerEpoch | 'ready'>) => {
+          if (event.data === 'ready') {
+            if (++ready < n) return;
+            t1 = performance.now();
+            pool.forEach((p) => p.postMessage('start'));
+            return;
+          }
+          const { epoch, lo, loss: l, valLoss: v } = event.data;
+          loss[epoch - 1].set(l, lo);
+          valLoss[epoch - 1].set(v, lo);
+          if (++arrived[epoch - 1] < n) return;
+          // Every share of this epoch is in: report it, in order.
+          reports = reports.then(async () => {
+            if (options.signal?.aborted) return;
+            loss[epoch - 1].forEach((x, m) => {
+              if (divergedAt[m] === null && !Number.isFinite(x)) divergedAt[m] = epoch;
+            });
+            reported = epoch;
+            await options.onEpoch?.({ epoch, loss: loss[epoch - 1], valLoss: valLoss[epoch - 1] });
+            if (epoch === epochs) resolve();
+          }, reject);
+        };
+        const lo = Math.floor((P * w) / n);
+        const task: ManyWorkerTask = { base: sweep.base.config, models: sweep.models, lo, hi: Math.floor((P * (w + 1)) / n) };
+        worker.postMessage(task);
+      });
+    });
+  } finally {
+    pool.forEach((w) => w.terminate());
+  }
+  const t2 = performance.now();
+  return {
+    engine: 'cpu-workers',
+    loss: loss.slice(0, reported),
+    valLoss: valLoss.slice(0, reported),
+    divergedAt,
+    thetas: [],
+    status: reported === epochs ? 'completed' : 'aborted',
+    epochs: reported,
+    dispatches: 0,
+    timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
+    device: `CPU, JavaScript, float64, ${n} Web Workers`,
   };
 }

@@ -110,6 +110,9 @@ export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[
   return { base: baseExp, models, experiments, maxHiddenUnits: Math.max(...models.map((m) => m.hiddenUnits)) };
 }
 
+/** The engines that train sweeps: the GPU (fused_models.wgsl), one CPU thread, or all cores. */
+export type ManyEngine = 'gpu' | 'cpu' | 'cpu-workers';
+
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
 export interface ManyEpochRecord {
   epoch: number;
@@ -119,13 +122,13 @@ export interface ManyEpochRecord {
 
 /** The outcome of training a sweep. */
 export interface ManyResult {
-  engine: 'gpu' | 'cpu';
+  engine: ManyEngine;
   /** loss[e][m]: model m's loss in epoch e + 1 (NaN after it diverged). */
   loss: Float64Array[];
   valLoss: Float64Array[];
   /** The epoch in which each model's loss stopped being finite, or null. */
   divergedAt: (number | null)[];
-  /** Each model's final theta (K_m x 3). */
+  /** Each model's final theta (K_m x 3); empty from cpu-workers, whose thetas stay in the workers. */
   thetas: Float64Array[];
   status: 'completed' | 'aborted';
   epochs: number;
@@ -136,7 +139,7 @@ export interface ManyResult {
 
 /** How to run a sweep. */
 export interface ManyOptions {
-  engine: 'gpu' | 'cpu';
+  engine: ManyEngine;
   onEpoch?: (record: ManyEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
 }

@@ -13,14 +13,16 @@ interface BenchJson {
   adapter: string;
   machine: { logicalCores: number; node: string };
   repeats: number;
-  workloads: { workload: { name: string }; derived: { epochs: number }; rows: BenchRow[] }[];
+  workloads: { workload: { name: string; group: string; size: number }; derived: { epochs: number; totalSteps: number }; rows: BenchRow[] }[];
 }
 
 function expectValid(report: BenchJson, engines: string[]) {
   expect(report.machine.logicalCores).toBeGreaterThan(0);
   expect(report.workloads.map((w) => w.workload.name)).toEqual(QUICK_WORKLOADS.map((w) => w.name));
   for (const w of report.workloads) {
-    expect(w.rows.map((r) => r.engine)).toEqual(engines);
+    const models = w.workload.group === 'models';
+    // Sweeps run fused (one workgroup a model): no per-op row.
+    expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop') : engines);
     for (const row of w.rows) {
       expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
       expect(row.timingsMs).toHaveLength(report.repeats);
@@ -30,9 +32,14 @@ function expectValid(report: BenchJson, engines: string[]) {
       expect(row.speedup).toBeGreaterThan(0);
     }
     expect(w.rows.find((r) => r.engine === 'cpu')?.speedup).toBe(1);
-    // The fused kernel issues one dispatch an epoch plus the validation pass; per-op three a step.
+    // The fused kernel issues one dispatch an epoch plus the validation pass; a sweep one an epoch for all its models.
     const fused = w.rows.find((r) => r.engine === 'gpu')!;
-    expect(fused.dispatches).toBe(3 * w.derived.epochs);
+    expect(fused.dispatches).toBe((models ? 1 : 3) * w.derived.epochs);
+    for (const row of w.rows) {
+      const P = models ? w.workload.size : 1;
+      expect(row.modelsPerSecond).toBeCloseTo(P / (row.medianMs! / 1000), 6);
+      expect(row.modelStepsPerSecond).toBeCloseTo((P * w.derived.totalSteps) / (row.medianMs! / 1000), 3);
+    }
   }
 }
 

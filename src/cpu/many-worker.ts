@@ -1,0 +1,51 @@
+/** One worker of a sweep on all cores: it trains its share of the models, epoch by epoch. */
+import { prepareSweep, type ModelSpec } from '../experiment/sweep';
+import type { ExperimentConfig } from '../experiment/config';
+import { cpuData, cpuModel } from './trainer';
+
+/** What the main thread sends: the sweep and this worker's share [lo, hi). */
+export interface ManyWorkerTask {
+  base: Partial<ExperimentConfig>;
+  models: ModelSpec[];
+  lo: number;
+  hi: number;
+}
+
+/** An epoch of the worker's share: losses by model, NaN once a model diverged. */
+export interface ManyWorkerEpoch {
+  epoch: number;
+  lo: number;
+  loss: Float64Array;
+  valLoss: Float64Array;
+}
+
+// First message: the task, answered with 'ready' once the data and models are made; second:
+// 'start'. The setup stays out of the engine's training time, as on the other engines.
+let start: (() => void) | null = null;
+self.onmessage = (event: MessageEvent<ManyWorkerTask | 'start'>) => {
+  if (event.data === 'start') return start?.();
+  start = prepare(event.data);
+  (self as unknown as Worker).postMessage('ready');
+};
+
+function prepare({ base, models, lo, hi }: ManyWorkerTask): () => void {
+  const sweep = prepareSweep(base, models);
+  const data = cpuData(sweep.base, 'f64');
+  const mine = sweep.experiments.slice(lo, hi).map((exp) => cpuModel(exp, data, 'f64'));
+  const alive = mine.map(() => true);
+  return () => {
+    for (let epoch = 1; epoch <= sweep.base.epochs; epoch++) {
+      const loss = new Float64Array(mine.length).fill(NaN);
+      const valLoss = new Float64Array(mine.length).fill(NaN);
+      mine.forEach((model, i) => {
+        if (!alive[i]) return;
+        const r = model.epoch();
+        loss[i] = r.loss;
+        valLoss[i] = r.valLoss ?? NaN;
+        alive[i] = Number.isFinite(r.loss);
+      });
+      const message: ManyWorkerEpoch = { epoch, lo, loss, valLoss };
+      (self as unknown as Worker).postMessage(message, [loss.buffer, valLoss.buffer]);
+    }
+  };
+}
