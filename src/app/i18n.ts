@@ -93,6 +93,23 @@ const en = {
   urlNotice: 'Some settings in the link were not valid and were reset:',
   invalid: 'invalid',
   heatmapTitle: 'Final validation error, mean over seeds (grey: diverged)',
+  sweepTitle: 'Many models at once',
+  sweepIntro: 'One network of ten hidden units cannot keep a GPU busy; thousands can. Train a model for every learning rate, K and seed below, all at once, on the experiment set above (its N, M, Nbatch, split and f).',
+  sweepLr: 'learning rates (lo:hi:logN)',
+  sweepK: 'K values (lo:hi:xF)',
+  sweepSeeds: 'seeds per cell',
+  sweepEngineGpu: 'GPU (one workgroup a model)',
+  sweepEngineWorkers: 'CPU, all cores (Web Workers)',
+  sweepTrain: 'Train them all',
+  sweepLossTitle: 'Validation error per epoch of every model (best in colour)',
+  sweepBest: 'best',
+  sweepAlphaTitle: 'f and the best model’s alpha',
+  sweepProgress: (e: number, E: number, P: number, d: number) => `Epoch ${e} / ${E} of ${P.toLocaleString('en')} models; ${d} diverged`,
+  sweepDone: (P: number, seconds: string, rate: string) => `${P.toLocaleString('en')} models in ${seconds} s: ${rate} models/s.`,
+  sweepBestModel: (lr: string, K: number, seed: number, v: string) => `Best: learning rate ${lr}, K = ${K}, seed ${seed}, val_loss ${v}.`,
+  sweepCompared: (a: string, ra: string, b: string, rb: string, ratio: string, agree: boolean) =>
+    `${a}: ${ra} models/s; ${b}: ${rb} models/s; ratio ${ratio}. ${agree ? 'Every model agrees within 1e-3.' : 'Some models DISAGREE past 1e-3: where training is unstable, float32 on the GPU and float64 on the CPU part ways.'}`,
+  sweepFaded: (shown: number, P: number) => `(${shown} of ${P} curves drawn)`,
 } as const;
 
 /** The labels of one language. */
@@ -183,6 +200,22 @@ const sv: Labels = {
   urlNotice: 'Några inställningar i länken var ogiltiga och återställdes:',
   invalid: 'ogiltigt',
   heatmapTitle: 'Slutligt generaliseringsfel, medel över frön (grått: divergerade)',
+  sweepTitle: 'Många modeller på en gång',
+  sweepIntro: 'Ett nätverk med tio dolda noder kan inte hålla en GPU sysselsatt; tusentals kan det. Träna en modell för varje inlärningshastighet, K och frö nedan, alla på en gång, på experimentet ovan (dess N, M, Nbatch, valideringsandel och f).',
+  sweepLr: 'inlärningshastigheter (lo:hi:logN)',
+  sweepK: 'K-värden (lo:hi:xF)',
+  sweepSeeds: 'frön per cell',
+  sweepEngineGpu: 'GPU (en arbetsgrupp per modell)',
+  sweepEngineWorkers: 'CPU, alla kärnor (Web Workers)',
+  sweepTrain: 'Träna alla',
+  sweepLossTitle: 'Generaliseringsfelet per epok för varje modell (den bästa i färg)',
+  sweepBest: 'bäst',
+  sweepAlphaTitle: 'f och den bästa modellens alfa',
+  sweepProgress: (e, E, P, d) => `Epok ${e} / ${E} för ${P.toLocaleString('sv')} modeller; ${d} divergerade`,
+  sweepDone: (P, seconds, rate) => `${P.toLocaleString('sv')} modeller på ${seconds} s: ${rate} modeller/s.`,
+  sweepBestModel: (lr, K, seed, v) => `Bäst: inlärningshastighet ${lr}, K = ${K}, frö ${seed}, val_loss ${v}.`,
+  sweepCompared: (a, ra, b, rb, ratio, agree) => `${a}: ${ra} modeller/s; ${b}: ${rb} modeller/s; kvot ${ratio}. ${agree ? 'Varje modell stämmer inom 1e-3.' : 'Några modeller STÄMMER INTE inom 1e-3: där träningen är instabil skiljs float32 på GPU:n och float64 på processorn åt.'}`,
+  sweepFaded: (shown, P) => `(${shown} av ${P} kurvor ritade)`,
 };
 
 /** Every label, by language. */

@@ -14,6 +14,7 @@ import { COMMON_SOURCE, KERNEL_SOURCES } from '../gpu/kernels';
 import { train } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, unitsChartConfig } from './charts';
 import { LABELS, type Labels, type Language } from './i18n';
+import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
@@ -409,10 +410,12 @@ showPoints.addEventListener('change', () => {
 });
 stopButton.addEventListener('click', () => running?.controller.abort());
 $('compare').addEventListener('click', () => void compareWithOther());
+const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang });
 $('lang').addEventListener('change', () => {
   applyLanguage($<HTMLSelectElement>('lang').value as Language);
   validate();
   drawCharts(running?.run ?? lastRun, readForm().config);
+  sweepView.relabel();
 });
 for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
   $(`preset-${preset}`).addEventListener('click', () => {
@@ -448,6 +451,9 @@ getGpu().then(warmUp, (e: Error) => {
   gpuReason = e.message;
   for (const option of engineSelect.options) option.disabled = option.value !== 'cpu';
   engineSelect.value = 'cpu';
+  const sweepEngine = $<HTMLSelectElement>('sweep-engine');
+  for (const option of sweepEngine.options) option.disabled = option.value === 'gpu';
+  sweepEngine.value = 'cpu';
   showBanner(`${L.noWebGpu} ${gpuReason}`);
   validate();
 });
@@ -466,7 +472,8 @@ declare global {
       firstEpochDrawnAt: number | null;
       lastComparison: unknown;
       engines: readonly string[];
+      sweep: SweepViewState;
     };
   }
 }
-window.webgpuSgdPage = { charts, lastRun: () => lastRun, running: () => running !== null, trainPressedAt: null, firstEpochDrawnAt: null, lastComparison: null, engines: PAGE_ENGINES };
+window.webgpuSgdPage = { charts, lastRun: () => lastRun, running: () => running !== null, trainPressedAt: null, firstEpochDrawnAt: null, lastComparison: null, engines: PAGE_ENGINES, sweep: sweepView.state };

@@ -248,6 +248,56 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.select('#lang', 'en');
   });
 
+  it('trains a sweep at once: the heatmap over lr x K, every curve with the best in colour, the best alpha; a diverging lr shows', async () => {
+    await open('?lang=en&M=1600');
+    await setField('sweep-lr', '0.002:8:log4');
+    await setField('sweep-k', '2:16:x2');
+    await setField('sweep-seeds', '2');
+    await page.select('#sweep-engine', 'gpu');
+    await page.click('#sweep-train');
+    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && window.webgpuSgdPage.sweep.result?.epochs === 2, { timeout: 120_000 });
+    await page.waitForFunction(() => window.webgpuSgdPage.sweep.summary !== null);
+    const s = await page.evaluate(() => {
+      const v = window.webgpuSgdPage.sweep;
+      return {
+        models: v.sweep!.models.length,
+        cells: (v.charts.heatmap.data.datasets[0].data as unknown[]).length,
+        learningRates: v.summary!.learningRates.length,
+        divergedCells: v.summary!.cells.flat().filter((c) => c === null).length,
+        curves: v.charts.loss.data.datasets.length,
+        best: v.charts.loss.data.datasets[0].label,
+        alphaPoints: v.charts.alpha.data.datasets[1].data.length,
+        status: document.getElementById('sweep-status')!.textContent,
+      };
+    });
+    expect(s.models).toBe(4 * 4 * 2);
+    expect(s.cells).toBe(4 * 4);
+    expect(s.divergedCells).toBeGreaterThan(0);
+    expect(s.divergedCells).toBeLessThan(16);
+    expect(s.curves).toBe(32);
+    expect(s.best).toBe('best');
+    expect(s.alphaPoints).toBe(300);
+    expect(s.status).toMatch(/32 models in [\d.]+ s: [\d,]+ models\/s\. Best: learning rate [\d.]+, K = \d+, seed \d+/);
+    for (const id of ['chart-heatmap', 'chart-sweep-loss', 'chart-sweep-alpha']) expect(await canvasColours(id), id).toBeGreaterThan(5);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-sweep.png'), fullPage: true });
+    // Compare engines on stable learning rates: near divergence, float32 and float64 runs part ways, and the page says so.
+    await setField('sweep-lr', '0.001:0.005:log3');
+    await page.click('#sweep-train');
+    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && window.webgpuSgdPage.sweep.result?.epochs === 2 && !document.getElementById('sweep-compare')!.hidden, { timeout: 120_000 });
+    await page.click('#sweep-compare');
+    await page.waitForFunction(() => window.webgpuSgdPage.sweep.comparison !== null, { timeout: 120_000 });
+    expect(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison!.ok), JSON.stringify(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison)) + await text('#sweep-comparison')).toBe(true);
+    expect(await text('#sweep-comparison')).toMatch(/GPU \(one workgroup a model\): [\d,]+ models\/s; CPU .*: [\d,]+ models\/s; ratio [\d.]+\. Every model agrees/);
+  });
+
+  it('refuses a bad sweep with a message', async () => {
+    await open('?lang=en&M=1600');
+    await setField('sweep-lr', '0.1:0.01:log3');
+    await page.click('#sweep-train');
+    expect(await text('#sweep-error')).toMatch(/lr: the range 0\.1:0\.01 runs backwards/);
+    expect(await page.evaluate(() => window.webgpuSgdPage.sweep.running)).toBe(false);
+  });
+
   it('starts drawing within half a second of Train and answers clicks while the GPU trains', async () => {
     await open('?lang=en');
     await new Promise((r) => setTimeout(r, 1500)); // the page compiles the shaders while the student reads

@@ -1,0 +1,227 @@
+/**
+ * The page's sweep view: train a model for every (learning rate, K, seed) at once, then see the
+ * heatmap of final validation error, every model's error curve (the best in colour), and the
+ * best model's alpha against f.
+ */
+import { Chart } from 'chart.js';
+import { alphaCpu } from '../cpu/trainer';
+import { compareRuns } from '../experiment/compare';
+import type { ExperimentConfig } from '../experiment/config';
+import { plotGrid } from '../experiment/grid';
+import { parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { targetFunction } from '../experiment/targets';
+import { trainMany } from '../train';
+import { alphaChartConfig } from './charts';
+import { heatmapConfig } from './heatmap';
+import { LABELS, type Language } from './i18n';
+
+/** At most this many faded curves are drawn; the rest are summarised in the title. */
+const MAX_CURVES = 400;
+const GRID = plotGrid();
+
+/** What the sweep view needs from the page. */
+export interface SweepViewHost {
+  /** The experiment's shared settings from the main form, or null while they are invalid. */
+  config: () => ExperimentConfig | null;
+  lang: () => Language;
+}
+
+/** The state a test or the page can read. */
+export interface SweepViewState {
+  running: boolean;
+  sweep: Sweep | null;
+  result: ManyResult | null;
+  summary: SweepSummary | null;
+  comparison: { ok: boolean; maxRel: number } | null;
+  charts: { heatmap: Chart; loss: Chart; alpha: Chart };
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Wires the sweep form and charts; returns its state and a relabel function for a language change. */
+export function setupSweepView(host: SweepViewHost): { state: SweepViewState; relabel: () => void } {
+  const form = $<HTMLFormElement>('sweep-form');
+  const train = $<HTMLButtonElement>('sweep-train');
+  const stop = $<HTMLButtonElement>('sweep-stop');
+  const compare = $<HTMLButtonElement>('sweep-compare');
+  const error = $('sweep-error');
+  const status = $('sweep-status');
+  const engineSelect = $<HTMLSelectElement>('sweep-engine');
+  const L = () => LABELS[host.lang()];
+  const make = (id: string, config: unknown) => new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
+  const state: SweepViewState = {
+    running: false,
+    sweep: null,
+    result: null,
+    summary: null,
+    comparison: null,
+    charts: {
+      heatmap: make('chart-heatmap', heatmapConfig({ learningRates: [], hiddenUnits: [], cells: [], diverged: [], best: null }, host.lang())),
+      loss: make('chart-sweep-loss', lossCurvesConfig(null, null, host.lang())),
+      alpha: make('chart-sweep-alpha', alphaChartConfig(GRID, GRID.map(() => NaN), null, host.lang())),
+    },
+  };
+  let controller: AbortController | null = null;
+  let pending = false;
+
+  /** Reads the form into a sweep, or shows why it cannot be one. */
+  const read = (): Sweep | null => {
+    const config = host.config();
+    if (!config) {
+      error.textContent = L().derivedBad;
+      return null;
+    }
+    try {
+      const seeds = Number($<HTMLInputElement>('sweep-seeds').value);
+      const text = `lr=${$<HTMLInputElement>('sweep-lr').value},K=${$<HTMLInputElement>('sweep-k').value}`;
+      const sweep = prepareSweep(config, parseSweep(text, seeds, config).models);
+      error.textContent = '';
+      return sweep;
+    } catch (e) {
+      error.textContent = (e as Error).message;
+      return null;
+    }
+  };
+
+  const redraw = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      const { sweep, result } = state;
+      const lang = host.lang();
+      if (sweep && result && result.loss.length > 0) {
+        state.summary = summarizeSweep(sweep.models, result);
+        replace(state.charts.heatmap, heatmapConfig(state.summary, lang));
+        replace(state.charts.loss, lossCurvesConfig(result, state.summary.best?.index ?? null, lang));
+      }
+      const best = state.summary?.best;
+      const f = sweep ? GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula)) : GRID.map(() => NaN);
+      const theta = best && result?.thetas[best.index];
+      const a = alphaChartConfig(GRID, f, theta ? alphaCpu(theta, GRID) : null, lang);
+      a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
+      replace(state.charts.alpha, a);
+    });
+  };
+
+  const run = async (engine: ManyEngine, sweep: Sweep, onEpoch: boolean) =>
+    trainMany(sweep, {
+      engine,
+      signal: controller!.signal,
+      onEpoch: onEpoch
+        ? ({ epoch, loss, valLoss }) => {
+            const partial = state.result!;
+            partial.loss.push(loss);
+            partial.valLoss.push(valLoss);
+            loss.forEach((v, m) => {
+              if (partial.divergedAt[m] === null && !Number.isFinite(v)) partial.divergedAt[m] = epoch;
+            });
+            const diverged = partial.divergedAt.filter((d) => d !== null).length;
+            status.textContent = L().sweepProgress(epoch, sweep.base.epochs, sweep.models.length, diverged);
+            redraw();
+          }
+        : undefined,
+    });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (state.running) return;
+    const sweep = read();
+    if (!sweep) return;
+    const engine = engineSelect.value as ManyEngine;
+    controller = new AbortController();
+    state.running = true;
+    state.sweep = sweep;
+    state.comparison = null;
+    state.result = { engine, loss: [], valLoss: [], divergedAt: sweep.models.map(() => null), thetas: [], status: 'aborted', epochs: 0, dispatches: 0, timings: { setupMs: 0, trainMs: 0, totalMs: 0 }, device: '' };
+    train.disabled = true;
+    stop.disabled = false;
+    compare.hidden = true;
+    $('sweep-comparison').textContent = '';
+    try {
+      const result = await run(engine, sweep, true);
+      state.result = result;
+      const seconds = result.timings.trainMs / 1000;
+      const best = summarizeSweep(sweep.models, result).best;
+      const m = best ? sweep.models[best.index] : null;
+      status.textContent =
+        L().sweepDone(sweep.models.length, seconds.toFixed(2), Math.round(sweep.models.length / Math.max(seconds, 1e-9)).toLocaleString(host.lang())) +
+        (m && best ? ` ${L().sweepBestModel(m.learningRate.toPrecision(3), m.hiddenUnits, m.initSeed, best.valLoss.toPrecision(4))}` : '');
+      compare.textContent = L().compareWith(engine === 'gpu' ? L().engineCpu : L().sweepEngineGpu);
+      compare.hidden = false;
+    } catch (err) {
+      status.textContent = `${L().failed} ${(err as Error).message}`;
+    } finally {
+      state.running = false;
+      train.disabled = false;
+      stop.disabled = true;
+      redraw();
+    }
+  });
+  stop.addEventListener('click', () => controller?.abort());
+  compare.addEventListener('click', async () => {
+    const { sweep, result } = state;
+    if (!sweep || !result || state.running) return;
+    const other: ManyEngine = result.engine === 'gpu' ? 'cpu' : 'gpu';
+    compare.disabled = true;
+    controller = new AbortController();
+    try {
+      const second = await run(other, sweep, false);
+      let ok = true;
+      let maxRel = 0;
+      sweep.models.forEach((_, m) => {
+        if ((result.divergedAt[m] === null) !== (second.divergedAt[m] === null)) ok = false;
+        if (result.divergedAt[m] !== null || second.divergedAt[m] !== null) return;
+        const history = (r: ManyResult) => ({ history: { loss: r.loss.map((l) => l[m]), valLoss: r.valLoss.map((l) => l[m]) } });
+        const c = compareRuns(history(result), history(second));
+        ok &&= c.ok;
+        maxRel = Math.max(maxRel, c.maxRel);
+      });
+      state.comparison = { ok, maxRel };
+      const rate = (r: ManyResult) => sweep.models.length / (r.timings.trainMs / 1000);
+      const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
+      $('sweep-comparison').textContent = L().sweepCompared(name(result.engine), Math.round(rate(result)).toLocaleString(host.lang()), name(other), Math.round(rate(second)).toLocaleString(host.lang()), (rate(result) / rate(second)).toPrecision(3), ok);
+    } catch (err) {
+      $('sweep-comparison').textContent = `${L().failed} ${(err as Error).message}`;
+    } finally {
+      compare.disabled = false;
+    }
+  });
+  return { state, relabel: redraw };
+}
+
+/** Every model's validation error per epoch, faded, with the best one in colour on top. */
+function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: Language) {
+  const l = LABELS[lang];
+  const P = result?.divergedAt.length ?? 0;
+  const step = Math.max(1, Math.ceil(P / MAX_CURVES));
+  const curve = (m: number) => (result ? result.valLoss.map((v, e) => ({ x: e + 1, y: Number.isFinite(v[m]) && v[m] > 0 ? v[m] : (null as unknown as number) })) : []);
+  const datasets = [];
+  if (best !== null) datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0 });
+  for (let m = 0; m < P; m += step) {
+    if (m !== best) datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
+  }
+  const shown = Math.min(P, Math.ceil(P / step));
+  return {
+    type: 'line' as const,
+    data: { datasets },
+    options: {
+      animation: false as const,
+      parsing: false as const,
+      plugins: {
+        title: { display: true, text: `${l.sweepLossTitle}${step > 1 ? ` ${l.sweepFaded(shown, P)}` : ''}` },
+        legend: { labels: { filter: (item: { text: string }) => item.text !== '' } },
+      },
+      scales: {
+        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch } },
+        y: { type: 'logarithmic' as const, title: { display: true, text: l.mse } },
+      },
+    },
+  };
+}
+
+function replace(chart: Chart, config: { data: unknown; options?: unknown }): void {
+  chart.data = config.data as never;
+  chart.options = { ...(config.options as object), maintainAspectRatio: false } as never;
+  chart.update('none');
+}
