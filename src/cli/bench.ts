@@ -124,18 +124,59 @@ export function crossover(sizes: number[], gpuMs: number[], cpuMs: number[]): nu
 export type RunOnce = (config: Partial<ExperimentConfig>, engine: BenchEngine) => Promise<TrainResult | { error: string }>;
 
 /** Checks a run's per-epoch history against the CPU reference (float32 for the GPU, float64 for the CPU). */
-function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f64: TrainResult }): BenchRow['check'] {
+function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f64: TrainResult }): Omit<BenchRow['check'], 'reference'> {
   const gpu = result.engine === 'gpu' || result.engine === 'gpu-perop';
   const ref = gpu ? refs.f32 : refs.f64;
   const rtol = gpu ? 1e-3 : 1e-9;
   if (result.status !== 'completed' || result.epochs !== exp.epochs) {
-    return { ok: false, reference: gpu ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: `ran ${result.epochs} of ${exp.epochs} epochs (${result.status})` };
+    return { ok: false, maxRel: Infinity, detail: `ran ${result.epochs} of ${exp.epochs} epochs (${result.status})` };
   }
-  const c = compareRuns(result, ref, rtol);
-  return { ok: c.ok, reference: gpu ? 'cpu-f32' : 'cpu', maxRel: c.maxRel, detail: c.detail };
+  return compareRuns(result, ref, rtol);
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** A timed run's outcome as the benchmark needs it. */
+type Timed = { timings: TrainResult['timings']; dispatches: number; device: string } | { error: string };
+
+/**
+ * One engine's row: a warm-up and then `repeats` runs (3 when a run takes over 3 s), each
+ * checked before its time counts; the first disagreement or failure ends the row without a time.
+ */
+async function timeRow<R extends Timed>(engine: BenchEngine, reference: BenchRow['check']['reference'], repeats: number, run: () => Promise<R>, check: (r: Exclude<R, { error: string }>) => { ok: boolean; maxRel: number; detail: string }): Promise<BenchRow> {
+  const row: BenchRow = {
+    engine, timingsMs: [], setupMs: [], warmupMs: null, medianMs: null, minMs: null, maxMs: null, speedup: null, dispatches: 0,
+    modelsPerSecond: null, modelStepsPerSecond: null,
+    check: { ok: false, reference, maxRel: Infinity, detail: 'not run' }, device: '',
+  };
+  let runs = repeats;
+  for (let i = 0; i <= runs; i++) {
+    const r = await run();
+    if ('error' in r) {
+      row.error = r.error;
+      row.check = { ...row.check, ok: false, detail: r.error };
+      break;
+    }
+    const c = check(r as Exclude<R, { error: string }>);
+    if (i === 0 || !c.ok) row.check = { ...c, reference };
+    if (!c.ok) break;
+    row.dispatches = r.dispatches;
+    row.device = r.device;
+    if (i === 0) {
+      row.warmupMs = r.timings.trainMs;
+      if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
+      continue;
+    }
+    row.timingsMs.push(r.timings.trainMs);
+    row.setupMs.push(r.timings.setupMs);
+  }
+  if (row.check.ok && row.timingsMs.length > 0) {
+    row.medianMs = median(row.timingsMs);
+    row.minMs = Math.min(...row.timingsMs);
+    row.maxMs = Math.max(...row.timingsMs);
+  }
+  return row;
+}
 
 /** Times every engine on one workload: a warm-up, then `repeats` runs, each checked first. */
 export async function benchWorkload(w: Workload, engines: readonly BenchEngine[], runOnce: RunOnce, repeats: number): Promise<BenchRow[]> {
@@ -143,49 +184,8 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
   const refs = { f32: await trainCpu(exp, { engine: 'cpu-f32' }), f64: await trainCpu(exp, { engine: 'cpu' }) };
   const rows: BenchRow[] = [];
   for (const engine of engines) {
-    const row: BenchRow = {
-      engine,
-      timingsMs: [],
-      setupMs: [],
-      warmupMs: null,
-      medianMs: null,
-      minMs: null,
-      maxMs: null,
-      speedup: null,
-      dispatches: 0,
-      modelsPerSecond: null,
-      modelStepsPerSecond: null,
-      check: { ok: false, reference: engine.startsWith('gpu') ? 'cpu-f32' : 'cpu', maxRel: Infinity, detail: 'not run' },
-      device: '',
-    };
-    rows.push(row);
-    // Slow cells (per-op on batch 1) get fewer repeats, never fewer than three.
-    let runs = repeats;
-    for (let run = 0; run <= runs; run++) {
-      const r = await runOnce(w.config, engine);
-      if ('error' in r) {
-        row.error = r.error;
-        row.check = { ...row.check, ok: false, detail: r.error };
-        break;
-      }
-      const c = check(r, exp, refs);
-      if (run === 0 || !c.ok) row.check = c;
-      if (!c.ok) break;
-      row.dispatches = r.dispatches;
-      row.device = r.device;
-      if (run === 0) {
-        row.warmupMs = r.timings.trainMs;
-        if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
-        continue;
-      }
-      row.timingsMs.push(r.timings.trainMs);
-      row.setupMs.push(r.timings.setupMs);
-    }
-    if (row.check.ok && row.timingsMs.length > 0) {
-      row.medianMs = median(row.timingsMs);
-      row.minMs = Math.min(...row.timingsMs);
-      row.maxMs = Math.max(...row.timingsMs);
-    }
+    const reference = engine.startsWith('gpu') ? 'cpu-f32' : 'cpu';
+    rows.push(await timeRow(engine, reference, repeats, () => runOnce(w.config, engine), (r) => check(r, exp, refs)));
   }
   finishRows(rows, 1, exp.totalSteps);
   return rows;
@@ -239,39 +239,8 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     if (engine === 'gpu-perop') continue; // sweeps run fused: one workgroup a model
-    const gpu = engine === 'gpu';
-    const row: BenchRow = {
-      engine, timingsMs: [], setupMs: [], warmupMs: null, medianMs: null, minMs: null, maxMs: null, speedup: null, dispatches: 0,
-      modelsPerSecond: null, modelStepsPerSecond: null,
-      check: { ok: false, reference: 'cpu', maxRel: Infinity, detail: 'not run' }, device: '',
-    };
-    rows.push(row);
-    let runs = repeats;
-    for (let run = 0; run <= runs; run++) {
-      const r = await runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine);
-      if ('error' in r) {
-        row.error = r.error;
-        row.check = { ...row.check, detail: r.error };
-        break;
-      }
-      const c = checkMany(r, ref, gpu ? 1e-3 : 1e-9);
-      row.check = { ...c, reference: 'cpu' };
-      if (!c.ok) break;
-      row.dispatches = r.dispatches;
-      row.device = r.device;
-      if (run === 0) {
-        row.warmupMs = r.timings.trainMs;
-        if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
-        continue;
-      }
-      row.timingsMs.push(r.timings.trainMs);
-      row.setupMs.push(r.timings.setupMs);
-    }
-    if (row.check.ok && row.timingsMs.length > 0) {
-      row.medianMs = median(row.timingsMs);
-      row.minMs = Math.min(...row.timingsMs);
-      row.maxMs = Math.max(...row.timingsMs);
-    }
+    const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
+    rows.push(await timeRow(engine, 'cpu', repeats, () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine), (r) => checkMany(r, ref, rtol)));
   }
   finishRows(rows, models.length, sweep.base.totalSteps);
   return rows;

@@ -22,3 +22,27 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = so
     staging.destroy();
   }
 }
+
+/** Buffers made for one run, destroyed together when it ends. */
+export interface RunBuffers {
+  /** A labelled buffer holding `data`, STORAGE unless told otherwise. */
+  make(label: string, data: ArrayBufferView, usage?: GPUBufferUsageFlags): GPUBuffer;
+  /** A zeroed buffer of at least `bytes` (4 at the least). */
+  empty(label: string, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer;
+  destroyAll(): void;
+}
+
+/** A set of buffers that go together: make them, then destroy them all at once. */
+export function runBuffers(device: GPUDevice): RunBuffers {
+  const owned: GPUBuffer[] = [];
+  const make = (label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags = GPUBufferUsage.STORAGE) => {
+    const b = bufferWith(device, label, data, usage);
+    owned.push(b);
+    return b;
+  };
+  return {
+    make,
+    empty: (label, bytes, usage) => make(label, new Uint8Array(Math.max(4, bytes)), usage),
+    destroyAll: () => owned.forEach((b) => b.destroy()),
+  };
+}

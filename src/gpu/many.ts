@@ -5,7 +5,7 @@
  */
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import type { ManyOptions, ManyResult, Sweep } from '../experiment/sweep';
-import { bufferWith, readBuffer } from './buffers';
+import { readBuffer, runBuffers } from './buffers';
 import { getGpu } from './device';
 import { getPipeline } from './kernels';
 import { fusedWorkgroupSize, GpuLimitError } from './trainer';
@@ -65,13 +65,9 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions): Promise<
   const pipeline = await getPipeline(device, 'fused_models', { WG: wg, THETA_LEN: stride });
 
   device.pushErrorScope('out-of-memory');
-  const owned: GPUBuffer[] = [];
   const STORAGE = GPUBufferUsage.STORAGE;
-  const make = (label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags = STORAGE) => {
-    const b = bufferWith(device, label, data, usage);
-    owned.push(b);
-    return b;
-  };
+  const owned = runBuffers(device);
+  const { make } = owned;
   const data = makeDataset(base);
   const thetaInit = new Float32Array(P * stride);
   experiments.forEach((exp, m) => thetaInit.set(initialTheta(exp), m * stride));
@@ -99,7 +95,7 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions): Promise<
   const ring = [0, 1, 2].map((i) => make(`staging ${i}`, new Float32Array(2 * P), GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
   const oom = await device.popErrorScope();
   if (oom) {
-    owned.forEach((b) => b.destroy());
+    owned.destroyAll();
     throw new GpuLimitError(`The GPU could not hold ${P} models: ${oom.message}`);
   }
   const nextOrders = seeds.map((seed) => epochOrders(experiments[models.findIndex((m) => m.initSeed === seed)]));
@@ -170,6 +166,6 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions): Promise<
       device: gpu.description,
     };
   } finally {
-    owned.forEach((b) => b.destroy());
+    owned.destroyAll();
   }
 }

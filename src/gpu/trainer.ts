@@ -8,7 +8,7 @@
 import type { Experiment } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import { DivergedError, isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
-import { bufferWith } from './buffers';
+import { runBuffers } from './buffers';
 import { getGpu } from './device';
 import { getPipeline } from './kernels';
 
@@ -159,14 +159,9 @@ export async function trainGpu(
 
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  const owned: GPUBuffer[] = [];
   const STORAGE = GPUBufferUsage.STORAGE;
-  const make = (label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags = STORAGE) => {
-    const b = bufferWith(device, label, data, usage);
-    owned.push(b);
-    return b;
-  };
-  const empty = (label: string, bytes: number, usage: GPUBufferUsageFlags = STORAGE) => make(label, new Uint8Array(Math.max(4, bytes)), usage);
+  const owned = runBuffers(device);
+  const { make, empty } = owned;
 
   // The data goes up once, as float32.
   const data = makeDataset(exp);
@@ -218,7 +213,7 @@ export async function trainGpu(
   );
   const setupError = (await device.popErrorScope()) ?? (await device.popErrorScope());
   if (setupError) {
-    owned.forEach((b) => b.destroy());
+    owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers: ${setupError.message}`);
   }
 
@@ -353,7 +348,7 @@ export async function trainGpu(
     }
     await chain;
   } finally {
-    owned.forEach((b) => b.destroy());
+    owned.destroyAll();
   }
   if (failure instanceof DivergedError) throw failure;
   // A lost device shows first as failed maps; give its lost promise a moment to say why.
