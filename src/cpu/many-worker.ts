@@ -11,12 +11,13 @@ export interface ManyWorkerTask {
   hi: number;
 }
 
-/** An epoch of the worker's share: losses by model, NaN once a model diverged. */
+/** An epoch of the worker's share: losses by model, NaN once a model diverged; thetas after the last. */
 export interface ManyWorkerEpoch {
   epoch: number;
   lo: number;
   loss: Float64Array;
   valLoss: Float64Array;
+  thetas?: Float64Array[];
 }
 
 // First message: the task, answered with 'ready' once the data and models are made; second:
@@ -44,7 +45,8 @@ function prepare({ base, models, lo, hi }: ManyWorkerTask): () => void {
         valLoss[i] = r.valLoss ?? NaN;
         alive[i] = Number.isFinite(r.loss);
       });
-      const message: ManyWorkerEpoch = { epoch, lo, loss, valLoss };
+      const last = epoch === sweep.base.epochs;
+      const message: ManyWorkerEpoch = { epoch, lo, loss, valLoss, thetas: last ? mine.map((m) => Float64Array.from(m.theta)) : undefined };
       (self as unknown as Worker).postMessage(message, [loss.buffer, valLoss.buffer]);
     }
   };

@@ -52,7 +52,7 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
 
 /**
  * Trains the sweep on all cores: `workers` Web Workers, each training its share of the models
- * (no step waits for another, unlike cpu-workers on one model). Thetas stay in the workers.
+ * (no step waits for another, unlike cpu-workers on one model).
  */
 export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, workers = defaultWorkers()): Promise<ManyResult> {
   const t0 = performance.now();
@@ -63,6 +63,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
   const valLoss = Array.from({ length: epochs }, () => new Float64Array(P).fill(NaN));
   const arrived = new Array(epochs).fill(0);
   const divergedAt: (number | null)[] = new Array(P).fill(null);
+  const thetas: Float64Array[] = [];
   const pool = Array.from({ length: n }, () => new Worker(new URL('./many-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
   let t1 = performance.now();
   let reported = 0;
@@ -81,7 +82,8 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
             pool.forEach((p) => p.postMessage('start'));
             return;
           }
-          const { epoch, lo, loss: l, valLoss: v } = event.data;
+          const { epoch, lo, loss: l, valLoss: v, thetas: t } = event.data;
+          t?.forEach((theta, i) => (thetas[lo + i] = theta));
           loss[epoch - 1].set(l, lo);
           valLoss[epoch - 1].set(v, lo);
           if (++arrived[epoch - 1] < n) return;
@@ -110,7 +112,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
     loss: loss.slice(0, reported),
     valLoss: valLoss.slice(0, reported),
     divergedAt,
-    thetas: [],
+    thetas: reported === epochs ? thetas : [],
     status: reported === epochs ? 'completed' : 'aborted',
     epochs: reported,
     dispatches: 0,

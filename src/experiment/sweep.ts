@@ -128,7 +128,7 @@ export interface ManyResult {
   valLoss: Float64Array[];
   /** The epoch in which each model's loss stopped being finite, or null. */
   divergedAt: (number | null)[];
-  /** Each model's final theta (K_m x 3); empty from cpu-workers, whose thetas stay in the workers. */
+  /** Each model's final theta (K_m x 3); after an abort, empty from cpu-workers and possibly an epoch or two past the history from the GPU. */
   thetas: Float64Array[];
   status: 'completed' | 'aborted';
   epochs: number;

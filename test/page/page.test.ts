@@ -290,6 +290,17 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(await text('#sweep-comparison')).toMatch(/GPU \(one workgroup a model\): [\d,]+ models\/s; CPU .*: [\d,]+ models\/s; ratio [\d.]+\. Every model agrees/);
   });
 
+  it('trains a sweep on all cores too, with the best model\'s alpha', async () => {
+    await open('?lang=en&M=1600');
+    await setField('sweep-lr', '0.002:0.02:log3');
+    await setField('sweep-k', '4:8:x2');
+    await page.select('#sweep-engine', 'cpu-workers');
+    await page.click('#sweep-train');
+    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && window.webgpuSgdPage.sweep.result?.epochs === 2, { timeout: 120_000 });
+    await page.waitForFunction(() => window.webgpuSgdPage.sweep.charts.alpha.data.datasets[1].data.length === 300, { timeout: 10_000 });
+    expect(await text('#sweep-status')).toMatch(/12 models in .* Best: /);
+  });
+
   it('refuses a bad sweep with a message', async () => {
     await open('?lang=en&M=1600');
     await setField('sweep-lr', '0.1:0.01:log3');
