@@ -110,6 +110,13 @@ const en = {
   sweepCompared: (a: string, ra: string, b: string, rb: string, ratio: string, agree: boolean) =>
     `${a}: ${ra} models/s; ${b}: ${rb} models/s; ratio ${ratio}. ${agree ? 'Every model agrees within 1e-3.' : 'Some models DISAGREE past 1e-3: where training is unstable, float32 on the GPU and float64 on the CPU part ways.'}`,
   sweepFaded: (shown: number, P: number) => `(${shown} of ${P} curves drawn)`,
+  modelsBenchTitle: 'How many models a second?',
+  modelsBenchIntro: 'Times P = 1, 64, 1024 and 16384 models at once (batch 8, 100 steps each) on each engine, after checking every model against the CPU. The ratio is against one CPU thread.',
+  modelsBenchRun: 'Run the benchmark',
+  modelsBenchRunning: (P: number, engine: string) => `Timing P = ${P} on ${engine}…`,
+  modelsBenchDone: 'Done.',
+  modelsBenchP: 'P models',
+  modelsBenchDisagree: 'disagrees',
 } as const;
 
 /** The labels of one language. */
@@ -216,6 +223,13 @@ const sv: Labels = {
   sweepBestModel: (lr, K, seed, v) => `Bäst: inlärningshastighet ${lr}, K = ${K}, frö ${seed}, val_loss ${v}.`,
   sweepCompared: (a, ra, b, rb, ratio, agree) => `${a}: ${ra} modeller/s; ${b}: ${rb} modeller/s; kvot ${ratio}. ${agree ? 'Varje modell stämmer inom 1e-3.' : 'Några modeller STÄMMER INTE inom 1e-3: där träningen är instabil skiljs float32 på GPU:n och float64 på processorn åt.'}`,
   sweepFaded: (shown, P) => `(${shown} av ${P} kurvor ritade)`,
+  modelsBenchTitle: 'Hur många modeller per sekund?',
+  modelsBenchIntro: 'Tar tid på P = 1, 64, 1024 och 16384 modeller på en gång (batch 8, 100 steg var) med varje motor, efter att varje modell kontrollerats mot processorn. Kvoten är mot en processortråd.',
+  modelsBenchRun: 'Kör mätningen',
+  modelsBenchRunning: (P, engine) => `Mäter P = ${P} på ${engine}…`,
+  modelsBenchDone: 'Klart.',
+  modelsBenchP: 'P modeller',
+  modelsBenchDisagree: 'stämmer inte',
 };
 
 /** Every label, by language. */

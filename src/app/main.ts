@@ -27,7 +27,8 @@ const GRID = plotGrid();
 
 // ---- State: the form is the source of truth while editing; the URL follows it. ----
 
-const parsed = stateFromQuery(location.search);
+const initialQuery = location.search;
+const parsed = stateFromQuery(initialQuery);
 let lang: Language = parsed.lang ?? (localStorage.getItem(LANG_KEY) as Language | null) ?? (navigator.language.startsWith('sv') ? 'sv' : 'en');
 if (lang !== 'en' && lang !== 'sv') lang = 'en';
 let L: Labels = LABELS[lang];
@@ -410,7 +411,7 @@ showPoints.addEventListener('change', () => {
 });
 stopButton.addEventListener('click', () => running?.controller.abort());
 $('compare').addEventListener('click', () => void compareWithOther());
-const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang });
+const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang, initialQuery });
 $('lang').addEventListener('change', () => {
   applyLanguage($<HTMLSelectElement>('lang').value as Language);
   validate();
@@ -473,6 +474,7 @@ declare global {
       lastComparison: unknown;
       engines: readonly string[];
       sweep: SweepViewState;
+      modelsBench?: Record<number, Record<string, { rate: number | null; ok: boolean }>>;
     };
   }
 }

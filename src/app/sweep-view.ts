@@ -5,10 +5,9 @@
  */
 import { Chart } from 'chart.js';
 import { alphaCpu } from '../cpu/trainer';
-import { compareRuns } from '../experiment/compare';
-import type { ExperimentConfig } from '../experiment/config';
+import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
-import { parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
 import { targetFunction } from '../experiment/targets';
 import { trainMany } from '../train';
 import { alphaChartConfig } from './charts';
@@ -24,6 +23,8 @@ export interface SweepViewHost {
   /** The experiment's shared settings from the main form, or null while they are invalid. */
   config: () => ExperimentConfig | null;
   lang: () => Language;
+  /** The page's query string as it was loaded (benchModels=1,64 picks the benchmark's P values). */
+  initialQuery: string;
 }
 
 /** The state a test or the page can read. */
@@ -167,16 +168,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     controller = new AbortController();
     try {
       const second = await run(other, sweep, false);
-      let ok = true;
-      let maxRel = 0;
-      sweep.models.forEach((_, m) => {
-        if ((result.divergedAt[m] === null) !== (second.divergedAt[m] === null)) ok = false;
-        if (result.divergedAt[m] !== null || second.divergedAt[m] !== null) return;
-        const history = (r: ManyResult) => ({ history: { loss: r.loss.map((l) => l[m]), valLoss: r.valLoss.map((l) => l[m]) } });
-        const c = compareRuns(history(result), history(second));
-        ok &&= c.ok;
-        maxRel = Math.max(maxRel, c.maxRel);
-      });
+      const { ok, maxRel } = compareSweeps(result, second);
       state.comparison = { ok, maxRel };
       const rate = (r: ManyResult) => sweep.models.length / (r.timings.trainMs / 1000);
       const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
@@ -187,7 +179,83 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       compare.disabled = false;
     }
   });
+  // The models-at-once benchmark: every P on every engine, each checked against one CPU thread.
+  const benchButton = $<HTMLButtonElement>('models-bench');
+  benchButton.addEventListener('click', async () => {
+    if (state.running) return;
+    const Ps = new URLSearchParams(host.initialQuery).get('benchModels')?.split(',').map(Number) ?? [1, 64, 1024, 16384];
+    const engines: ManyEngine[] = [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as ManyEngine);
+    const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
+    const benchStatus = $('models-bench-status');
+    const table = $<HTMLTableElement>('models-bench-table');
+    benchButton.disabled = true;
+    train.disabled = true;
+    state.running = true;
+    controller = new AbortController();
+    const rows: Record<number, Record<string, { rate: number | null; ok: boolean }>> = {};
+    try {
+      // A warm-up of each engine, so no row pays compilation or a cold start.
+      const warm = modelsBenchmark(1);
+      for (const e of engines) await trainMany(prepareSweep(warm.config, parseSweep(warm.text, warm.seeds, { ...DEFAULT_CONFIG, ...warm.config }).models), { engine: e });
+      for (const P of Ps) {
+        const b = modelsBenchmark(P);
+        const sweep = prepareSweep(b.config, parseSweep(b.text, b.seeds, { ...DEFAULT_CONFIG, ...b.config }).models);
+        rows[P] = {};
+        let reference: ManyResult | null = null;
+        for (const e of ['cpu', ...engines.filter((x) => x !== 'cpu')] as ManyEngine[]) {
+          benchStatus.textContent = L().modelsBenchRunning(P, name(e));
+          const r = await trainMany(sweep, { engine: e });
+          reference ??= r;
+          const ok = compareSweeps(r, reference, e === 'gpu' ? 1e-3 : 1e-9).ok;
+          rows[P][e] = { rate: ok ? P / (r.timings.trainMs / 1000) : null, ok };
+        }
+        drawBenchTable(table, Ps.filter((p) => rows[p]), engines, rows, name, L());
+      }
+      benchStatus.textContent = L().modelsBenchDone;
+      window.webgpuSgdPage.modelsBench = rows;
+    } catch (err) {
+      benchStatus.textContent = `${L().failed} ${(err as Error).message}`;
+    } finally {
+      state.running = false;
+      benchButton.disabled = false;
+      train.disabled = false;
+    }
+  });
   return { state, relabel: redraw };
+}
+
+/** The benchmark's table: a row per P, models per second per engine with the ratio to one CPU thread. */
+function drawBenchTable(
+  table: HTMLTableElement,
+  Ps: number[],
+  engines: ManyEngine[],
+  rows: Record<number, Record<string, { rate: number | null; ok: boolean }>>,
+  name: (e: ManyEngine) => string,
+  L: (typeof LABELS)['en'],
+): void {
+  const cell = (tag: 'th' | 'td', text: string) => {
+    const c = document.createElement(tag);
+    c.textContent = text;
+    return c;
+  };
+  const head = document.createElement('tr');
+  head.append(cell('th', L.modelsBenchP), ...engines.map((e) => cell('th', name(e))));
+  const body = Ps.map((P) => {
+    const tr = document.createElement('tr');
+    const cpu = rows[P].cpu?.rate ?? null;
+    tr.append(
+      cell('td', P.toLocaleString()),
+      ...engines.map((e) => {
+        const r = rows[P][e];
+        if (!r) return cell('td', '…');
+        if (!r.ok || r.rate === null) return cell('td', L.modelsBenchDisagree);
+        return cell('td', `${Math.round(r.rate).toLocaleString()}/s${e !== 'cpu' && cpu ? ` (${(r.rate / cpu).toFixed(2)}x)` : ''}`);
+      }),
+    );
+    return tr;
+  });
+  table.replaceChildren(head, ...body);
+  table.hidden = false;
 }
 
 /** Every model's validation error per epoch, faded, with the best one in colour on top. */

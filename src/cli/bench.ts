@@ -18,7 +18,7 @@ import { createServer } from 'vite';
 import { trainCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
-import { parseSweep, prepareSweep, type ManyEngine, type ManyResult } from '../experiment/sweep';
+import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type ManyEngine } from '../experiment/sweep';
 import { trainManyCpu } from '../cpu/many';
 import { compareRuns } from '../experiment/compare';
 import { ChromeNotFoundError } from './chrome';
@@ -51,13 +51,10 @@ const pointsWorkload = (N: number, steps: number): Workload => ({
 });
 
 /** P models at once (4 seeds, log-spaced learning rates, K = 10), batch 8, one epoch of 100 steps. */
-const modelsWorkload = (P: number): Workload => ({
-  name: `P=${P} models at once, batch 8, 100 steps each`,
-  group: 'models',
-  size: P,
-  config: { batchSize: 8, steps: 100 },
-  sweep: P === 1 ? { text: 'lr=0.008', seeds: 1 } : { text: `lr=0.002:0.02:log${P / 4}`, seeds: 4 },
-});
+const modelsWorkload = (P: number): Workload => {
+  const { config, text, seeds } = modelsBenchmark(P);
+  return { name: `P=${P} models at once, batch 8, 100 steps each`, group: 'models', size: P, config, sweep: { text, seeds } };
+};
 
 /** The full benchmark: the lecture, batch sizes, hidden units, data sizes and models at once. */
 export const FULL_WORKLOADS: Workload[] = [
@@ -211,26 +208,6 @@ export type ManyRun =
 /** A run of one engine on one sweep: the runtime's way to train many models. */
 export type RunMany = (config: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine) => Promise<ManyRun>;
 
-/** Checks every model's per-epoch losses against the CPU's sweep: the same models diverge, the rest agree. */
-function checkMany(run: Exclude<ManyRun, { error: string }>, ref: ManyResult, rtol: number): { ok: boolean; maxRel: number; detail: string } {
-  const P = ref.divergedAt.length;
-  let maxRel = 0;
-  for (let m = 0; m < P; m++) {
-    if ((ref.divergedAt[m] === null) !== (run.divergedAt[m] === null)) {
-      return { ok: false, maxRel: Infinity, detail: `model ${m} diverged in one run and not in the other` };
-    }
-    if (ref.divergedAt[m] !== null) continue;
-    const c = compareRuns(
-      { history: { loss: run.loss.map((l) => l[m] ?? NaN), valLoss: run.valLoss.map((l) => l[m]) } },
-      { history: { loss: ref.loss.map((l) => l[m]), valLoss: ref.valLoss.map((l) => (Number.isFinite(l[m]) ? l[m] : null)) } },
-      rtol,
-    );
-    maxRel = Math.max(maxRel, c.maxRel);
-    if (!c.ok) return { ok: false, maxRel, detail: `model ${m}: ${c.detail}` };
-  }
-  return { ok: true, maxRel, detail: `every model, every epoch within ${rtol} rel` };
-}
-
 /** Times the sweep engines on one `models` workload, each run checked against the CPU's sweep. */
 export async function benchModels(w: Workload, engines: readonly BenchEngine[], runMany: RunMany, repeats: number): Promise<BenchRow[]> {
   const { models } = parseSweep(w.sweep!.text, w.sweep!.seeds, { ...DEFAULT_CONFIG, ...w.config });
@@ -240,7 +217,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   for (const engine of engines) {
     if (engine === 'gpu-perop') continue; // sweeps run fused: one workgroup a model
     const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
-    rows.push(await timeRow(engine, 'cpu', repeats, () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine), (r) => checkMany(r, ref, rtol)));
+    rows.push(await timeRow(engine, 'cpu', repeats, () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine), (r) => compareSweeps(r, ref, rtol)));
   }
   finishRows(rows, models.length, sweep.base.totalSteps);
   return rows;

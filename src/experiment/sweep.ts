@@ -3,6 +3,7 @@
  * models share the data, the split, the batch size and the steps (so their epochs line up); each
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
+import { compareRuns } from './compare';
 import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
 
 /** What differs between the models of a sweep. */
@@ -194,4 +195,33 @@ export function sweepCsv(models: ModelSpec[], result: Pick<ManyResult, 'loss' | 
     return `${i},${m.learningRate},${m.hiddenUnits},${m.initSeed},${show(loss)},${show(val)},${result.divergedAt[i] ?? ''}`;
   });
   return `model,learning_rate,K,init_seed,final_loss,final_val_loss,diverged_at_epoch\n${rows.join('\n')}\n`;
+}
+
+/** A sweep's losses as numbers, or as JSON with null for NaN. */
+type SweepLosses = { loss: ArrayLike<number | null>[]; valLoss: ArrayLike<number | null>[]; divergedAt: (number | null)[] };
+
+/**
+ * Whether two runs of one sweep agree: the same models diverge, and every other model's per-epoch
+ * loss and val_loss agree within `rtol` (1e-3 between float32 and float64).
+ */
+export function compareSweeps(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { ok: boolean; maxRel: number; detail: string } {
+  const num = (v: number | null) => (v === null ? NaN : v);
+  let maxRel = 0;
+  for (let m = 0; m < b.divergedAt.length; m++) {
+    if ((a.divergedAt[m] === null) !== (b.divergedAt[m] === null)) return { ok: false, maxRel: Infinity, detail: `model ${m} diverged in one run and not in the other` };
+    if (b.divergedAt[m] !== null) continue;
+    const history = (r: SweepLosses) => ({ history: { loss: r.loss.map((l) => num(l[m])), valLoss: r.valLoss.map((l) => (Number.isFinite(num(l[m])) ? num(l[m]) : null)) } });
+    const c = compareRuns(history(a), history(b), rtol);
+    maxRel = Math.max(maxRel, c.maxRel);
+    if (!c.ok) return { ok: false, maxRel, detail: `model ${m}: ${c.detail}` };
+  }
+  return { ok: true, maxRel, detail: `every model, every epoch within ${rtol} rel` };
+}
+
+/** The models-at-once benchmark's sweep of P models: 4 seeds, log-spaced learning rates, K = 10, batch 8, one epoch of 100 steps. */
+export function modelsBenchmark(P: number): { config: Partial<ExperimentConfig>; text: string; seeds: number } {
+  const config = { batchSize: 8, steps: 100 };
+  if (P === 1) return { config, text: 'lr=0.008', seeds: 1 };
+  if (!Number.isInteger(P / 4) || P < 4) throw new SweepError(`the models benchmark takes P = 1 or a multiple of 4, got ${P}`);
+  return { config, text: `lr=0.002:0.02:log${P / 4}`, seeds: 4 };
 }

@@ -301,6 +301,25 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(await text('#sweep-status')).toMatch(/12 models in .* Best: /);
   });
 
+  it('benchmarks models at once on every engine, each checked, with models/s and the ratio', async () => {
+    // The page times P = 1, 64, 1024 and 16384; the test takes the first two (benchModels in the URL).
+    await open('?lang=en&benchModels=1,64');
+    await page.click('#models-bench');
+    await page.waitForFunction(() => window.webgpuSgdPage.modelsBench !== undefined, { timeout: 120_000 });
+    const rows = await page.evaluate(() => window.webgpuSgdPage.modelsBench!);
+    for (const P of [1, 64]) {
+      for (const engine of ['gpu', 'cpu', 'cpu-workers']) {
+        expect(rows[P][engine].ok, `P=${P} ${engine}`).toBe(true);
+        expect(rows[P][engine].rate).toBeGreaterThan(0);
+      }
+    }
+    const cells = await page.$$eval('#models-bench-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(cells[0]).toEqual(['P models', 'GPU (one workgroup a model)', 'CPU (JavaScript, one thread)', 'CPU, all cores (Web Workers)']);
+    expect(cells).toHaveLength(3);
+    expect(cells[2][1]).toMatch(/^[\d,]+\/s \([\d.]+x\)$/);
+    expect(cells[2][2]).toMatch(/^[\d,]+\/s$/);
+  });
+
   it('refuses a bad sweep with a message', async () => {
     await open('?lang=en&M=1600');
     await setField('sweep-lr', '0.1:0.01:log3');
