@@ -20,7 +20,7 @@ import { LABELS, type Language } from './i18n';
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title);
 
 /** Paints the canvas white first, so an exported PNG is not transparent. */
-const whiteBackground: Plugin<'line'> = {
+export const whiteBackground: Plugin<'line'> = {
   id: 'whiteBackground',
   beforeDraw(chart) {
     const { ctx, width, height } = chart;
@@ -198,4 +198,11 @@ export function renderPng<T extends ChartType>(config: ChartConfiguration<T>, wi
   const png = canvas.toDataURL('image/png');
   chart.destroy();
   return png;
+}
+
+/** Gives a live chart a freshly built config (new data and options) and redraws it without animation. */
+export function replaceConfig(chart: Chart, config: { data: unknown; options?: unknown }): void {
+  chart.data = config.data as never;
+  chart.options = { ...(config.options as object), maintainAspectRatio: false } as never;
+  chart.update('none');
 }

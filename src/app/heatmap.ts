@@ -5,6 +5,7 @@
 import { CategoryScale, Chart, type ChartConfiguration, type Plugin } from 'chart.js';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { SweepSummary } from '../experiment/sweep';
+import { whiteBackground } from './charts';
 import { LABELS, type Language } from './i18n';
 
 Chart.register(MatrixController, MatrixElement, CategoryScale);
@@ -57,17 +58,6 @@ const cellLabels: Plugin<'matrix'> = {
   },
 };
 
-const white: Plugin<'matrix'> = {
-  id: 'white',
-  beforeDraw(chart) {
-    const { ctx, width, height } = chart;
-    ctx.save();
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, width, height);
-    ctx.restore();
-  },
-};
-
 /** Chart.js config of the heatmap of a sweep's summary. */
 export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfiguration<'matrix'> {
   const l = LABELS[lang];
@@ -107,6 +97,6 @@ export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfi
         y: { type: 'category', labels: kLabels, offset: true, reverse: true, title: { display: true, text: l.K }, grid: { display: false } },
       },
     },
-    plugins: [white, cellLabels],
+    plugins: [whiteBackground as unknown as Plugin<'matrix'>, cellLabels],
   };
 }

@@ -12,16 +12,12 @@ import { TARGETS, targetFormula, targetFunction, type TargetName } from '../expe
 import { getGpu, onDeviceLost } from '../gpu/device';
 import { COMMON_SOURCE, KERNEL_SOURCES } from '../gpu/kernels';
 import { train } from '../train';
-import { alphaChartConfig, lossChartConfig, pointDatasets, unitsChartConfig } from './charts';
+import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from './charts';
+import { $ } from './dom';
 import { LABELS, type Labels, type Language } from './i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`the page has no #${id}`);
-  return el as T;
-};
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
 
@@ -139,11 +135,11 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
       const d = makeDataset(run?.exp ?? prepareExperiment(cfg));
       a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
     }
-    replace(charts.alpha, a);
+    replaceConfig(charts.alpha, a);
     const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang);
     if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
-    replace(charts.loss, l);
-    replace(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));
+    replaceConfig(charts.loss, l);
+    replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));
   });
 }
 
@@ -153,13 +149,6 @@ function safeTarget(config: ExperimentConfig): (x: number) => number {
   } catch {
     return () => NaN;
   }
-}
-
-/** Gives a chart a freshly built config (new data and options objects) and redraws it without animation. */
-function replace(chart: Chart, config: ReturnType<typeof alphaChartConfig>): void {
-  chart.data = config.data as never;
-  chart.options = { ...config.options, maintainAspectRatio: false } as never;
-  chart.update('none');
 }
 
 // ---- Training ----

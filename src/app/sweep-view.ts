@@ -10,7 +10,8 @@ import { plotGrid } from '../experiment/grid';
 import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
 import { targetFunction } from '../experiment/targets';
 import { trainMany } from '../train';
-import { alphaChartConfig } from './charts';
+import { alphaChartConfig, replaceConfig } from './charts';
+import { $ } from './dom';
 import { heatmapConfig } from './heatmap';
 import { LABELS, type Language } from './i18n';
 
@@ -37,7 +38,6 @@ export interface SweepViewState {
   charts: { heatmap: Chart; loss: Chart; alpha: Chart };
 }
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Wires the sweep form and charts; returns its state and a relabel function for a language change. */
 export function setupSweepView(host: SweepViewHost): { state: SweepViewState; relabel: () => void } {
@@ -93,15 +93,15 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const lang = host.lang();
       if (sweep && result && result.loss.length > 0) {
         state.summary = summarizeSweep(sweep.models, result);
-        replace(state.charts.heatmap, heatmapConfig(state.summary, lang));
-        replace(state.charts.loss, lossCurvesConfig(result, state.summary.best?.index ?? null, lang));
+        replaceConfig(state.charts.heatmap, heatmapConfig(state.summary, lang));
+        replaceConfig(state.charts.loss, lossCurvesConfig(result, state.summary.best?.index ?? null, lang));
       }
       const best = state.summary?.best;
       const f = sweep ? GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula)) : GRID.map(() => NaN);
       const theta = best && result?.thetas[best.index];
       const a = alphaChartConfig(GRID, f, theta ? alphaCpu(theta, GRID) : null, lang);
       a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
-      replace(state.charts.alpha, a);
+      replaceConfig(state.charts.alpha, a);
     });
   };
 
@@ -286,10 +286,4 @@ function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: 
       },
     },
   };
-}
-
-function replace(chart: Chart, config: { data: unknown; options?: unknown }): void {
-  chart.data = config.data as never;
-  chart.options = { ...(config.options as object), maintainAspectRatio: false } as never;
-  chart.update('none');
 }
