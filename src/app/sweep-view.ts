@@ -49,6 +49,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   const status = $('sweep-status');
   const engineSelect = $<HTMLSelectElement>('sweep-engine');
   const L = () => LABELS[host.lang()];
+  const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
   const make = (id: string, config: unknown) => new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
   const state: SweepViewState = {
     running: false,
@@ -148,7 +149,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       status.textContent =
         L().sweepDone(sweep.models.length, seconds.toFixed(2), Math.round(sweep.models.length / Math.max(seconds, 1e-9)).toLocaleString(host.lang())) +
         (m && best ? ` ${L().sweepBestModel(m.learningRate.toPrecision(3), m.hiddenUnits, m.initSeed, best.valLoss.toPrecision(4))}` : '');
-      compare.textContent = L().compareWith(engine === 'gpu' ? L().engineCpu : L().sweepEngineGpu);
+      compare.textContent = L().compareWith(name(engine === 'gpu' ? 'cpu' : 'gpu'));
       compare.hidden = false;
     } catch (err) {
       status.textContent = `${L().failed} ${(err as Error).message}`;
@@ -171,7 +172,6 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const { ok, maxRel } = compareSweeps(result, second);
       state.comparison = { ok, maxRel };
       const rate = (r: ManyResult) => sweep.models.length / (r.timings.trainMs / 1000);
-      const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
       $('sweep-comparison').textContent = L().sweepCompared(name(result.engine), Math.round(rate(result)).toLocaleString(host.lang()), name(other), Math.round(rate(second)).toLocaleString(host.lang()), (rate(result) / rate(second)).toPrecision(3), ok);
     } catch (err) {
       $('sweep-comparison').textContent = `${L().failed} ${(err as Error).message}`;
@@ -185,7 +185,6 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     if (state.running) return;
     const Ps = new URLSearchParams(host.initialQuery).get('benchModels')?.split(',').map(Number) ?? [1, 64, 1024, 16384];
     const engines: ManyEngine[] = [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as ManyEngine);
-    const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
     const benchStatus = $('models-bench-status');
     const table = $<HTMLTableElement>('models-bench-table');
     benchButton.disabled = true;

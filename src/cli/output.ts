@@ -15,10 +15,10 @@ export function writePng(dir: string, name: string, dataUrl: string): string {
 }
 
 /** Writes history.json, history.csv and theta.json to `dir`; returns the paths. */
-export function writeRun(dir: string, exp: Experiment, result: TrainResult | (Omit<TrainResult, 'theta'> & { theta: number[] })): string[] {
+export function writeRun(dir: string, exp: Experiment, result: Omit<TrainResult, 'theta'> & { theta: ArrayLike<number> }): string[] {
   mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
-    ['history.json', JSON.stringify(historyJson(exp, result as TrainResult), null, 2)],
+    ['history.json', JSON.stringify(historyJson(exp, result), null, 2)],
     ['history.csv', historyCsv(result)],
     ['theta.json', JSON.stringify(thetaJson(result.theta), null, 2)],
   ];

@@ -25,7 +25,7 @@ export function historyCsv(result: Pick<TrainResult, 'history'>): string {
 }
 
 /** history.json: the config, what was derived from it, the engine, the per-epoch history in Keras's names. */
-export function historyJson(exp: Experiment, result: TrainResult) {
+export function historyJson(exp: Experiment, result: Omit<TrainResult, 'theta'>) {
   return {
     config: exp.config,
     derived: { epochs: exp.epochs, trainPoints: exp.trainPoints, valPoints: exp.valPoints, stepsPerEpoch: exp.stepsPerEpoch, totalSteps: exp.totalSteps },

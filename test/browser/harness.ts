@@ -61,7 +61,7 @@ function inputs(c: KernelCase) {
   };
 }
 
-async function runKernel(c: KernelCase, name: KernelName, constants: Record<string, number>, buffers: ArrayBufferView[], uniformWords: ArrayBufferView, groups: number) {
+async function runKernel(name: KernelName, constants: Record<string, number>, buffers: ArrayBufferView[], uniformWords: ArrayBufferView, groups: number) {
   const { device } = await getGpu();
   const pipeline = await getPipeline(device, name, constants);
   device.pushErrorScope('validation');
@@ -78,7 +78,6 @@ async function runKernel(c: KernelCase, name: KernelName, constants: Record<stri
   const error = await device.popErrorScope();
   made.forEach((b) => b.destroy());
   if (error) throw new Error(error.message);
-  void c;
   return out;
 }
 
@@ -115,9 +114,7 @@ const harness = {
     const hiddenCpu = new Float64Array(batch * c.K);
     const alphaCpu = new Float64Array(batch);
     forward(c.K, first, count, d.theta, d.xs, train ? d.order : null, hiddenCpu, alphaCpu, 'f32');
-    const [, , , , hidden, alpha] = await runKernel(
-      c,
-      'forward',
+    const [, , , , hidden, alpha] = await runKernel('forward',
       { WG },
       [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.order, new Float32Array(batch * c.K), new Float32Array(batch)],
       params(c.K, batch, c.total, MODE[c.mode ?? 'train']),
@@ -140,9 +137,7 @@ const harness = {
     const lossBefore = 0.75;
     const sumSq = mseGrad(c.K, first, count, d.theta, d.xs, d.ys, train ? d.order : null, train ? d.hidden : null, d.alpha, train ? gradCpu : null, 'f32');
     const wg = train ? gradWorkgroupSize(c.batch) : WG;
-    const [st, , , , , , , grad] = await runKernel(
-      c,
-      'mse_grad',
+    const [st, , , , , , , grad] = await runKernel('mse_grad',
       { WG: wg },
       [new Uint8Array(state(c.step, lossBefore)), d.theta, d.xs, d.ys, d.order, d.hidden, d.alpha, new Float32Array(3 * c.K)],
       params(c.K, train ? c.batch : c.total, c.total, MODE[c.mode ?? 'train']),
@@ -165,7 +160,7 @@ const harness = {
     const words = new ArrayBuffer(32);
     new Uint32Array(words)[0] = 3 * c.K;
     new Float32Array(words)[1] = lr;
-    const [st, theta] = await runKernel(c, 'sgd_update', { WG }, [new Uint8Array(state(c.step, 0)), d.theta, d.grad], new Uint8Array(words), Math.ceil((3 * c.K) / WG));
+    const [st, theta] = await runKernel('sgd_update', { WG }, [new Uint8Array(state(c.step, 0)), d.theta, d.grad], new Uint8Array(words), Math.ceil((3 * c.K) / WG));
     return {
       theta: { gpu: [...new Float32Array(theta)], cpu: [...thetaCpu] },
       step: { gpu: [new Uint32Array(st)[0]], cpu: [c.step + 1] },
@@ -194,9 +189,7 @@ const harness = {
     const words = new ArrayBuffer(32);
     new Uint32Array(words).set([c.K, c.batch, c.total, stepsPerEpoch, steps]);
     new Float32Array(words)[5] = lr;
-    const [st, thetaGpu] = await runKernel(
-      c,
-      'fused_epoch',
+    const [st, thetaGpu] = await runKernel('fused_epoch',
       { WG: fusedWorkgroupSize(c.batch, c.K), THETA_LEN: 3 * c.K },
       [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.ys, d.order, new Float32Array(c.batch)],
       new Uint8Array(words),
