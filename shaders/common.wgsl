@@ -1,16 +1,16 @@
 // common.wgsl: what every kernel shares. The host prepends it to each kernel's source.
 //
 // theta is K x 3 in one array<f32>, row k = [v_k, w_k, b_k]:
-//   theta[3k + V] = v_k  (output weight, the lecture's w~_{1,k})
-//   theta[3k + W] = w_k  (hidden weight, w_{1,k})
-//   theta[3k + B] = b_k  (hidden bias, b_k)
+//   theta[3k + V]    = v_k  (output weight, the lecture's w~_{1,k})
+//   theta[3k + W]    = w_k  (hidden weight, w_{1,k})
+//   theta[3k + BIAS] = b_k  (hidden bias, b_k)
 // so that alpha(x) = sum_k v_k * sigmoid(w_k * x + b_k).
 
 const V = 0u;
 const W = 1u;
-const B = 2u;
+const BIAS = 2u;
 
-// Kernel modes (Params.mode).
+// Kernel modes (BatchParams.mode) of the per-op kernels.
 // TRAIN: one SGD step of the batch at state.step (points gathered through the epoch's order).
 // EVAL:  all `total` points in their own order from the first (validation loss, plot values).
 const MODE_TRAIN = 0u;
@@ -24,7 +24,7 @@ struct BatchParams {
   mode: u32,
 }
 
-// What the host and the kernels share between dispatches; the host zeroes it each epoch and
+// What the per-op host and kernels share between dispatches; the host zeroes it each epoch and
 // reads it back after. loss_sum is sum r^2 over the epoch's training samples.
 struct State {
   step: u32,
@@ -33,9 +33,13 @@ struct State {
   pad: u32,
 }
 
-// sigma(z) = 1 / (1 + e^-z). For z very negative exp overflows to +inf and sigma is 0, as it should be.
+// sigma(z) = 1 / (1 + e^-z), computed from e = exp(-|z|) in (0, 1] only: WGSL may assume that
+// no overflow or infinity occurs, so exp(-z) for very negative z must never be evaluated.
+//   z >= 0: 1 / (1 + e);   z < 0: e / (1 + e) = e * (1 / (1 + e)).
 fn sigmoid(z: f32) -> f32 {
-  return 1.0 / (1.0 + exp(-z));
+  let e = exp(-abs(z));
+  let s = 1.0 / (1.0 + e);
+  return select(e * s, s, z >= 0.0);
 }
 
 // One hidden unit's activation h = sigma(w x + b).
@@ -48,4 +52,13 @@ fn hidden_unit(w: f32, b: f32, x: f32) -> f32 {
 fn unit_gradient(r: f32, v: f32, h: f32, x: f32) -> vec3f {
   let s = r * (v * (h * (1.0 - h)));
   return vec3f(r * h, s * x, s);
+}
+
+// Kahan's compensated sum: acc.x is the sum, acc.y the part of it lost to rounding so far.
+// An epoch's loss is a sum of up to millions of squared residuals; a plain float32 sum of n terms
+// may be off by n ULP, this one by a few whatever n is.
+fn kahan_add(acc: vec2f, value: f32) -> vec2f {
+  let y = value - acc.y;
+  let t = acc.x + y;
+  return vec2f(t, (t - acc.x) - y);
 }

@@ -43,7 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let K = params.hidden_units;
   var sum = 0.0;
   for (var k = 0u; k < K; k++) {
-    let h = hidden_unit(theta[3u * k + W], theta[3u * k + B], x);
+    let h = hidden_unit(theta[3u * k + W], theta[3u * k + BIAS], x);
     if (train) {
       hidden[i * K + k] = h;
     }

@@ -76,7 +76,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   let scale = 2.0 / f32(count);
   grad[3u * k + V] = scale * total.x;
   grad[3u * k + W] = scale * total.y;
-  grad[3u * k + B] = scale * total.z;
+  grad[3u * k + BIAS] = scale * total.z;
   if (k == 0u) {
     state.loss_sum += total.w;
   }

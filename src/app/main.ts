@@ -10,7 +10,7 @@ import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import { DivergedError, type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu, onDeviceLost } from '../gpu/device';
-import { COMMON_SOURCE, KERNEL_SOURCES } from '../gpu/kernels';
+import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES } from '../gpu/kernels';
 import { train } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from './charts';
 import { $ } from './dom';
@@ -229,6 +229,7 @@ function showResults(run: Run): void {
     ['setup-time', L.setupTime, msText(r.timings.setupMs)],
     ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
     ['dispatches', L.dispatches, r.dispatches.toLocaleString(lang)],
+    ...(r.kernel ? [['kernel', L.kernelChosen, r.kernel] as [string, string, string]] : []),
     ['device', L.device, r.device],
   ];
   list.replaceChildren(
@@ -307,7 +308,9 @@ function drawKernels(run: Run | null): void {
     ['forward.wgsl', L.kernelForward, KERNEL_SOURCES.forward, counts?.forward ?? null],
     ['mse_grad.wgsl', L.kernelMseGrad, KERNEL_SOURCES.mse_grad, counts?.mseGrad ?? null],
     ['sgd_update.wgsl', L.kernelSgdUpdate, KERNEL_SOURCES.sgd_update, counts?.update ?? null],
-    ['fused_epoch.wgsl', L.kernelFused, KERNEL_SOURCES.fused_epoch, counts?.fused ?? null],
+    ['fused_common.wgsl', L.kernelFusedCommon, FUSED_COMMON_SOURCE, null],
+    ['sgd_invocation.wgsl', L.kernelInvocation, KERNEL_SOURCES.sgd_invocation, counts?.invocation ?? null],
+    ['sgd_subgroup.wgsl', L.kernelSubgroup, KERNEL_SOURCES.sgd_subgroup, counts?.subgroup ?? null],
   ];
   $('kernels').replaceChildren(
     ...kernels.map(([name, text, source, count]) => {
@@ -326,14 +329,18 @@ function drawKernels(run: Run | null): void {
 }
 
 /** How many times each kernel ran in a GPU run (epochs run x what an epoch issues). */
-function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; fused: number } {
-  if (run.engine === 'cpu') return { forward: 0, mseGrad: 0, update: 0, fused: 0 };
+function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; invocation: number; subgroup: number } {
+  const none = { forward: 0, mseGrad: 0, update: 0, invocation: 0, subgroup: 0 };
+  if (run.engine === 'cpu') return none;
   const e = run.result!.epochs;
-  const val = run.exp.valPoints > 0 ? 1 : 0;
-  const perop = run.engine === 'gpu-perop';
-  const steps = perop ? run.exp.stepsPerEpoch : 0;
-  const fusedPerEpoch = perop ? 0 : (run.result!.dispatches / Math.max(e, 1)) - 2 * val - 1;
-  return { forward: e * (steps + val + 1), mseGrad: e * (steps + val), update: e * steps, fused: Math.round(e * fusedPerEpoch) };
+  if (run.engine === 'gpu-perop') {
+    const val = run.exp.valPoints > 0 ? 1 : 0;
+    const steps = run.exp.stepsPerEpoch;
+    return { ...none, forward: e * (steps + val + 1), mseGrad: e * (steps + val), update: e * steps };
+  }
+  // Fused: every dispatch is the chosen variant (validation and alpha included).
+  const subgroup = run.result!.kernel?.startsWith('subgroup') ?? false;
+  return { ...none, [subgroup ? 'subgroup' : 'invocation']: run.result!.dispatches };
 }
 
 // ---- Language ----

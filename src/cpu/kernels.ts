@@ -23,10 +23,27 @@ function rnd(x: number, single: boolean): number {
   return single ? Math.fround(x) : x;
 }
 
-/** sigmoid(z) = 1 / (1 + exp(-z)), rounded after each operation. */
+/**
+ * sigmoid(z) as common.wgsl computes it, from e = exp(-|z|) only (never an overflowing exp):
+ * 1 / (1 + e) for z >= 0, e * (1 / (1 + e)) for z < 0; rounded after each operation.
+ */
 export function sigmoid(z: number, precision: Precision): number {
   const single = precision === 'f32';
-  return rnd(1 / rnd(1 + rnd(Math.exp(-z), single), single), single);
+  const e = rnd(Math.exp(-Math.abs(z)), single);
+  const s = rnd(1 / rnd(1 + e, single), single);
+  return z >= 0 ? s : rnd(e * s, single);
+}
+
+/**
+ * kahan_add of common.wgsl: adds `value` to the compensated sum acc = [sum, lost part], in place.
+ * The epoch's loss and the validation MSE are summed this way by every engine.
+ */
+export function kahanAdd(acc: Float64Array, value: number, precision: Precision): void {
+  const single = precision === 'f32';
+  const y = rnd(value - acc[1], single);
+  const t = rnd(acc[0] + y, single);
+  acc[1] = rnd(rnd(t - acc[0], single) - y, single);
+  acc[0] = t;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Experiment } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import { DivergedError, isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
-import { forward, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
+import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
 
 /** A copy of `a` with every element rounded to the precision. */
 function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
@@ -60,24 +60,37 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
   const hidden = new Float64Array(B * K);
   const alpha = new Float64Array(Math.max(B, valPoints));
   const grad = new Float64Array(3 * K);
+  const single = precision === 'f32';
+  // The squared residuals of a set of points summed as the fused kernels sum them (Kahan).
+  const addSquares = (acc: Float64Array, first: number, count: number, ys: Float64Array, order: Uint32Array | null) => {
+    for (let i = 0; i < count; i++) {
+      const r = roundTo(alpha[i] - ys[order ? order[first + i] : first + i], precision);
+      kahanAdd(acc, single ? Math.fround(r * r) : r * r, precision);
+    }
+  };
+  const loss = new Float64Array(2);
+  const val = new Float64Array(2);
   return {
     theta,
     epoch() {
       const order = nextOrder();
-      let lossSum = 0;
+      loss.fill(0);
       for (let step = 0; step < stepsPerEpoch; step++) {
         const first = step * B;
         const count = Math.min(B, trainPoints - first);
         forward(K, first, count, theta, xTrain, order, hidden, alpha, precision);
-        lossSum = roundTo(lossSum + mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision), precision);
+        addSquares(loss, first, count, yTrain, order);
+        mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision);
         sgdUpdate(theta, grad, learningRate, precision);
       }
       let valLoss: number | null = null;
       if (valPoints > 0) {
         forward(K, 0, valPoints, theta, xVal, null, null, alpha, precision);
-        valLoss = mseGrad(K, 0, valPoints, theta, xVal, yVal, null, null, alpha, null, precision) / valPoints;
+        val.fill(0);
+        addSquares(val, 0, valPoints, yVal, null);
+        valLoss = roundTo(val[0] / valPoints, precision);
       }
-      return { loss: lossSum / trainPoints, valLoss };
+      return { loss: loss[0] / trainPoints, valLoss };
     },
   };
 }

@@ -62,6 +62,8 @@ export interface TrainResult {
   timings: { setupMs: number; trainMs: number; totalMs: number };
   /** A line naming what ran the code: the GPU adapter, or the CPU engine. */
   device: string;
+  /** Fused GPU only: the kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
+  kernel?: string;
 }
 
 /** A run stopped because its loss became NaN or infinite; `partial` keeps what came before. */

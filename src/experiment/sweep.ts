@@ -111,7 +111,7 @@ export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[
   return { base: baseExp, models, experiments, maxHiddenUnits: Math.max(...models.map((m) => m.hiddenUnits)) };
 }
 
-/** The engines that train sweeps: the GPU (fused_models.wgsl), one CPU thread, or all cores. */
+/** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread, or all cores. */
 export type ManyEngine = 'gpu' | 'cpu' | 'cpu-workers';
 
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
@@ -129,13 +129,15 @@ export interface ManyResult {
   valLoss: Float64Array[];
   /** The epoch in which each model's loss stopped being finite, or null. */
   divergedAt: (number | null)[];
-  /** Each model's final theta (K_m x 3); after an abort, empty from cpu-workers and possibly an epoch or two past the history from the GPU. */
+  /** Each model's final theta (K_m x 3), that of the last epoch in the history; after an abort, empty from cpu-workers. */
   thetas: Float64Array[];
   status: 'completed' | 'aborted';
   epochs: number;
   dispatches: number;
   timings: { setupMs: number; trainMs: number; totalMs: number };
   device: string;
+  /** GPU only: the fused kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
+  kernel?: string;
 }
 
 /** How to run a sweep. */

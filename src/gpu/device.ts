@@ -15,6 +15,8 @@ export class WebGpuUnavailableError extends Error {
 export interface Gpu {
   device: GPUDevice;
   adapter: GPUAdapter;
+  /** The smallest subgroup the adapter runs, or null without the `subgroups` feature. */
+  subgroupMinSize: number | null;
   /** e.g. "google swiftshader (Subzero...)" or "nvidia hopper". */
   description: string;
 }
@@ -59,8 +61,12 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
   }
   // Ask for the adapter's own maxima of what large runs need; defaults are far lower.
   const l = adapter.limits;
+  // Subgroups let a model's lanes sum alpha without a barrier (sgd_subgroup.wgsl); timestamps
+  // time kernels on the GPU's own clock. Both are asked for only where the adapter has them.
+  const requiredFeatures = (['subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({
     label: 'webgpu-sgd',
+    requiredFeatures,
     requiredLimits: {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
       maxBufferSize: l.maxBufferSize,
@@ -70,7 +76,9 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
       maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
     },
   });
-  const result: Gpu = { device, adapter, description: describeAdapter(adapter) };
+  const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number };
+  const subgroupMinSize = device.features.has('subgroups') && info.subgroupMinSize ? info.subgroupMinSize : null;
+  const result: Gpu = { device, adapter, subgroupMinSize, description: describeAdapter(adapter) };
   void device.lost.then((info) => {
     if (current && currentDevice === device) current = null;
     if (info.reason !== 'destroyed') for (const listener of lostListeners) listener(info);

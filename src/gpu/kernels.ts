@@ -1,58 +1,113 @@
 /**
  * The WGSL kernels and their compiled pipelines, cached per device by a key built from
- * everything that changes the code (kernel, workgroup size, theta length).
+ * everything that changes the code (kernel, override constants, templated sizes).
  */
 import common from '../../shaders/common.wgsl?raw';
 import forward from '../../shaders/forward.wgsl?raw';
-import fusedEpoch from '../../shaders/fused_epoch.wgsl?raw';
-import fusedModels from '../../shaders/fused_models.wgsl?raw';
+import fusedCommon from '../../shaders/fused_common.wgsl?raw';
 import mseGrad from '../../shaders/mse_grad.wgsl?raw';
+import sgdInvocation from '../../shaders/sgd_invocation.wgsl?raw';
+import sgdSubgroup from '../../shaders/sgd_subgroup.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 
-/** Each kernel's own source, without the common prelude. */
+/** Each kernel's own source, without the preludes. */
 export const KERNEL_SOURCES = {
   forward,
   mse_grad: mseGrad,
   sgd_update: sgdUpdate,
-  fused_epoch: fusedEpoch,
-  fused_models: fusedModels,
+  sgd_invocation: sgdInvocation,
+  sgd_subgroup: sgdSubgroup,
 } as const;
 
-/** The prelude every kernel starts with: theta's layout, sigmoid and the per-unit gradient. */
+/** The prelude every kernel starts with: theta's layout, the stable sigmoid, the per-unit gradient. */
 export const COMMON_SOURCE = common;
+
+/** The fused family's interface (structs, bindings, the record), after COMMON_SOURCE in its kernels. */
+export const FUSED_COMMON_SOURCE = fusedCommon;
 
 /** A kernel's name, as its file is named. */
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
-/** The WGSL a pipeline is built from: common.wgsl then the kernel's file. */
-export function kernelSource(name: KernelName): string {
-  return `${COMMON_SOURCE}\n${KERNEL_SOURCES[name]}`;
+const FUSED: ReadonlySet<KernelName> = new Set(['sgd_invocation', 'sgd_subgroup']);
+
+/**
+ * Writes sizes into `const NAME: u32 = ...u; // templated` lines: WGSL wants the lengths of
+ * arrays in private and function memory fixed in the source, not as override constants.
+ */
+export function applyTemplate(source: string, templates: Record<string, number>): string {
+  let out = source;
+  for (const [name, value] of Object.entries(templates)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Template ${name} must be a positive integer, got ${value}`);
+    const line = new RegExp(`const ${name}: u32 = \\d+u; // templated`);
+    if (!line.test(out)) throw new Error(`No templated constant ${name} in the kernel`);
+    out = out.replace(line, `const ${name}: u32 = ${value}u; // templated`);
+  }
+  return out;
+}
+
+/** The WGSL a pipeline is built from: the preludes, then the kernel's file with its sizes written in. */
+export function kernelSource(name: KernelName, templates: Record<string, number> = {}): string {
+  const preludes = FUSED.has(name) ? [COMMON_SOURCE, FUSED_COMMON_SOURCE] : [COMMON_SOURCE];
+  // `enable` directives must come first in a module.
+  const own = applyTemplate(KERNEL_SOURCES[name], templates);
+  const enables = own.match(/^enable [^;]+;$/gm) ?? [];
+  const body = own.replace(/^enable [^;]+;$/gm, '');
+  return [...enables, ...preludes, body].join('\n');
 }
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
+const fusedLayouts = new WeakMap<GPUDevice, GPUBindGroupLayout>();
 
 /**
- * The compute pipeline of `name` with these override constants, compiled once per device.
- * Compilation errors reject with the WGSL compiler's messages.
+ * The bind group layout of the fused family (fused_common.wgsl), written out because binding 1,
+ * the span, takes a dynamic offset: one bind group serves every dispatch of a submission.
  */
-export function getPipeline(device: GPUDevice, name: KernelName, constants: Record<string, number>): Promise<GPUComputePipeline> {
+export function fusedBindGroupLayout(device: GPUDevice): GPUBindGroupLayout {
+  let layout = fusedLayouts.get(device);
+  if (!layout) {
+    const COMPUTE = GPUShaderStage.COMPUTE;
+    const read = { type: 'read-only-storage' } as const;
+    layout = device.createBindGroupLayout({
+      label: 'fused family',
+      entries: [
+        { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform' } }, // run
+        { binding: 1, visibility: COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } }, // span
+        { binding: 2, visibility: COMPUTE, buffer: read }, // models
+        { binding: 3, visibility: COMPUTE, buffer: { type: 'storage' } }, // records
+        { binding: 4, visibility: COMPUTE, buffer: read }, // visits
+        { binding: 5, visibility: COMPUTE, buffer: read }, // val
+        { binding: 6, visibility: COMPUTE, buffer: read }, // plot
+      ],
+    });
+    fusedLayouts.set(device, layout);
+  }
+  return layout;
+}
+
+/**
+ * The compute pipeline of `name` with these override constants and templated sizes, compiled
+ * once per device. Compilation errors reject with the WGSL compiler's messages.
+ */
+export function getPipeline(device: GPUDevice, name: KernelName, constants: Record<string, number>, templates: Record<string, number> = {}): Promise<GPUComputePipeline> {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
-  const key = `${name}?${Object.entries(constants)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&')}`;
+  const list = (o: Record<string, number>) =>
+    Object.entries(o)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
+  const key = `${name}?${list(constants)}#${list(templates)}`;
   let pipeline = perDevice.get(key);
   if (!pipeline) {
-    pipeline = compile(device, name, constants, key);
+    pipeline = compile(device, name, constants, templates, key);
     perDevice.set(key, pipeline);
     pipeline.catch(() => perDevice.delete(key));
   }
   return pipeline;
 }
 
-async function compile(device: GPUDevice, name: KernelName, constants: Record<string, number>, key: string): Promise<GPUComputePipeline> {
-  const module = device.createShaderModule({ label: name, code: kernelSource(name) });
+async function compile(device: GPUDevice, name: KernelName, constants: Record<string, number>, templates: Record<string, number>, key: string): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label: name, code: kernelSource(name, templates) });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length > 0) {
@@ -60,7 +115,7 @@ async function compile(device: GPUDevice, name: KernelName, constants: Record<st
   }
   return device.createComputePipelineAsync({
     label: key,
-    layout: 'auto',
+    layout: FUSED.has(name) ? device.createPipelineLayout({ label: 'fused family', bindGroupLayouts: [fusedBindGroupLayout(device)] }) : 'auto',
     compute: { module, entryPoint: 'main', constants },
   });
 }

@@ -15,7 +15,7 @@ declare module 'vitest' {
     wsEndpoint: string;
     baseUrl: string;
     /** Whether the browser has a WebGPU adapter, and its name or why not. */
-    webgpu: { ok: boolean; description: string };
+    webgpu: { ok: boolean; description: string; subgroupMinSize: number | null };
     /** The page as `npm run build` makes it, served by `vite preview`. */
     pageUrl: string;
   }

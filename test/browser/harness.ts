@@ -9,10 +9,16 @@ import { DivergedError, type EngineName, type TrainResult } from '../../src/expe
 import { bufferWith, readBuffer } from '../../src/gpu/buffers';
 import { getGpu, releaseGpu } from '../../src/gpu/device';
 import { getPipeline, type KernelName } from '../../src/gpu/kernels';
-import { fusedWorkgroupSize, gradWorkgroupSize, WG, type GpuTuning } from '../../src/gpu/trainer';
+import type { GpuTuning } from '../../src/gpu/trainer';
+import { gradWorkgroupSize, WG } from '../../src/gpu/perop';
+import { runFused, type FusedEpoch, type KernelChoice } from '../../src/gpu/fused';
+import { calibrate } from '../../src/gpu/calibrate';
+import { candidates } from '../../src/gpu/variants';
+import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
+import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { train, trainMany } from '../../src/train';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
-import { DEFAULT_CONFIG } from '../../src/experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 
 /** A kernel case: K units, batches of `batch` out of `total` points, the batch at `step`. */
 export interface KernelCase {
@@ -21,9 +27,21 @@ export interface KernelCase {
   total: number;
   step: number;
   seed: number;
-  /** fused_epoch only: steps to run, and steps per epoch. */
-  steps?: number;
   mode?: 'train' | 'eval';
+}
+
+/** A fused-kernel case: P models (K, learning rate), `steps` steps of `batch` on N points. */
+export interface FusedCase {
+  variant: 'invocation' | 'subgroup';
+  workgroupSize?: number;
+  /** Subgroup variant: lanes a model (default: the adapter's smallest subgroup). */
+  lanes?: number;
+  models: { K: number; lr: number }[];
+  batch: number;
+  points: number;
+  steps: number;
+  stepsPerDispatch?: number;
+  seed: number;
 }
 
 /** Extras of a harness training run. */
@@ -96,11 +114,12 @@ const harness = {
   trainSweep,
 
   /** The adapter in use, or why there is none. */
-  async adapter(): Promise<{ ok: boolean; description: string }> {
+  async adapter(): Promise<{ ok: boolean; description: string; subgroupMinSize: number | null }> {
     try {
-      return { ok: true, description: (await getGpu()).description };
+      const gpu = await getGpu();
+      return { ok: true, description: gpu.description, subgroupMinSize: gpu.subgroupMinSize };
     } catch (e) {
-      return { ok: false, description: String(e) };
+      return { ok: false, description: String(e), subgroupMinSize: null };
     }
   },
 
@@ -167,39 +186,80 @@ const harness = {
     };
   },
 
-  /** fused_epoch.wgsl against the three twins run step after step. */
-  async fusedEpoch(c: KernelCase): Promise<KernelOutputs> {
-    const d = inputs(c);
-    const steps = c.steps ?? 1;
-    const stepsPerEpoch = Math.ceil(c.total / c.batch);
-    const lr = Math.fround(0.008);
-    const theta = Float64Array.from(d.theta);
-    const hidden = new Float64Array(c.batch * c.K);
-    const alpha = new Float64Array(c.batch);
-    const grad = new Float64Array(3 * c.K);
-    let lossSum = 0;
-    const end = Math.min(c.step + steps, stepsPerEpoch);
-    for (let s = c.step; s < end; s++) {
-      const first = s * c.batch;
-      const count = Math.min(c.batch, c.total - first);
-      forward(c.K, first, count, theta, d.xs, d.order, hidden, alpha, 'f32');
-      lossSum = Math.fround(lossSum + mseGrad(c.K, first, count, theta, d.xs, d.ys, d.order, hidden, alpha, grad, 'f32'));
-      sgdUpdate(theta, grad, lr, 'f32');
+  /**
+   * A fused kernel (one variant) against its CPU twin: P models with their own K and learning
+   * rate, two visiting orders, `steps` steps in dispatches of `stepsPerDispatch`, then validation
+   * and alpha on the plot grid; every model's theta, loss, val_loss and alpha returned.
+   */
+  async fusedKernel(c: FusedCase): Promise<KernelOutputs & { kernel: KernelOutputs[string] }> {
+    const gpu = await getGpu();
+    const rs = new RandomState(c.seed);
+    const maxK = Math.max(...c.models.map((m) => m.K));
+    const exp = prepareExperiment({ points: c.points, batchSize: c.batch, hiddenUnits: maxK, steps: 10 * c.points });
+    const base = { ...exp, epochs: 1, stepsPerEpoch: c.steps, totalSteps: c.steps };
+    const orders = [rs.permutation(exp.trainPoints), rs.permutation(exp.trainPoints)];
+    const thetas = c.models.map((m) => {
+      const t = new Float64Array(3 * m.K);
+      for (let k = 0; k < m.K; k++) {
+        t[3 * k] = rs.uniform(-1, 1, 1)[0];
+        t[3 * k + 1] = rs.uniform(-3, 3, 1)[0];
+        t[3 * k + 2] = rs.uniform(-2, 2, 1)[0];
+      }
+      return f32(t);
+    });
+    const choice: KernelChoice = c.variant === 'subgroup' ? { variant: 'subgroup', workgroupSize: c.lanes ?? gpu.subgroupMinSize ?? 0 } : { variant: 'invocation', workgroupSize: c.workgroupSize ?? 64 };
+    const grid = plotGrid();
+    let got: FusedEpoch | null = null;
+    const outcome = await runFused(gpu.device, {
+      base,
+      models: c.models.map((m, i) => ({ hiddenUnits: m.K, learningRate: Math.fround(m.lr), orderIndex: i % 2, theta: Float64Array.from(thetas[i]) })),
+      orders: orders.map((o) => () => o),
+      plotAt: grid,
+      choice,
+      stepsPerDispatch: c.stepsPerDispatch,
+      onEpoch: (e) => void (got = e),
+    });
+    if (outcome.failure) throw outcome.failure;
+    const e = got as unknown as FusedEpoch;
+    const data = makeDataset(exp);
+    const twinData = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xVal: f32(data.xVal), yVal: f32(data.yVal) };
+    const lanes = c.variant === 'subgroup' ? choice.workgroupSize : 1;
+    const out = { theta: { gpu: [] as number[], cpu: [] as number[] }, lossSum: { gpu: [] as number[], cpu: [] as number[] }, valLoss: { gpu: [] as number[], cpu: [] as number[] }, alpha: { gpu: [] as number[], cpu: [] as number[] } };
+    c.models.forEach((m, i) => {
+      const theta = Float64Array.from(thetas[i]);
+      const loss = new Float64Array(2);
+      fusedSpan(theta, m.lr, c.batch, orders[i % 2], twinData, 0, c.steps, lanes, loss, 'f32');
+      const fin = fusedFinish(theta, twinData, f32(grid), lanes, 'f32');
+      out.theta.gpu.push(...e.theta(i));
+      out.theta.cpu.push(...theta);
+      out.lossSum.gpu.push(e.loss[i] * exp.trainPoints);
+      out.lossSum.cpu.push(loss[0]);
+      out.valLoss.gpu.push(e.valLoss[i]);
+      out.valLoss.cpu.push(fin.valLoss ?? NaN);
+      out.alpha.gpu.push(...e.alpha(i));
+      out.alpha.cpu.push(...fin.alpha);
+    });
+    return { ...out, kernel: { gpu: [outcome.dispatches], cpu: [Math.ceil(c.steps / (c.stepsPerDispatch ?? c.steps))] } };
+  },
+
+  /** Calibrates a shape (optionally with extra candidates, e.g. a wrong one) and returns every row and the choice. */
+  async calibrate(config: Partial<ExperimentConfig>, models: { hiddenUnits: number; learningRate: number }[], extra: 'too-many-lanes' | null = null) {
+    const gpu = await getGpu();
+    const exp = prepareExperiment(config);
+    const list = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)));
+    const info = gpu.adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number };
+    // Twice the largest subgroup: the workgroup spans two subgroups and subgroupAdd sees half the units.
+    if (extra === 'too-many-lanes' && info.subgroupMaxSize) list.unshift({ choice: { variant: 'subgroup', workgroupSize: 2 * info.subgroupMaxSize } });
+    try {
+      return { ok: true as const, calibration: await calibrate(gpu, exp, models, list), subgroupMinSize: gpu.subgroupMinSize };
+    } catch (e) {
+      return { ok: false as const, error: (e as Error).message, subgroupMinSize: gpu.subgroupMinSize };
     }
-    const words = new ArrayBuffer(32);
-    new Uint32Array(words).set([c.K, c.batch, c.total, stepsPerEpoch, steps]);
-    new Float32Array(words)[5] = lr;
-    const [st, thetaGpu] = await runKernel('fused_epoch',
-      { WG: fusedWorkgroupSize(c.batch, c.K), THETA_LEN: 3 * c.K },
-      [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.ys, d.order, new Float32Array(c.batch)],
-      new Uint8Array(words),
-      1,
-    );
-    return {
-      theta: { gpu: [...new Float32Array(thetaGpu)], cpu: [...theta] },
-      lossSum: { gpu: [new Float32Array(st)[1]], cpu: [lossSum] },
-      step: { gpu: [new Uint32Array(st)[0]], cpu: [end] },
-    };
+  },
+
+  /** The variants this adapter can run for P models of up to maxK units. */
+  async candidates(P: number, maxK: number) {
+    return candidates(await getGpu(), P, maxK);
   },
 
   /**

@@ -10,7 +10,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { closeness } from '../../src/experiment/compare';
 import { useHarness } from './page';
-import type { KernelCase, KernelOutputs } from './harness';
+import type { FusedCase, KernelCase, KernelOutputs } from './harness';
 
 const webgpu = inject('webgpu');
 
@@ -59,14 +59,37 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       // 3K = batch entries of theta when K = batch / 3, so the sizes straddle the workgroup too.
       expectClose(await harness().call('sgdUpdate', { K: batch, batch: 1, total: 1, step: 4, seed: 3 * batch }), { theta: [0, 1.2e-7], step: [0, 0] });
     });
+  });
 
-    it('fused_epoch.wgsl = forward, mseGrad, sgdUpdate step after step', async () => {
-      const steps = 3;
-      expectClose(await harness().call('fusedEpoch', { K: 10, batch, total: 3 * batch + 2, step: 1, steps, seed: 5 * batch }), {
-        theta: [1e-5, 1e-4],
-        lossSum: [1e-4, 1e-4],
-        step: [0, 0],
-      });
+  // The fused family against src/cpu/fused.ts. Theta after several steps: the per-step
+  // differences of the kernels above (exp's ULP, FMA, subgroupAdd's order) carried through the
+  // updates, so 1e-5 + 1e-4 relative; alpha on the grid from that theta likewise.
+  const FUSED_TOL: Record<string, [number, number]> = { theta: [1e-5, 1e-4], lossSum: [1e-5, 1e-4], valLoss: [1e-6, 1e-4], alpha: [1e-5, 1e-4], kernel: [0, 0] };
+  const lrs = [0.002, 0.008, 0.02, 0.05];
+  const mixed = (P: number, Ks: number[]) => Array.from({ length: P }, (_, m) => ({ K: Ks[m % Ks.length], lr: lrs[Math.floor(m / Ks.length) % lrs.length] }));
+  const cases: [string, Omit<FusedCase, 'variant' | 'seed'>][] = [
+    ...[1, 3, 10, 33, 256].map((K): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`one model, K ${K}, batch 7`, { models: [{ K, lr: 0.008 }], batch: 7, points: 200, steps: K > 100 ? 4 : 23, stepsPerDispatch: 10 }]),
+    ...[1, 64, 65, 800].map((batch): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`one model, K 10, batch ${batch}`, { models: [{ K: 10, lr: 0.02 }], batch, points: 1000, steps: batch === 800 ? 1 : Math.min(12, Math.ceil(800 / batch)) }]),
+    ['one model, K 33, batch 65, the last batch short', { models: [{ K: 33, lr: 0.02 }], batch: 65, points: 1000, steps: 13, stepsPerDispatch: 5 }],
+    ...[63, 64, 65].map((P): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`${P} models, K 1/3/10/33, batch 7`, { models: mixed(P, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4 }]),
+    ['4096 models, K 1/3/10, batch 1', { models: mixed(4096, [1, 3, 10]), batch: 1, points: 50, steps: 5 }],
+  ];
+
+  describe.each(['invocation', 'subgroup'] as const)('sgd_%s.wgsl = its CPU twin, every model', (variant) => {
+    it.each(cases)('%s', async (_, c) => {
+      const subgroups = (await harness().call('candidates', 1, 1)).find((x) => x.choice.variant === 'subgroup');
+      if (variant === 'subgroup' && subgroups?.skipped) {
+        // Only where the adapter has no subgroups (never on SwiftShader or under CI's adapter).
+        expect(subgroups.skipped).toMatch(/no subgroups/);
+        return;
+      }
+      expectClose(await harness().call('fusedKernel', { ...c, variant, seed: c.models.length * 31 + c.batch }), FUSED_TOL);
     });
+  });
+
+  it('sgd_invocation.wgsl with 4 and 16 models a workgroup = its twin (65 models)', async () => {
+    for (const workgroupSize of [4, 16]) {
+      expectClose(await harness().call('fusedKernel', { variant: 'invocation', workgroupSize, models: mixed(65, [2, 10]), batch: 3, points: 100, steps: 9, seed: workgroupSize }), FUSED_TOL);
+    }
   });
 });

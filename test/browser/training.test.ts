@@ -16,6 +16,7 @@ import { plotGrid } from '../../src/experiment/data';
 import type { TrainResult } from '../../src/experiment/run';
 import { closeness } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
+import type { GpuTuning } from '../../src/gpu/trainer';
 import { useHarness } from './page';
 
 const webgpu = inject('webgpu');
@@ -44,7 +45,15 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     }
   }
 
-  describe.each(['gpu', 'gpu-perop'] as const)('%s against the float32 CPU reference', (engine) => {
+  // The fused engine with the calibrated kernel, then with each variant forced, and per-op.
+  const subgroupLanes = webgpu.subgroupMinSize;
+  const runs: [string, 'gpu' | 'gpu-perop', GpuTuning | undefined][] = [
+    ['gpu (calibrated kernel)', 'gpu', undefined],
+    ['gpu, invocation kernel', 'gpu', { kernel: { variant: 'invocation', workgroupSize: 1 } }],
+    ...(subgroupLanes ? [['gpu, subgroup kernel', 'gpu', { kernel: { variant: 'subgroup', workgroupSize: subgroupLanes } }] as [string, 'gpu', GpuTuning]] : []),
+    ['gpu-perop', 'gpu-perop', undefined],
+  ];
+  describe.each(runs)('%s against the float32 CPU reference', (name, engine, tuning) => {
     const cases: [string, Partial<ExperimentConfig>][] = [
       ['the lecture defaults (Nbatch 1, K 10)', {}],
       ['Nbatch 7 (a last batch of 2)', { batchSize: 7, steps: 8000 }],
@@ -55,15 +64,16 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     it.each(cases)('%s', async (label, config) => {
       const exp = prepareExperiment(config);
       const cpu = await trainCpu(exp, { engine: 'cpu-f32' });
-      const gpu = await gpuRun(config, engine);
+      const gpu = await gpuRun(config, engine, { tuning });
       expect(gpu.result.status).toBe('completed');
       expect(gpu.seen).toEqual(Array.from({ length: exp.epochs }, (_, i) => i + 1));
-      expectMatchesReference(gpu.result, cpu, `${engine} ${label}`);
-      // The dispatches are what the strategy promises: per-op three a step, fused one an epoch,
-      // plus the validation pass (forward and loss) each epoch.
-      const perEpoch = engine === 'gpu' ? 1 + 2 : 3 * exp.stepsPerEpoch + 2;
+      expectMatchesReference(gpu.result, cpu, `${name} ${label}`);
+      // The dispatches are what the strategy promises: per-op three a step plus the validation
+      // pass (forward and loss) each epoch; fused one an epoch, validation inside it.
+      const perEpoch = engine === 'gpu' ? 1 : 3 * exp.stepsPerEpoch + 2;
       expect(gpu.result.dispatches).toBe(exp.epochs * perEpoch);
-      console.log(`${engine} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
+      if (engine === 'gpu') expect(gpu.result.kernel).toMatch(tuning?.kernel?.variant === 'subgroup' ? /^subgroup/ : tuning ? /^invocation/ : /^(subgroup|invocation)/);
+      console.log(`${name} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches, ${gpu.result.kernel ?? 'per-op'} (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
     });
   });
 
@@ -113,16 +123,16 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const c = closeness(r.alphas[2], expected, 1e-5, 1e-5, 'alpha on the grid');
       console.log(c.report);
       expect(c.ok, c.report).toBe(true);
-      // One more forward dispatch an epoch for the grid.
-      expect(r.result.dispatches).toBe(3 * 4);
+      // The grid is evaluated inside the epoch's one dispatch.
+      expect(r.result.dispatches).toBe(3);
     });
 
     it('gives the same run when an epoch is split over several fused dispatches', async () => {
       const config = { steps: 4000 };
       const whole = await gpuRun(config, 'gpu');
       const split = await gpuRun(config, 'gpu', { tuning: { fusedStepsPerDispatch: 7 } });
-      // 800 steps in dispatches of 7: 115 a epoch, plus the validation pass.
-      expect(split.result.dispatches).toBe(5 * (115 + 2));
+      // 800 steps in dispatches of 7: 115 an epoch, the last one validating.
+      expect(split.result.dispatches).toBe(5 * 115);
       const c = closeness(split.result.history.loss, whole.result.history.loss, 0, 1e-6, 'split vs whole loss');
       expect(c.ok, c.report).toBe(true);
     });
@@ -163,12 +173,12 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
 
     it('refuses a run past the device limits with a clear error', async () => {
-      // theta of K = 4096 needs 48 KiB of workgroup memory in the fused kernel.
-      const r = await harness().call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu');
+      // theta of K = 4096 in one invocation's registers: past what WGSL lets an invocation hold.
+      const r = await harness().call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu', { tuning: { kernel: { variant: 'invocation', workgroupSize: 1 } } });
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.name).toBe('GpuLimitError');
-      expect(r.error.message).toMatch(/K = 4096 needs \d+ bytes.*\(K <= \d+\).*gpu-perop/);
+      expect(r.error.message).toMatch(/K = 4096 needs 4096 hidden units in each invocation's registers .*\(K <= 256\).*gpu-perop/);
     });
   });
 });

@@ -1,0 +1,131 @@
+// sgd_subgroup.wgsl: one subgroup a model, each lane owning hidden units (the "subgroup" variant).
+//
+// Workgroup m is one subgroup of LANES invocations and trains model m (fused_common.wgsl says what
+// a step is). Lane l owns units l, l + LANES, l + 2 LANES, ... (slots u = 0, 1, ...) and keeps
+// their v, w, b in registers. For each point of a batch every lane computes its units'
+// sigma(w x + b) once, and
+//   alpha = subgroupAdd(sum over the lane's units of v_k h_k)
+// gives every lane the whole alpha, hence the residual; each lane then adds its units' gradient and
+// updates its own units. No memory is shared and no barrier is passed: lanes of one subgroup run
+// together. LANES is the adapter's smallest subgroup size (adapter.info.subgroupMinSize), so the
+// workgroup is one subgroup on any adapter.
+//
+// Every lane runs all UNITS_PER_LANE slots, with no branch: a slot past K holds v = w = b = 0,
+// adds exactly 0 to alpha, and its v stays 0 because its update is masked (s = 0 keeps w and b).
+// UNITS_PER_LANE = ceil(largest K / LANES) is written into the source by the host.
+// Dispatch: P workgroups of LANES invocations.
+
+enable subgroups;
+
+const UNITS_PER_LANE: u32 = 3u; // templated
+
+override LANES: u32 = 4;
+
+var<private> tv: array<f32, UNITS_PER_LANE>;
+var<private> tw: array<f32, UNITS_PER_LANE>;
+var<private> tb: array<f32, UNITS_PER_LANE>;
+// 1 for a slot that holds one of the model's units, 0 past K.
+var<private> live: array<f32, UNITS_PER_LANE>;
+
+// alpha(x) with the subgroup's theta, in every lane.
+fn model_alpha(x: f32) -> f32 {
+  var part = 0.0;
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    part += tv[u] * hidden_unit(tw[u], tb[u], x);
+  }
+  return subgroupAdd(part);
+}
+
+@compute @workgroup_size(LANES)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let m = wid.x;
+  let model = models[m];
+  let K = model.hidden_units;
+  let lr = model.learning_rate;
+  let rec = m * run.record_stride;
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    let k = lane + u * LANES;
+    if (k < K) {
+      tv[u] = records[rec + REC_THETA + 3u * k + V];
+      tw[u] = records[rec + REC_THETA + 3u * k + W];
+      tb[u] = records[rec + REC_THETA + 3u * k + BIAS];
+      live[u] = 1.0;
+    }
+  }
+  let visit_base = span.visit_offset + model.order_index * run.train_points;
+  var loss = loss_so_far(rec);
+  var h: array<f32, UNITS_PER_LANE>;
+
+  if (run.batch_size == 1u) {
+    // Batch 1 (the lecture's): the gradient is the one point's, and 2 / count = 2, so
+    // lr * (2 g) = (2 lr) g exactly; no accumulators, no inner loop.
+    let lr2 = 2.0 * lr;
+    for (var step = span.step_begin; step < span.step_end; step++) {
+      let p = visits[visit_base + step];
+      var part = 0.0;
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+        h[u] = hidden_unit(tw[u], tb[u], p.x);
+        part += tv[u] * h[u];
+      }
+      let r = subgroupAdd(part) - p.y;
+      loss = kahan_add(loss, r * r);
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+        let g = unit_gradient(r, tv[u], h[u], p.x);
+        tv[u] -= (lr2 * g.x) * live[u];
+        tw[u] -= lr2 * g.y;
+        tb[u] -= lr2 * g.z;
+      }
+    }
+  } else {
+    var gv: array<f32, UNITS_PER_LANE>;
+    var gw: array<f32, UNITS_PER_LANE>;
+    var gb: array<f32, UNITS_PER_LANE>;
+    for (var step = span.step_begin; step < span.step_end; step++) {
+      let first = step * run.batch_size;
+      let count = min(run.batch_size, run.train_points - first);
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+        gv[u] = 0.0;
+        gw[u] = 0.0;
+        gb[u] = 0.0;
+      }
+      for (var i = 0u; i < count; i++) {
+        let p = visits[visit_base + first + i];
+        var part = 0.0;
+        for (var u = 0u; u < UNITS_PER_LANE; u++) {
+          h[u] = hidden_unit(tw[u], tb[u], p.x);
+          part += tv[u] * h[u];
+        }
+        let r = subgroupAdd(part) - p.y;
+        loss = kahan_add(loss, r * r);
+        for (var u = 0u; u < UNITS_PER_LANE; u++) {
+          let g = unit_gradient(r, tv[u], h[u], p.x);
+          gv[u] += g.x;
+          gw[u] += g.y;
+          gb[u] += g.z;
+        }
+      }
+      let scale = 2.0 / f32(count);
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+        tv[u] -= (lr * (scale * gv[u])) * live[u];
+        tw[u] -= lr * (scale * gw[u]);
+        tb[u] -= lr * (scale * gb[u]);
+      }
+    }
+  }
+
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    let k = lane + u * LANES;
+    if (k < K) {
+      records[rec + REC_THETA + 3u * k + V] = tv[u];
+      records[rec + REC_THETA + 3u * k + W] = tw[u];
+      records[rec + REC_THETA + 3u * k + BIAS] = tb[u];
+    }
+  }
+  if (lane == 0u) {
+    records[rec + REC_LOSS] = loss.x;
+    records[rec + REC_LOSS_C] = loss.y;
+  }
+  if (span.epoch_end == 1u) {
+    finish_epoch(rec, lane == 0u);
+  }
+}

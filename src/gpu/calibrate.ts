@@ -1,0 +1,210 @@
+/**
+ * Choosing the fused kernel by measurement. For a run's shape (models, K, batch) every variant
+ * the adapter can run is first checked against its CPU twin (src/cpu/fused.ts) on a short probe,
+ * every probe model compared, then timed on the run's own shape; the fastest variant that passed
+ * is chosen. The choice is kept per adapter and shape in a CalibrationStore (the page: localStorage;
+ * Node: a file; default: memory), so only the first run of a shape pays the few probes.
+ */
+import { fusedFinish, fusedSpan } from '../cpu/fused';
+import { closeness } from '../experiment/compare';
+import type { Experiment } from '../experiment/config';
+import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import type { Gpu } from './device';
+import { describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
+import { candidates, type Candidate } from './variants';
+
+/** Where calibrations are kept, as JSON strings by key. */
+export interface CalibrationStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
+/** A store for this page or process only. */
+export function memoryStore(): CalibrationStore {
+  const map = new Map<string, string>();
+  return { get: (k) => map.get(k) ?? null, set: (k, v) => void map.set(k, v) };
+}
+
+/** A store in the browser's localStorage, so a page calibrates a shape once per adapter. */
+export function localStorageStore(storage: Storage): CalibrationStore {
+  return {
+    get: (k) => storage.getItem(k),
+    set: (k, v) => {
+      try {
+        storage.setItem(k, v);
+      } catch {
+        // A full or disabled storage only means calibrating again next time.
+      }
+    },
+  };
+}
+
+const defaultStore: CalibrationStore = typeof localStorage !== 'undefined' ? localStorageStore(localStorage) : memoryStore();
+
+/** One variant's line in a calibration. */
+export interface CalibrationRow {
+  kernel: string;
+  choice: KernelChoice;
+  /** Why it was not timed: it cannot run here, or it failed its check. */
+  skipped?: string;
+  /** The check against the CPU twin: worst relative difference seen. */
+  maxRel?: number;
+  /** Wall time per step of all the run's models, best of the timed probes. */
+  msPerStep?: number;
+}
+
+/** A calibration: every variant's row and the one chosen. */
+export interface Calibration {
+  key: string;
+  choice: KernelChoice;
+  rows: CalibrationRow[];
+}
+
+/** The models of a shape: what differs between them (a single run is one). */
+export interface ShapeModel {
+  hiddenUnits: number;
+  learningRate: number;
+  initSeed?: number;
+}
+
+const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** The key a shape's calibration is kept under: the adapter, and P, K and batch rounded up to powers of two. */
+export function calibrationKey(gpu: Pick<Gpu, 'description' | 'subgroupMinSize'>, base: Experiment, models: readonly ShapeModel[]): string {
+  const maxK = Math.max(...models.map((m) => m.hiddenUnits));
+  return `webgpu-sgd kernel | ${gpu.description} | subgroups ${gpu.subgroupMinSize ?? 'none'} | P ${bucket(models.length)} | K ${bucket(maxK)} | batch ${bucket(base.config.batchSize)}`;
+}
+
+/** A probe of `steps` steps an epoch and `epochs` epochs on the run's data and batch. */
+function probeExperiment(base: Experiment, steps: number, epochs: number): Experiment {
+  const stepsPerEpoch = Math.max(1, Math.min(base.stepsPerEpoch, steps));
+  return { ...base, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
+}
+
+/** The initial theta of model m of a probe: the run's init, seeded by the model. */
+function probeTheta(base: Experiment, model: ShapeModel, m: number): Float64Array {
+  return initialTheta({ ...base, config: { ...base.config, hiddenUnits: model.hiddenUnits, initSeed: model.initSeed ?? base.config.initSeed + m, initialTheta: undefined } });
+}
+
+/** Every probe model's theta, loss and val_loss after a few steps, against the CPU twin. */
+async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ok: boolean; maxRel: number; detail: string }> {
+  const P = models.length;
+  const picked = Array.from({ length: Math.min(P, 64) }, (_, i) => models[Math.floor((i * P) / Math.min(P, 64))]);
+  const maxK = Math.max(...picked.map((m) => m.hiddenUnits));
+  const steps = Math.max(1, Math.min(16, Math.floor(2 ** 18 / (picked.length * base.config.batchSize * maxK))));
+  const probe = probeExperiment(base, steps, 1);
+  const order = epochOrders(base)();
+  const thetas = picked.map((m, i) => probeTheta(base, m, i));
+  let epoch: FusedEpoch | null = null;
+  const outcome = await runFused(gpu.device, {
+    base: probe,
+    models: picked.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: 0, theta: thetas[i] })),
+    orders: [() => order],
+    plotAt: null,
+    choice,
+    onEpoch: (e) => void (epoch = e),
+  });
+  if (outcome.failure || !epoch) return { ok: false, maxRel: Infinity, detail: String(outcome.failure ?? 'no epoch came back') };
+  const got = epoch as FusedEpoch;
+  const data = makeDataset(base);
+  const f32 = (a: Float64Array) => Float64Array.from(a, Math.fround);
+  const twinData = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xVal: f32(data.xVal), yVal: f32(data.yVal) };
+  const lanes = choice.variant === 'subgroup' ? choice.workgroupSize : 1;
+  let maxRel = 0;
+  for (let i = 0; i < picked.length; i++) {
+    const theta = f32(thetas[i]);
+    const loss = new Float64Array(2);
+    fusedSpan(theta, picked[i].learningRate, base.config.batchSize, order, twinData, 0, probe.stepsPerEpoch, lanes, loss, 'f32');
+    const { valLoss } = fusedFinish(theta, twinData, [], lanes, 'f32');
+    const checks = [
+      closeness(got.theta(i), theta, 1e-5, 1e-4, `model ${i} theta`),
+      closeness([got.loss[i] * base.trainPoints], [loss[0]], 1e-6, 1e-4, `model ${i} loss`),
+      ...(valLoss === null ? [] : [closeness([got.valLoss[i]], [valLoss], 1e-6, 1e-4, `model ${i} val_loss`)]),
+    ];
+    for (const c of checks) {
+      if (!c.ok) return { ok: false, maxRel: c.maxRel, detail: c.report };
+      maxRel = Math.max(maxRel, c.maxRel);
+    }
+  }
+  return { ok: true, maxRel, detail: `${picked.length} models, ${probe.stepsPerEpoch} steps` };
+}
+
+/** Wall time per step of the run's models with this variant: a warm-up, then the best of two probes. */
+async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<number> {
+  const P = models.length;
+  const maxK = Math.max(...models.map((m) => m.hiddenUnits));
+  const work = P * base.config.batchSize * maxK;
+  const steps = Math.max(1, Math.ceil(2 ** 19 / work));
+  const probe = probeExperiment(base, steps, Math.max(1, Math.min(8, Math.ceil(2 ** 19 / (Math.min(steps, base.stepsPerEpoch) * work)))));
+  const seeds = [...new Set(models.map((m, i) => m.initSeed ?? i))];
+  const seedIndex = new Map(seeds.map((s, i) => [s, i]));
+  const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
+  const fusedModels = models.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: seedIndex.get(m.initSeed ?? i)!, theta: probeTheta(base, m, i) }));
+  let best = Infinity;
+  for (let trial = 0; trial < 3; trial++) {
+    let end = 0;
+    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, onEpoch: () => void (end = performance.now()) });
+    if (outcome.failure) throw outcome.failure;
+    if (trial > 0) best = Math.min(best, (end - outcome.startedAt) / probe.totalSteps);
+  }
+  return best;
+}
+
+/** Checks and times every variant for this shape; throws if none passes its check. */
+export async function calibrate(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)))): Promise<Calibration> {
+  const rows: CalibrationRow[] = [];
+  for (const { choice, skipped } of list) {
+    const row: CalibrationRow = { kernel: describeKernel(choice), choice };
+    rows.push(row);
+    if (skipped) {
+      row.skipped = skipped;
+      continue;
+    }
+    try {
+      const c = await check(gpu, base, models, choice);
+      row.maxRel = c.maxRel;
+      if (!c.ok) {
+        row.skipped = `failed its check against the CPU twin: ${c.detail.split('\n')[0]}`;
+        continue;
+      }
+      row.msPerStep = await time(gpu, base, models, choice);
+    } catch (e) {
+      row.skipped = `failed to run: ${(e as Error).message}`;
+    }
+  }
+  const timed = rows.filter((r) => r.msPerStep !== undefined).sort((a, b) => a.msPerStep! - b.msPerStep!);
+  if (timed.length === 0) {
+    throw new Error(`No fused kernel passed its check on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`);
+  }
+  return { key: calibrationKey(gpu, base, models), choice: timed[0].choice, rows };
+}
+
+const inFlight = new Map<string, Promise<KernelChoice>>();
+
+/**
+ * The variant for this shape: from the store if it was calibrated before on this adapter, else
+ * calibrated now (and kept). A variant that cannot run or failed its check is never chosen.
+ */
+export function chooseKernel(gpu: Gpu, base: Experiment, options: { models: readonly ShapeModel[]; store?: CalibrationStore }): Promise<KernelChoice> {
+  const store = options.store ?? defaultStore;
+  const key = calibrationKey(gpu, base, options.models);
+  const kept = store.get(key);
+  if (kept) {
+    try {
+      const parsed = JSON.parse(kept) as Calibration;
+      if (parsed.choice && (parsed.choice.variant === 'subgroup' || parsed.choice.variant === 'invocation')) return Promise.resolve(parsed.choice);
+    } catch {
+      // A damaged entry is calibrated again.
+    }
+  }
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = calibrate(gpu, base, options.models).then((c) => {
+      store.set(key, JSON.stringify(c));
+      return c.choice;
+    });
+    inFlight.set(key, pending);
+    void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+  }
+  return pending;
+}

@@ -1,0 +1,262 @@
+/**
+ * The fused GPU host: trains P models at once (a single run is P = 1) with one kernel of the
+ * fused family (sgd_invocation.wgsl or sgd_subgroup.wgsl), one dispatch an epoch, validation and
+ * alpha on the plot grid inside it. The data goes up once; each epoch the host writes one visiting
+ * order per distinct seed and the epoch's span, then the epoch runner (epochs.ts) hands every
+ * epoch's records (losses, theta, alpha) back in order.
+ */
+import type { Experiment } from '../experiment/config';
+import { makeDataset } from '../experiment/data';
+import { runBuffers } from './buffers';
+import { runEpochs, type EpochOutcome } from './epochs';
+import { GpuLimitError } from './errors';
+import { fusedBindGroupLayout, getPipeline } from './kernels';
+import { packModels, packRunParams, packSpan } from './params';
+
+/** A variant of the fused family and its shape on this adapter. */
+export interface KernelChoice {
+  variant: 'invocation' | 'subgroup';
+  /** Invocations a workgroup: models a workgroup (invocation), or the lanes of one model (subgroup). */
+  workgroupSize: number;
+}
+
+/** Most hidden units one invocation keeps in registers (WGSL caps private and function memory at 8 KiB). */
+export const MAX_UNITS_PER_INVOCATION = 256;
+
+/** Hidden units each invocation holds with this variant for models of up to `maxK` units. */
+export function unitsPerInvocation(choice: KernelChoice, maxK: number): number {
+  return choice.variant === 'invocation' ? maxK : Math.ceil(maxK / choice.workgroupSize);
+}
+
+/** "subgroup, 4 lanes" or "invocation, 64 a workgroup": how results name the kernel that ran. */
+export function describeKernel(choice: KernelChoice): string {
+  return choice.variant === 'subgroup' ? `subgroup, ${choice.workgroupSize} lanes a model` : `invocation a model, ${choice.workgroupSize} a workgroup`;
+}
+
+/** One model of a fused run. */
+export interface FusedModel {
+  hiddenUnits: number;
+  learningRate: number;
+  /** Which of `orders` the model follows. */
+  orderIndex: number;
+  theta: Float64Array;
+}
+
+/** An epoch's records, in the models' own order. */
+export interface FusedEpoch {
+  epoch: number;
+  /** Mean squared error over the epoch's training samples, per model. */
+  loss: Float64Array;
+  /** Validation MSE per model (NaN without validation points). */
+  valLoss: Float64Array;
+  /** Model m's theta at the end of the epoch. */
+  theta(m: number): Float64Array;
+  /** Model m's alpha on the plot points (empty without them). */
+  alpha(m: number): Float64Array;
+}
+
+/** A fused run: the shared experiment (data, batch, epochs), its models, and how to run them. */
+export interface FusedRun {
+  base: Experiment;
+  models: FusedModel[];
+  /** One generator of per-epoch visiting orders per distinct seed. */
+  orders: (() => Uint32Array<ArrayBuffer>)[];
+  plotAt: Float64Array | null;
+  choice: KernelChoice;
+  /** Most steps one dispatch runs; a longer epoch takes several. */
+  stepsPerDispatch?: number;
+  /** Epochs in flight at most (default: as many as keep about 2^22 unit evaluations queued). */
+  ringSize?: number;
+  signal?: AbortSignal;
+  onEpoch(epoch: FusedEpoch): void | Promise<void>;
+}
+
+/** About 2^24 hidden-unit evaluations per invocation per dispatch keeps a dispatch well under a second on a real GPU. */
+const WORK_PER_DISPATCH = 2 ** 24;
+/** Short epochs go several to a submission, up to about this many unit evaluations (a submission costs more than a dispatch). */
+const WORK_PER_SUBMIT = 2 ** 18;
+/** Dispatches encoded in one submission at most (each needs a span slot). */
+const MAX_DISPATCHES_PER_SUBMIT = 1024;
+/** Epochs queued ahead: enough to keep the GPU busy, few enough that a Stop is not kept waiting. */
+const WORK_IN_FLIGHT = 2 ** 22;
+/** Staging memory for the queued epochs. */
+const STAGING_BUDGET = 64 * 2 ** 20;
+
+/** Floats of one model's record (fused_common.wgsl): 3 losses, theta of the largest K, alpha on the plot points. */
+export function recordLayout(maxK: number, plotPoints: number) {
+  return { stride: 3 + 3 * maxK + plotPoints, thetaOffset: 3, plotOffset: 3 + 3 * maxK };
+}
+
+/** Throws GpuLimitError if the run would not fit the device; the message names the limit and the largest P that fits. */
+export function checkFusedLimits(base: Experiment, P: number, maxK: number, seeds: number, plotPoints: number, choice: KernelChoice, limits: GPUSupportedLimits): void {
+  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const perInvocation = unitsPerInvocation(choice, maxK);
+  if (perInvocation > MAX_UNITS_PER_INVOCATION) {
+    const most = choice.variant === 'invocation' ? MAX_UNITS_PER_INVOCATION : MAX_UNITS_PER_INVOCATION * choice.workgroupSize;
+    throw new GpuLimitError(
+      `K = ${maxK} needs ${perInvocation} hidden units in each invocation's registers with the ${describeKernel(choice)} kernel; ` +
+        `at most ${MAX_UNITS_PER_INVOCATION} fit (K <= ${most}). Use fewer hidden units or the per-op engine (gpu-perop).`,
+    );
+  }
+  const recordBytes = 4 * recordLayout(maxK, plotPoints).stride;
+  const fits = Math.min(Math.floor(maxBinding / recordBytes), choice.variant === 'subgroup' ? limits.maxComputeWorkgroupsPerDimension : limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize);
+  if (P > fits) {
+    throw new GpuLimitError(`${P} models do not fit this device: at most ${fits} with K up to ${maxK} (${recordBytes} bytes a model). Train P <= ${fits} at a time.`);
+  }
+  const buffers: [string, number][] = [
+    ['the validation points', 8 * base.valPoints],
+    [`the training points in ${seeds} visiting order(s)`, 8 * seeds * base.trainPoints],
+  ];
+  for (const [what, bytes] of buffers) {
+    if (bytes > maxBinding) throw new GpuLimitError(`${what} need ${bytes} bytes in one buffer; this device allows ${maxBinding}. Use fewer points or seeds.`);
+  }
+  if (base.trainPoints > 2 ** 31) throw new GpuLimitError('Too many training points for 32-bit indices.');
+}
+
+/** Points as (x, y) pairs in float32, at least one pair so the buffer is never empty. */
+function interleave(xs: Float64Array, ys: Float64Array): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(Math.max(2, 2 * xs.length));
+  for (let i = 0; i < xs.length; i++) {
+    out[2 * i] = xs[i];
+    out[2 * i + 1] = ys[i];
+  }
+  return out;
+}
+
+/** Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it, not thrown). */
+export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number }> {
+  const { base, choice } = run;
+  const P = run.models.length;
+  const maxK = Math.max(...run.models.map((m) => m.hiddenUnits));
+  const plotPoints = run.plotAt?.length ?? 0;
+  checkFusedLimits(base, P, maxK, run.orders.length, plotPoints, choice, device.limits);
+  const layout = recordLayout(maxK, plotPoints);
+
+  // Neighbouring invocations get models of the same K and seed: the same loop bounds, the same point.
+  const byShape = run.models.map((_, m) => m).sort((a, b) => run.models[a].hiddenUnits - run.models[b].hiddenUnits || run.models[a].orderIndex - run.models[b].orderIndex || a - b);
+  const slotOf = new Int32Array(P);
+  byShape.forEach((m, slot) => (slotOf[m] = slot));
+
+  const perInvocation = unitsPerInvocation(choice, maxK);
+  const pipeline =
+    choice.variant === 'invocation'
+      ? await getPipeline(device, 'sgd_invocation', { WG: choice.workgroupSize }, { MAX_UNITS: perInvocation })
+      : await getPipeline(device, 'sgd_subgroup', { LANES: choice.workgroupSize }, { UNITS_PER_LANE: perInvocation });
+  const groups = choice.variant === 'invocation' ? Math.ceil(P / choice.workgroupSize) : P;
+
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const owned = runBuffers(device);
+  const { make, empty } = owned;
+  const STORAGE = GPUBufferUsage.STORAGE;
+  const data = makeDataset(base);
+  const records = new Float32Array(P * layout.stride);
+  byShape.forEach((m, slot) => records.set(run.models[m].theta, slot * layout.stride + layout.thetaOffset));
+  const runParams = make('run', packRunParams({ batchSize: base.config.batchSize, trainPoints: base.trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset }), GPUBufferUsage.UNIFORM);
+  // Spans: one slot a dispatch of a submission, each at the dynamic-offset alignment.
+  const { stepsPerEpoch, trainPoints } = base;
+  const B = base.config.batchSize;
+  const stepsPerDispatch = Math.max(1, Math.floor(run.stepsPerDispatch ?? WORK_PER_DISPATCH / (B * perInvocation)));
+  const dispatchesPerEpoch = Math.ceil(stepsPerEpoch / stepsPerDispatch);
+  const workPerEpoch = P * trainPoints * maxK;
+  const visitBytes = 8 * run.orders.length * trainPoints;
+  const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const epochsPerSubmit = Math.max(1, Math.min(base.epochs, Math.floor(WORK_PER_SUBMIT / workPerEpoch), Math.floor(MAX_DISPATCHES_PER_SUBMIT / dispatchesPerEpoch), Math.floor(maxBinding / visitBytes)));
+  const align = device.limits.minUniformBufferOffsetAlignment;
+  const spanSlots = epochsPerSubmit * dispatchesPerEpoch;
+  const spanWords = new Uint32Array((spanSlots * align) / 4);
+  const span = empty('spans', spanSlots * align, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const seeds = run.orders.length;
+  // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
+  const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
+  const models = make('models', packModels(byShape.map((m) => run.models[m])));
+  const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
+  const visits = empty('visits', visitPairs.byteLength, STORAGE | GPUBufferUsage.COPY_DST);
+  const xTrain = Float32Array.from(data.xTrain);
+  const yTrain = Float32Array.from(data.yTrain);
+  const val = make('val', interleave(data.xVal, data.yVal));
+  const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
+  const group = device.createBindGroup({
+    label: `fused ${choice.variant}`,
+    layout: fusedBindGroupLayout(device),
+    entries: [
+      { binding: 0, resource: { buffer: runParams } },
+      { binding: 1, resource: { buffer: span, size: 16 } },
+      { binding: 2, resource: { buffer: models } },
+      { binding: 3, resource: { buffer: recordBuf } },
+      { binding: 4, resource: { buffer: visits } },
+      { binding: 5, resource: { buffer: val } },
+      { binding: 6, resource: { buffer: plot } },
+    ],
+  });
+  const setupError = (await device.popErrorScope()) ?? (await device.popErrorScope());
+  if (setupError) {
+    owned.destroyAll();
+    throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
+  }
+
+  const recordBytes = 4 * P * layout.stride;
+  const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
+
+  // A submission: every epoch's orders and every dispatch's span written at once, then per epoch
+  // its dispatches and the copy of its records into its staging buffer.
+  const submit = (first: number, count: number, staging: GPUBuffer): number => {
+    let slot = 0;
+    for (let e = 0; e < count; e++) {
+      run.orders.forEach((next, s) => {
+        const order = next();
+        const at = 2 * (e * seeds + s) * trainPoints;
+        for (let i = 0; i < trainPoints; i++) {
+          visitPairs[at + 2 * i] = xTrain[order[i]];
+          visitPairs[at + 2 * i + 1] = yTrain[order[i]];
+        }
+      });
+      for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch, slot++) {
+        const end = Math.min(begin + stepsPerDispatch, stepsPerEpoch);
+        packSpan({ stepBegin: begin, stepEnd: end, epochEnd: end === stepsPerEpoch, visitOffset: e * seeds * trainPoints }, spanWords, (slot * align) / 4);
+      }
+    }
+    device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * count * seeds * trainPoints);
+    device.queue.writeBuffer(span, 0, spanWords, 0, (slot * align) / 4);
+    const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
+    slot = 0;
+    for (let e = 0; e < count; e++) {
+      const pass = encoder.beginComputePass({ label: `epoch ${first + e}` });
+      pass.setPipeline(pipeline);
+      for (let d = 0; d < dispatchesPerEpoch; d++, slot++) {
+        pass.setBindGroup(0, group, [slot * align]);
+        pass.dispatchWorkgroups(groups);
+      }
+      pass.end();
+      encoder.copyBufferToBuffer(recordBuf, 0, staging, e * recordBytes, recordBytes);
+    }
+    device.queue.submit([encoder.finish()]);
+    return slot;
+  };
+
+  const report = (epoch: number, bytes: ArrayBuffer) => {
+    const f32 = new Float32Array(bytes, 0, P * layout.stride);
+    const loss = new Float64Array(P);
+    const valLoss = new Float64Array(P);
+    for (let m = 0; m < P; m++) {
+      const at = slotOf[m] * layout.stride;
+      loss[m] = f32[at] / trainPoints;
+      valLoss[m] = base.valPoints > 0 ? f32[at + 2] : NaN;
+    }
+    return run.onEpoch({
+      epoch,
+      loss,
+      valLoss,
+      theta: (m) => Float64Array.from(f32.subarray(slotOf[m] * layout.stride + layout.thetaOffset, slotOf[m] * layout.stride + layout.thetaOffset + 3 * run.models[m].hiddenUnits)),
+      alpha: (m) => Float64Array.from(f32.subarray(slotOf[m] * layout.stride + layout.plotOffset, slotOf[m] * layout.stride + layout.plotOffset + plotPoints)),
+    });
+  };
+
+  const startedAt = performance.now();
+  try {
+    const outcome = await runEpochs({ device, label: `fused ${choice.variant}`, epochs: base.epochs, epochsPerSubmit, ringSize, stagingBytes: recordBytes, submit, report, signal: run.signal });
+    return { ...outcome, startedAt };
+  } finally {
+    owned.destroyAll();
+  }
+}

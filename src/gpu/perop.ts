@@ -1,0 +1,187 @@
+/**
+ * The per-op GPU host, kept as the teaching contrast: every SGD step is three dispatches
+ * (forward.wgsl, mse_grad.wgsl, sgd_update.wgsl), all the steps of an epoch in one submission,
+ * the batch a dispatch takes coming from a step counter the update kernel advances on the GPU.
+ * The validation loss takes two more dispatches an epoch (forward and the gradient kernel's
+ * loss-only mode), alpha on the plot grid one more.
+ */
+import type { Experiment } from '../experiment/config';
+import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import { runBuffers } from './buffers';
+import { runEpochs, type EpochOutcome } from './epochs';
+import { GpuLimitError } from './errors';
+import { getPipeline } from './kernels';
+import { packBatchParams, packUpdateParams } from './params';
+
+const STATE_BYTES = 16;
+/** Workgroup size of forward, sgd_update and the evaluation pass of mse_grad. */
+export const WG = 64;
+
+/** The MSE gradient's workgroup for a batch: the batch rounded up to a power of two, at most 64. */
+export function gradWorkgroupSize(batchSize: number): number {
+  return Math.min(WG, 2 ** Math.ceil(Math.log2(Math.max(1, batchSize))));
+}
+
+/** One epoch's results as the per-op host reads them. */
+export interface PerOpEpoch {
+  epoch: number;
+  stepsDone: number;
+  lossSum: number;
+  valLoss: number;
+  theta: Float64Array;
+  alpha: Float64Array;
+}
+
+/** Throws GpuLimitError if the run needs more than the device allows. */
+function checkLimits(exp: Experiment, limits: GPUSupportedLimits, plotCount: number): void {
+  const { config, valPoints } = exp;
+  const K = config.hiddenUnits;
+  const B = config.batchSize;
+  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const buffers: [string, number][] = [
+    ['the data (N points)', 4 * config.points],
+    ['the hidden activations (Nbatch x K)', 4 * B * K],
+  ];
+  for (const [what, bytes] of buffers) {
+    if (bytes > maxBinding) throw new GpuLimitError(`${what} need ${bytes} bytes in one buffer; this device allows ${maxBinding}. Use fewer points, a smaller batch or fewer hidden units.`);
+  }
+  const dispatches: [string, number][] = [
+    ['the forward pass of a batch (Nbatch / 64)', Math.ceil(B / WG)],
+    ['the forward pass of the validation points', Math.ceil(valPoints / WG)],
+    ['the forward pass of the plot points', Math.ceil(plotCount / WG)],
+    ['the MSE gradient (one workgroup per hidden unit)', K],
+  ];
+  for (const [what, groups] of dispatches) {
+    if (groups > limits.maxComputeWorkgroupsPerDimension) throw new GpuLimitError(`${what} needs ${groups} workgroups; this device allows ${limits.maxComputeWorkgroupsPerDimension} per dispatch. Use a smaller size.`);
+  }
+}
+
+/** The pipelines of the per-op strategy, from the per-device cache. */
+export function perOpPipelines(device: GPUDevice, batchSize: number) {
+  return Promise.all([
+    getPipeline(device, 'forward', { WG }),
+    getPipeline(device, 'mse_grad', { WG: gradWorkgroupSize(batchSize) }),
+    getPipeline(device, 'mse_grad', { WG }),
+    getPipeline(device, 'sgd_update', { WG }),
+  ]);
+}
+
+/** Trains `exp` with three dispatches a step; each epoch's results go to `onEpoch` in order. */
+export async function runPerOp(
+  device: GPUDevice,
+  exp: Experiment,
+  plotAt: Float64Array | null,
+  options: { signal?: AbortSignal; ringSize?: number; onEpoch(e: PerOpEpoch): void | Promise<void> },
+): Promise<EpochOutcome & { startedAt: number }> {
+  const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
+  const K = config.hiddenUnits;
+  const B = config.batchSize;
+  const plotCount = plotAt?.length ?? 0;
+  checkLimits(exp, device.limits, plotCount);
+  const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B);
+
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const STORAGE = GPUBufferUsage.STORAGE;
+  const owned = runBuffers(device);
+  const { make, empty } = owned;
+  const data = makeDataset(exp);
+  const xTrain = make('xTrain', Float32Array.from(data.xTrain));
+  const yTrain = make('yTrain', Float32Array.from(data.yTrain));
+  const xVal = make('xVal', Float32Array.from(data.xVal));
+  const yVal = make('yVal', Float32Array.from(data.yVal));
+  const xPlot = make('xPlot', Float32Array.from(plotAt ?? [0]));
+  const theta = make('theta', Float32Array.from(initialTheta(exp)), STORAGE | GPUBufferUsage.COPY_SRC);
+  const state = empty('state', STATE_BYTES, STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+  const order = empty('order', 4 * trainPoints, STORAGE | GPUBufferUsage.COPY_DST);
+  const hidden = empty('hidden', 4 * B * K);
+  const alphaBatch = empty('alphaBatch', 4 * B);
+  const alphaVal = empty('alphaVal', 4 * valPoints);
+  const alphaPlot = empty('alphaPlot', 4 * plotCount, STORAGE | GPUBufferUsage.COPY_SRC);
+  const grad = empty('grad', 4 * 3 * K);
+  const UNIFORM = GPUBufferUsage.UNIFORM;
+  const paramsTrain = make('params train', packBatchParams({ hiddenUnits: K, batchSize: B, total: trainPoints, mode: 'train' }), UNIFORM);
+  const paramsVal = make('params val', packBatchParams({ hiddenUnits: K, batchSize: valPoints, total: valPoints, mode: 'eval' }), UNIFORM);
+  const paramsPlot = make('params plot', packBatchParams({ hiddenUnits: K, batchSize: plotCount, total: plotCount, mode: 'eval' }), UNIFORM);
+  const paramsUpdate = make('params update', packUpdateParams({ n: 3 * K, learningRate: config.learningRate }), UNIFORM);
+
+  const bind = (label: string, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>) =>
+    device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })) });
+  // forward.wgsl: 0 params, 1 state, 2 theta, 3 xs, 4 order, 5 hidden, 6 alpha
+  const forwardTrain = bind('forward train', forwardPipe, { 0: paramsTrain, 1: state, 2: theta, 3: xTrain, 4: order, 5: hidden, 6: alphaBatch });
+  const forwardVal = bind('forward val', forwardPipe, { 0: paramsVal, 1: state, 2: theta, 3: xVal, 4: order, 5: hidden, 6: alphaVal });
+  const forwardPlot = bind('forward plot', forwardPipe, { 0: paramsPlot, 1: state, 2: theta, 3: xPlot, 4: order, 5: hidden, 6: alphaPlot });
+  // mse_grad.wgsl: 0 params, 1 state, 2 theta, 3 xs, 4 ys, 5 order, 6 hidden, 7 alpha, 8 grad
+  const gradTrain = bind('mse_grad train', gradTrainPipe, { 0: paramsTrain, 1: state, 2: theta, 3: xTrain, 4: yTrain, 5: order, 6: hidden, 7: alphaBatch, 8: grad });
+  const gradVal = bind('mse_grad val', gradEvalPipe, { 0: paramsVal, 1: state, 2: theta, 3: xVal, 4: yVal, 5: order, 6: hidden, 7: alphaVal, 8: grad });
+  // sgd_update.wgsl: 0 params, 1 state, 2 theta, 3 grad
+  const update = bind('sgd_update', updatePipe, { 0: paramsUpdate, 1: state, 2: theta, 3: grad });
+  const setupError = (await device.popErrorScope()) ?? (await device.popErrorScope());
+  if (setupError) {
+    owned.destroyAll();
+    throw new GpuLimitError(`The GPU refused the run's buffers: ${setupError.message}`);
+  }
+
+  const thetaBytes = 4 * 3 * K;
+  const nextOrder = epochOrders(exp);
+  const zeroState = new Uint32Array(STATE_BYTES / 4);
+  const submit = (epoch: number, _count: number, staging: GPUBuffer): number => {
+    let n = 0;
+    device.queue.writeBuffer(order, 0, nextOrder());
+    device.queue.writeBuffer(state, 0, zeroState);
+    const encoder = device.createCommandEncoder({ label: `epoch ${epoch} (per-op)` });
+    const pass = encoder.beginComputePass({ label: `epoch ${epoch} (per-op)` });
+    const forwardGroups = Math.ceil(B / WG);
+    const updateGroups = Math.ceil((3 * K) / WG);
+    for (let step = 0; step < stepsPerEpoch; step++, n += 3) {
+      pass.setPipeline(forwardPipe);
+      pass.setBindGroup(0, forwardTrain);
+      pass.dispatchWorkgroups(forwardGroups);
+      pass.setPipeline(gradTrainPipe);
+      pass.setBindGroup(0, gradTrain);
+      pass.dispatchWorkgroups(K);
+      pass.setPipeline(updatePipe);
+      pass.setBindGroup(0, update);
+      pass.dispatchWorkgroups(updateGroups);
+    }
+    if (valPoints > 0) {
+      pass.setPipeline(forwardPipe);
+      pass.setBindGroup(0, forwardVal);
+      pass.dispatchWorkgroups(Math.ceil(valPoints / WG));
+      pass.setPipeline(gradEvalPipe);
+      pass.setBindGroup(0, gradVal);
+      pass.dispatchWorkgroups(1);
+      n += 2;
+    }
+    if (plotCount > 0) {
+      pass.setPipeline(forwardPipe);
+      pass.setBindGroup(0, forwardPlot);
+      pass.dispatchWorkgroups(Math.ceil(plotCount / WG));
+      n += 1;
+    }
+    pass.end();
+    encoder.copyBufferToBuffer(state, 0, staging, 0, STATE_BYTES);
+    encoder.copyBufferToBuffer(theta, 0, staging, STATE_BYTES, thetaBytes);
+    if (plotCount > 0) encoder.copyBufferToBuffer(alphaPlot, 0, staging, STATE_BYTES + thetaBytes, 4 * plotCount);
+    device.queue.submit([encoder.finish()]);
+    return n;
+  };
+  const report = (epoch: number, bytes: ArrayBuffer) => {
+    const f32 = new Float32Array(bytes);
+    return options.onEpoch({
+      epoch,
+      stepsDone: new Uint32Array(bytes, 0, 1)[0],
+      lossSum: f32[1],
+      valLoss: f32[2],
+      theta: Float64Array.from(f32.subarray(STATE_BYTES / 4, STATE_BYTES / 4 + 3 * K)),
+      alpha: Float64Array.from(f32.subarray(STATE_BYTES / 4 + 3 * K, STATE_BYTES / 4 + 3 * K + plotCount)),
+    });
+  };
+  const startedAt = performance.now();
+  try {
+    const outcome = await runEpochs({ device, label: 'per-op', epochs: exp.epochs, epochsPerSubmit: 1, ringSize: options.ringSize ?? 3, stagingBytes: STATE_BYTES + thetaBytes + 4 * plotCount, submit, report, signal: options.signal });
+    return { ...outcome, startedAt };
+  } finally {
+    owned.destroyAll();
+  }
+}

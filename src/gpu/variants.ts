@@ -1,0 +1,39 @@
+/**
+ * The fused family's variants an adapter can run for a given shape, each with the reason where
+ * it cannot; the choice between them is measured (calibrate.ts), never assumed.
+ */
+import type { Gpu } from './device';
+import { MAX_UNITS_PER_INVOCATION, type KernelChoice } from './fused';
+
+/** A variant for a shape, or why the adapter cannot run it. */
+export interface Candidate {
+  choice: KernelChoice;
+  /** Why it cannot run here; absent when it can. */
+  skipped?: string;
+}
+
+/** Workgroup sizes tried for the invocation variant on a sweep (one model an invocation). */
+export const INVOCATION_WORKGROUPS = [4, 16, 64];
+
+/** Every variant for P models of up to maxK hidden units, runnable or not. */
+export function candidates(gpu: Pick<Gpu, 'subgroupMinSize' | 'device'>, P: number, maxK: number): Candidate[] {
+  const out: Candidate[] = [];
+  const lanes = gpu.subgroupMinSize;
+  const subgroup: KernelChoice = { variant: 'subgroup', workgroupSize: lanes ?? 0 };
+  if (lanes === null) out.push({ choice: subgroup, skipped: 'the adapter has no subgroups feature' });
+  else if (Math.ceil(maxK / lanes) > MAX_UNITS_PER_INVOCATION) out.push({ choice: subgroup, skipped: `K = ${maxK} needs over ${MAX_UNITS_PER_INVOCATION} units a lane` });
+  else out.push({ choice: subgroup });
+  const sizes = P === 1 ? [1] : INVOCATION_WORKGROUPS.filter((wg) => wg <= gpu.device.limits.maxComputeInvocationsPerWorkgroup);
+  for (const wg of sizes) {
+    const choice: KernelChoice = { variant: 'invocation', workgroupSize: wg };
+    if (maxK > MAX_UNITS_PER_INVOCATION) out.push({ choice, skipped: `K = ${maxK} is over ${MAX_UNITS_PER_INVOCATION} units an invocation` });
+    else if (P > 1 && wg > 4 * P) out.push({ choice, skipped: `${P} models fill under a quarter of a workgroup of ${wg}` });
+    else out.push({ choice });
+  }
+  return out;
+}
+
+/** The variant to use before any measurement: the first runnable candidate, else the first at all (whose run then says why it cannot). */
+export function firstRunnable(list: Candidate[]): KernelChoice {
+  return (list.find((c) => !c.skipped) ?? list[0]).choice;
+}
