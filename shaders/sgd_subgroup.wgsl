@@ -26,6 +26,32 @@ var<private> tw: array<f32, UNITS_PER_LANE>;
 var<private> tb: array<f32, UNITS_PER_LANE>;
 // 1 for a slot that holds one of the model's units, 0 past K.
 var<private> live: array<f32, UNITS_PER_LANE>;
+var<private> lane: u32;
+var<private> units: u32;
+
+fn load_theta(rec: u32, K: u32) {
+  units = K;
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    let k = lane + u * LANES;
+    if (k < K) {
+      tv[u] = records[rec + REC_THETA + 3u * k + V];
+      tw[u] = records[rec + REC_THETA + 3u * k + W];
+      tb[u] = records[rec + REC_THETA + 3u * k + BIAS];
+      live[u] = 1.0;
+    }
+  }
+}
+
+fn store_theta(rec: u32) {
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    let k = lane + u * LANES;
+    if (k < units) {
+      records[rec + REC_THETA + 3u * k + V] = tv[u];
+      records[rec + REC_THETA + 3u * k + W] = tw[u];
+      records[rec + REC_THETA + 3u * k + BIAS] = tb[u];
+    }
+  }
+}
 
 // alpha(x) with the subgroup's theta, in every lane.
 fn model_alpha(x: f32) -> f32 {
@@ -36,31 +62,15 @@ fn model_alpha(x: f32) -> f32 {
   return subgroupAdd(part);
 }
 
-@compute @workgroup_size(LANES)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let m = wid.x;
-  let model = models[m];
-  let K = model.hidden_units;
-  let lr = model.learning_rate;
-  let rec = m * run.record_stride;
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
-    let k = lane + u * LANES;
-    if (k < K) {
-      tv[u] = records[rec + REC_THETA + 3u * k + V];
-      tw[u] = records[rec + REC_THETA + 3u * k + W];
-      tb[u] = records[rec + REC_THETA + 3u * k + BIAS];
-      live[u] = 1.0;
-    }
-  }
-  let visit_base = span.visit_offset + model.order_index * run.train_points;
-  var loss = loss_so_far(rec);
+// Steps [begin, end) of an epoch whose visits start at visit_base; returns the running loss.
+fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -> vec2f {
+  var loss = loss_in;
   var h: array<f32, UNITS_PER_LANE>;
-
   if (run.batch_size == 1u) {
     // Batch 1 (the lecture's): the gradient is the one point's, and 2 / count = 2, so
     // lr * (2 g) = (2 lr) g exactly; no accumulators, no inner loop.
     let lr2 = 2.0 * lr;
-    for (var step = span.step_begin; step < span.step_end; step++) {
+    for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
       var part = 0.0;
       for (var u = 0u; u < UNITS_PER_LANE; u++) {
@@ -76,56 +86,47 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane
         tb[u] -= lr2 * g.z;
       }
     }
-  } else {
-    var gv: array<f32, UNITS_PER_LANE>;
-    var gw: array<f32, UNITS_PER_LANE>;
-    var gb: array<f32, UNITS_PER_LANE>;
-    for (var step = span.step_begin; step < span.step_end; step++) {
-      let first = step * run.batch_size;
-      let count = min(run.batch_size, run.train_points - first);
+    return loss;
+  }
+  var gv: array<f32, UNITS_PER_LANE>;
+  var gw: array<f32, UNITS_PER_LANE>;
+  var gb: array<f32, UNITS_PER_LANE>;
+  for (var step = begin; step < end; step++) {
+    let first = step * run.batch_size;
+    let count = min(run.batch_size, run.train_points - first);
+    for (var u = 0u; u < UNITS_PER_LANE; u++) {
+      gv[u] = 0.0;
+      gw[u] = 0.0;
+      gb[u] = 0.0;
+    }
+    for (var i = 0u; i < count; i++) {
+      let p = visits[visit_base + first + i];
+      var part = 0.0;
       for (var u = 0u; u < UNITS_PER_LANE; u++) {
-        gv[u] = 0.0;
-        gw[u] = 0.0;
-        gb[u] = 0.0;
+        h[u] = hidden_unit(tw[u], tb[u], p.x);
+        part += tv[u] * h[u];
       }
-      for (var i = 0u; i < count; i++) {
-        let p = visits[visit_base + first + i];
-        var part = 0.0;
-        for (var u = 0u; u < UNITS_PER_LANE; u++) {
-          h[u] = hidden_unit(tw[u], tb[u], p.x);
-          part += tv[u] * h[u];
-        }
-        let r = subgroupAdd(part) - p.y;
-        loss = kahan_add(loss, r * r);
-        for (var u = 0u; u < UNITS_PER_LANE; u++) {
-          let g = unit_gradient(r, tv[u], h[u], p.x);
-          gv[u] += g.x;
-          gw[u] += g.y;
-          gb[u] += g.z;
-        }
-      }
-      let scale = 2.0 / f32(count);
+      let r = subgroupAdd(part) - p.y;
+      loss = kahan_add(loss, r * r);
       for (var u = 0u; u < UNITS_PER_LANE; u++) {
-        tv[u] -= (lr * (scale * gv[u])) * live[u];
-        tw[u] -= lr * (scale * gw[u]);
-        tb[u] -= lr * (scale * gb[u]);
+        let g = unit_gradient(r, tv[u], h[u], p.x);
+        gv[u] += g.x;
+        gw[u] += g.y;
+        gb[u] += g.z;
       }
     }
+    let scale = 2.0 / f32(count);
+    for (var u = 0u; u < UNITS_PER_LANE; u++) {
+      tv[u] -= (lr * (scale * gv[u])) * live[u];
+      tw[u] -= lr * (scale * gw[u]);
+      tb[u] -= lr * (scale * gb[u]);
+    }
   }
+  return loss;
+}
 
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
-    let k = lane + u * LANES;
-    if (k < K) {
-      records[rec + REC_THETA + 3u * k + V] = tv[u];
-      records[rec + REC_THETA + 3u * k + W] = tw[u];
-      records[rec + REC_THETA + 3u * k + BIAS] = tb[u];
-    }
-  }
-  if (lane == 0u) {
-    records[rec + REC_LOSS] = loss.x;
-    records[rec + REC_LOSS_C] = loss.y;
-  }
-  if (span.epoch_end == 1u) {
-    finish_epoch(rec, lane == 0u);
-  }
+@compute @workgroup_size(LANES)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {
+  lane = t;
+  run_model(wid.x, t == 0u);
 }

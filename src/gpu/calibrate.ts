@@ -10,7 +10,8 @@ import { closeness } from '../experiment/compare';
 import type { Experiment } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import type { Gpu } from './device';
-import { describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
+import { GpuLimitError } from './errors';
+import { checkFusedLimits, describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
 
 /** Where calibrations are kept, as JSON strings by key. */
@@ -95,10 +96,13 @@ async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], 
   const probe = probeExperiment(base, steps, 1);
   const order = epochOrders(base)();
   const thetas = picked.map((m, i) => probeTheta(base, m, i));
+  // The check is of the arithmetic: a learning rate that would diverge within the probe is probed
+  // at 0.01, so every compared number is finite.
+  const rate = (m: ShapeModel) => Math.min(m.learningRate, 0.01);
   let epoch: FusedEpoch | null = null;
   const outcome = await runFused(gpu.device, {
     base: probe,
-    models: picked.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: 0, theta: thetas[i] })),
+    models: picked.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: rate(m), orderIndex: 0, theta: thetas[i] })),
     orders: [() => order],
     plotAt: null,
     choice,
@@ -114,7 +118,7 @@ async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], 
   for (let i = 0; i < picked.length; i++) {
     const theta = f32(thetas[i]);
     const loss = new Float64Array(2);
-    fusedSpan(theta, picked[i].learningRate, base.config.batchSize, order, twinData, 0, probe.stepsPerEpoch, lanes, loss, 'f32');
+    fusedSpan(theta, rate(picked[i]), base.config.batchSize, order, twinData, 0, probe.stepsPerEpoch, lanes, loss, 'f32');
     const { valLoss } = fusedFinish(theta, twinData, [], lanes, 'f32');
     const checks = [
       closeness(got.theta(i), theta, 1e-5, 1e-4, `model ${i} theta`),
@@ -153,11 +157,22 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
 /** Checks and times every variant for this shape; throws if none passes its check. */
 export async function calibrate(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)))): Promise<Calibration> {
   const rows: CalibrationRow[] = [];
+  const maxK = Math.max(...models.map((m) => m.hiddenUnits));
+  const seeds = new Set(models.map((m, i) => m.initSeed ?? i)).size;
+  let limit: GpuLimitError | null = null;
   for (const { choice, skipped } of list) {
     const row: CalibrationRow = { kernel: describeKernel(choice), choice };
     rows.push(row);
     if (skipped) {
       row.skipped = skipped;
+      continue;
+    }
+    try {
+      checkFusedLimits(base, models.length, maxK, seeds, 0, choice, gpu.device.limits);
+    } catch (e) {
+      if (!(e instanceof GpuLimitError)) throw e;
+      limit ??= e;
+      row.skipped = e.message;
       continue;
     }
     try {
@@ -174,6 +189,9 @@ export async function calibrate(gpu: Gpu, base: Experiment, models: readonly Sha
   }
   const timed = rows.filter((r) => r.msPerStep !== undefined).sort((a, b) => a.msPerStep! - b.msPerStep!);
   if (timed.length === 0) {
+    // Nothing fits: say which limit, as a run past the limits would.
+    if (limit && rows.every((r) => r.maxRel === undefined)) throw limit;
+    if (rows.every((r) => r.maxRel === undefined)) throw new GpuLimitError(`No fused kernel can run this shape on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`);
     throw new Error(`No fused kernel passed its check on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`);
   }
   return { key: calibrationKey(gpu, base, models), choice: timed[0].choice, rows };

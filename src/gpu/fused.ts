@@ -11,7 +11,7 @@ import { runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from './errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
-import { packModels, packRunParams, packSpan } from './params';
+import { packModels, packRunParams, packSpan, type Span } from './params';
 
 /** A variant of the fused family and its shape on this adapter. */
 export interface KernelChoice {
@@ -71,7 +71,7 @@ export interface FusedRun {
   onEpoch(epoch: FusedEpoch): void | Promise<void>;
 }
 
-/** About 2^24 hidden-unit evaluations per invocation per dispatch keeps a dispatch well under a second on a real GPU. */
+/** About 2^24 hidden-unit evaluations per invocation per dispatch (several short epochs, or part of a long one) keeps a dispatch well under a second on a real GPU. */
 const WORK_PER_DISPATCH = 2 ** 24;
 /** Short epochs go several to a submission, up to about this many unit evaluations (a submission costs more than a dispatch). */
 const WORK_PER_SUBMIT = 2 ** 18;
@@ -98,10 +98,11 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
         `at most ${MAX_UNITS_PER_INVOCATION} fit (K <= ${most}). Use fewer hidden units or the per-op engine (gpu-perop).`,
     );
   }
+  // The records buffer holds the carried state and at least one epoch's records: two slots.
   const recordBytes = 4 * recordLayout(maxK, plotPoints).stride;
-  const fits = Math.min(Math.floor(maxBinding / recordBytes), choice.variant === 'subgroup' ? limits.maxComputeWorkgroupsPerDimension : limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize);
+  const fits = Math.min(Math.floor(maxBinding / (2 * recordBytes)), choice.variant === 'subgroup' ? limits.maxComputeWorkgroupsPerDimension : limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize);
   if (P > fits) {
-    throw new GpuLimitError(`${P} models do not fit this device: at most ${fits} with K up to ${maxK} (${recordBytes} bytes a model). Train P <= ${fits} at a time.`);
+    throw new GpuLimitError(`${P} models do not fit this device: at most ${fits} with K up to ${maxK} (${recordBytes} bytes a model, twice). Train P <= ${fits} at a time.`);
   }
   const buffers: [string, number][] = [
     ['the validation points', 8 * base.valPoints],
@@ -134,8 +135,8 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   // Neighbouring invocations get models of the same K and seed: the same loop bounds, the same point.
   const byShape = run.models.map((_, m) => m).sort((a, b) => run.models[a].hiddenUnits - run.models[b].hiddenUnits || run.models[a].orderIndex - run.models[b].orderIndex || a - b);
-  const slotOf = new Int32Array(P);
-  byShape.forEach((m, slot) => (slotOf[m] = slot));
+  const rowOf = new Int32Array(P);
+  byShape.forEach((m, row) => (rowOf[m] = row));
 
   const perInvocation = unitsPerInvocation(choice, maxK);
   const pipeline =
@@ -144,31 +145,42 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       : await getPipeline(device, 'sgd_subgroup', { LANES: choice.workgroupSize }, { UNITS_PER_LANE: perInvocation });
   const groups = choice.variant === 'invocation' ? Math.ceil(P / choice.workgroupSize) : P;
 
+  // How the epochs go to the GPU: whole epochs packed into a dispatch up to stepsPerDispatch steps,
+  // or a long epoch split into spans; several epochs a submission while they are short.
+  const { stepsPerEpoch, trainPoints } = base;
+  const B = base.config.batchSize;
+  const seeds = run.orders.length;
+  const stepsPerDispatch = Math.max(1, Math.floor(run.stepsPerDispatch ?? WORK_PER_DISPATCH / (B * perInvocation)));
+  const spansPerEpoch = Math.ceil(stepsPerEpoch / stepsPerDispatch);
+  const epochsPerDispatch = spansPerEpoch === 1 ? Math.floor(stepsPerDispatch / stepsPerEpoch) : 1;
+  const workPerEpoch = P * trainPoints * maxK;
+  const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const recordBytes = 4 * P * layout.stride;
+  const epochsPerSubmit = Math.max(1, Math.min(
+    base.epochs,
+    Math.floor(WORK_PER_SUBMIT / workPerEpoch),
+    Math.floor(MAX_DISPATCHES_PER_SUBMIT / spansPerEpoch),
+    Math.floor(maxBinding / (8 * seeds * trainPoints)),
+    Math.floor(maxBinding / recordBytes) - 1,
+  ));
+  const dispatchesPerSubmit = spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch);
+  const align = device.limits.minUniformBufferOffsetAlignment;
+  const spanWords = new Uint32Array((dispatchesPerSubmit * align) / 4);
+  // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
+  const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
+
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const owned = runBuffers(device);
   const { make, empty } = owned;
   const STORAGE = GPUBufferUsage.STORAGE;
   const data = makeDataset(base);
-  const records = new Float32Array(P * layout.stride);
-  byShape.forEach((m, slot) => records.set(run.models[m].theta, slot * layout.stride + layout.thetaOffset));
-  const runParams = make('run', packRunParams({ batchSize: base.config.batchSize, trainPoints: base.trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset }), GPUBufferUsage.UNIFORM);
-  // Spans: one slot a dispatch of a submission, each at the dynamic-offset alignment.
-  const { stepsPerEpoch, trainPoints } = base;
-  const B = base.config.batchSize;
-  const stepsPerDispatch = Math.max(1, Math.floor(run.stepsPerDispatch ?? WORK_PER_DISPATCH / (B * perInvocation)));
-  const dispatchesPerEpoch = Math.ceil(stepsPerEpoch / stepsPerDispatch);
-  const workPerEpoch = P * trainPoints * maxK;
-  const visitBytes = 8 * run.orders.length * trainPoints;
-  const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  const epochsPerSubmit = Math.max(1, Math.min(base.epochs, Math.floor(WORK_PER_SUBMIT / workPerEpoch), Math.floor(MAX_DISPATCHES_PER_SUBMIT / dispatchesPerEpoch), Math.floor(maxBinding / visitBytes)));
-  const align = device.limits.minUniformBufferOffsetAlignment;
-  const spanSlots = epochsPerSubmit * dispatchesPerEpoch;
-  const spanWords = new Uint32Array((spanSlots * align) / 4);
-  const span = empty('spans', spanSlots * align, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-  const seeds = run.orders.length;
-  // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
-  const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
+  // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
+  const slotFloats = P * layout.stride;
+  const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
+  byShape.forEach((m, at) => records.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
+  const runParams = make('run', packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }), GPUBufferUsage.UNIFORM);
+  const span = empty('spans', dispatchesPerSubmit * align, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
   const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
   const visits = empty('visits', visitPairs.byteLength, STORAGE | GPUBufferUsage.COPY_DST);
@@ -181,7 +193,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     layout: fusedBindGroupLayout(device),
     entries: [
       { binding: 0, resource: { buffer: runParams } },
-      { binding: 1, resource: { buffer: span, size: 16 } },
+      { binding: 1, resource: { buffer: span, size: 32 } },
       { binding: 2, resource: { buffer: models } },
       { binding: 3, resource: { buffer: recordBuf } },
       { binding: 4, resource: { buffer: visits } },
@@ -194,14 +206,11 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
-
-  const recordBytes = 4 * P * layout.stride;
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
-  // A submission: every epoch's orders and every dispatch's span written at once, then per epoch
-  // its dispatches and the copy of its records into its staging buffer.
+  // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
+  // then the epochs' records copied out in one piece.
   const submit = (first: number, count: number, staging: GPUBuffer): number => {
-    let slot = 0;
     for (let e = 0; e < count; e++) {
       run.orders.forEach((next, s) => {
         const order = next();
@@ -211,27 +220,33 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
           visitPairs[at + 2 * i + 1] = yTrain[order[i]];
         }
       });
-      for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch, slot++) {
-        const end = Math.min(begin + stepsPerDispatch, stepsPerEpoch);
-        packSpan({ stepBegin: begin, stepEnd: end, epochEnd: end === stepsPerEpoch, visitOffset: e * seeds * trainPoints }, spanWords, (slot * align) / 4);
+    }
+    let n = 0;
+    const spanAt = (s: Omit<Span, 'visitOffset' | 'recordSlot'>, epoch: number) =>
+      packSpan({ ...s, visitOffset: epoch * seeds * trainPoints, recordSlot: 1 + epoch }, spanWords, (n++ * align) / 4);
+    if (spansPerEpoch > 1) {
+      for (let e = 0; e < count; e++) {
+        for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch) {
+          const end = Math.min(begin + stepsPerDispatch, stepsPerEpoch);
+          spanAt({ stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch }, e);
+        }
       }
+    } else {
+      for (let e = 0; e < count; e += epochsPerDispatch) spanAt({ stepBegin: 0, stepEnd: stepsPerEpoch, epochs: Math.min(epochsPerDispatch, count - e), epochEnd: true }, e);
     }
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * count * seeds * trainPoints);
-    device.queue.writeBuffer(span, 0, spanWords, 0, (slot * align) / 4);
+    device.queue.writeBuffer(span, 0, spanWords, 0, (n * align) / 4);
     const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
-    slot = 0;
-    for (let e = 0; e < count; e++) {
-      const pass = encoder.beginComputePass({ label: `epoch ${first + e}` });
-      pass.setPipeline(pipeline);
-      for (let d = 0; d < dispatchesPerEpoch; d++, slot++) {
-        pass.setBindGroup(0, group, [slot * align]);
-        pass.dispatchWorkgroups(groups);
-      }
-      pass.end();
-      encoder.copyBufferToBuffer(recordBuf, 0, staging, e * recordBytes, recordBytes);
+    const pass = encoder.beginComputePass({ label: `epochs ${first}-${first + count - 1}` });
+    pass.setPipeline(pipeline);
+    for (let d = 0; d < n; d++) {
+      pass.setBindGroup(0, group, [d * align]);
+      pass.dispatchWorkgroups(groups);
     }
+    pass.end();
+    encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, count * recordBytes);
     device.queue.submit([encoder.finish()]);
-    return slot;
+    return n;
   };
 
   const report = (epoch: number, bytes: ArrayBuffer) => {
@@ -239,7 +254,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     const loss = new Float64Array(P);
     const valLoss = new Float64Array(P);
     for (let m = 0; m < P; m++) {
-      const at = slotOf[m] * layout.stride;
+      const at = rowOf[m] * layout.stride;
       loss[m] = f32[at] / trainPoints;
       valLoss[m] = base.valPoints > 0 ? f32[at + 2] : NaN;
     }
@@ -247,8 +262,8 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       epoch,
       loss,
       valLoss,
-      theta: (m) => Float64Array.from(f32.subarray(slotOf[m] * layout.stride + layout.thetaOffset, slotOf[m] * layout.stride + layout.thetaOffset + 3 * run.models[m].hiddenUnits)),
-      alpha: (m) => Float64Array.from(f32.subarray(slotOf[m] * layout.stride + layout.plotOffset, slotOf[m] * layout.stride + layout.plotOffset + plotPoints)),
+      theta: (m) => Float64Array.from(f32.subarray(rowOf[m] * layout.stride + layout.thetaOffset, rowOf[m] * layout.stride + layout.thetaOffset + 3 * run.models[m].hiddenUnits)),
+      alpha: (m) => Float64Array.from(f32.subarray(rowOf[m] * layout.stride + layout.plotOffset, rowOf[m] * layout.stride + layout.plotOffset + plotPoints)),
     });
   };
 

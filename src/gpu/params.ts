@@ -14,26 +14,33 @@ export interface RunParams {
   recordStride: number;
   /** Where alpha on the plot points starts in a record. */
   plotOffset: number;
+  /** Distinct visiting orders an epoch (one per seed). */
+  seeds: number;
 }
 
 /** Packs RunParams (8 x u32). */
 export function packRunParams(p: RunParams): Uint32Array<ArrayBuffer> {
-  return new Uint32Array([p.batchSize, p.trainPoints, p.valPoints, p.plotPoints, p.models, p.recordStride, p.plotOffset, 0]);
+  return new Uint32Array([p.batchSize, p.trainPoints, p.valPoints, p.plotPoints, p.models, p.recordStride, p.plotOffset, p.seeds]);
 }
 
-/** Span of fused_common.wgsl: the steps one dispatch runs. */
+/** Span of fused_common.wgsl: what one dispatch runs. */
 export interface Span {
+  /** Steps of each epoch, [stepBegin, stepEnd). */
   stepBegin: number;
   stepEnd: number;
-  /** This dispatch ends the epoch: validate and evaluate the plot points. */
+  /** Epochs run (more than one only when each runs whole). */
+  epochs: number;
+  /** The (last) epoch ends in this dispatch: record it. */
   epochEnd: boolean;
-  /** Where the epoch's visits start in the visits buffer (points). */
+  /** Where the first epoch's visits start in the visits buffer (points). */
   visitOffset: number;
+  /** The record slot of the first epoch. */
+  recordSlot: number;
 }
 
-/** Packs Span (4 x u32) into `words` at `at` (in u32s). */
+/** Packs Span (8 x u32) into `words` at `at` (in u32s). */
 export function packSpan(s: Span, words: Uint32Array, at = 0): void {
-  words.set([s.stepBegin, s.stepEnd, s.epochEnd ? 1 : 0, s.visitOffset], at);
+  words.set([s.stepBegin, s.stepEnd, s.epochs, s.epochEnd ? 1 : 0, s.visitOffset, s.recordSlot, 0, 0], at);
 }
 
 /** Model of fused_common.wgsl. */

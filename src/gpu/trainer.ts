@@ -12,7 +12,6 @@ import { deviceLostMessage } from './epochs';
 import { DeviceLostError } from './errors';
 import { describeKernel, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
-import { candidates, firstRunnable } from './variants';
 
 export { DeviceLostError, GpuLimitError } from './errors';
 
@@ -93,8 +92,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
     });
   } else {
     const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
-    const choice =
-      tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }).catch(() => firstRunnable(candidates(gpu, 1, config.hiddenUnits))));
+    const choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
     kernel = describeKernel(choice);
     outcome = await runFused(device, {
       base: exp,

@@ -32,8 +32,3 @@ export function candidates(gpu: Pick<Gpu, 'subgroupMinSize' | 'device'>, P: numb
   }
   return out;
 }
-
-/** The variant to use before any measurement: the first runnable candidate, else the first at all (whose run then says why it cannot). */
-export function firstRunnable(list: Candidate[]): KernelChoice {
-  return (list.find((c) => !c.skipped) ?? list[0]).choice;
-}

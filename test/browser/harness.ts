@@ -12,7 +12,7 @@ import { getPipeline, type KernelName } from '../../src/gpu/kernels';
 import type { GpuTuning } from '../../src/gpu/trainer';
 import { gradWorkgroupSize, WG } from '../../src/gpu/perop';
 import { runFused, type FusedEpoch, type KernelChoice } from '../../src/gpu/fused';
-import { calibrate } from '../../src/gpu/calibrate';
+import { calibrate, calibrationKey, type Calibration } from '../../src/gpu/calibrate';
 import { candidates } from '../../src/gpu/variants';
 import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
@@ -257,6 +257,18 @@ const harness = {
     }
   },
 
+  /** The calibration kept in localStorage for a shape, parsed, or null. */
+  async storedCalibration(config: Partial<ExperimentConfig>, models: { hiddenUnits: number; learningRate: number }[]) {
+    const kept = localStorage.getItem(calibrationKey(await getGpu(), prepareExperiment(config), models));
+    return kept === null ? null : (JSON.parse(kept) as Calibration);
+  },
+
+  /** The device's limits that bound a sweep's size. */
+  async limits() {
+    const { limits } = (await getGpu()).device;
+    return { maxBinding: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize), subgroupMinSize: (await getGpu()).subgroupMinSize };
+  },
+
   /** The variants this adapter can run for P models of up to maxK units. */
   async candidates(P: number, maxK: number) {
     return candidates(await getGpu(), P, maxK);
@@ -307,7 +319,7 @@ async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: 
     const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
     const r = await trainMany(prepareSweep(base, models), { engine: 'gpu' });
     const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-    return { ok: true as const, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, thetas: r.thetas.map((t) => [...t]), dispatches: r.dispatches, trainMs: r.timings.trainMs };
+    return { ok: true as const, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, thetas: r.thetas.map((t) => [...t]), dispatches: r.dispatches, trainMs: r.timings.trainMs, kernel: r.kernel };
   } catch (e) {
     return { ok: false as const, error: { name: (e as Error).name, message: (e as Error).message } };
   }

@@ -69,9 +69,13 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       expect(gpu.seen).toEqual(Array.from({ length: exp.epochs }, (_, i) => i + 1));
       expectMatchesReference(gpu.result, cpu, `${name} ${label}`);
       // The dispatches are what the strategy promises: per-op three a step plus the validation
-      // pass (forward and loss) each epoch; fused one an epoch, validation inside it.
-      const perEpoch = engine === 'gpu' ? 1 : 3 * exp.stepsPerEpoch + 2;
-      expect(gpu.result.dispatches).toBe(exp.epochs * perEpoch);
+      // pass (forward and loss) each epoch; fused at most one an epoch, validation inside it
+      // (short epochs share a dispatch).
+      if (engine === 'gpu-perop') expect(gpu.result.dispatches).toBe(exp.epochs * (3 * exp.stepsPerEpoch + 2));
+      else {
+        expect(gpu.result.dispatches).toBeGreaterThan(0);
+        expect(gpu.result.dispatches).toBeLessThanOrEqual(exp.epochs);
+      }
       if (engine === 'gpu') expect(gpu.result.kernel).toMatch(tuning?.kernel?.variant === 'subgroup' ? /^subgroup/ : tuning ? /^invocation/ : /^(subgroup|invocation)/);
       console.log(`${name} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches, ${gpu.result.kernel ?? 'per-op'} (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
     });
@@ -123,8 +127,8 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const c = closeness(r.alphas[2], expected, 1e-5, 1e-5, 'alpha on the grid');
       console.log(c.report);
       expect(c.ok, c.report).toBe(true);
-      // The grid is evaluated inside the epoch's one dispatch.
-      expect(r.result.dispatches).toBe(3);
+      // The grid is evaluated inside the dispatch that ends each epoch.
+      expect(r.result.dispatches).toBeLessThanOrEqual(3);
     });
 
     it('gives the same run when an epoch is split over several fused dispatches', async () => {
@@ -166,8 +170,11 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       expect(r.ok).toBe(false);
       if (r.ok) return;
       expect(r.error.name).toBe('DeviceLostError');
-      expect(r.error.message).toMatch(/device was lost after epoch 2/);
-      expect(r.partial?.history.loss.length).toBe(2);
+      // Epochs already read back with epoch 2 (one staging buffer a submission) are kept too.
+      const kept = r.partial?.history.loss.length ?? 0;
+      expect(kept).toBeGreaterThanOrEqual(2);
+      expect(kept).toBeLessThan(50);
+      expect(r.error.message).toMatch(new RegExp(`device was lost after epoch ${kept}`));
       const again = await gpuRun({ steps: 1600 }, 'gpu');
       expect(again.result.status).toBe('completed');
     });
