@@ -27,7 +27,7 @@ export async function train(
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
-export async function trainMany(sweep: Sweep, options: ManyOptions): Promise<ManyResult> {
+export async function trainMany(sweep: Sweep, options: ManyOptions, tuning?: GpuTuning): Promise<ManyResult> {
   if (options.engine === 'cpu') {
     const { trainManyCpu } = await import('./cpu/many');
     return trainManyCpu(sweep, options);
@@ -37,5 +37,5 @@ export async function trainMany(sweep: Sweep, options: ManyOptions): Promise<Man
     return trainManyWorkers(sweep, options);
   }
   const { trainManyGpu } = await import('./gpu/many');
-  return trainManyGpu(sweep, options);
+  return trainManyGpu(sweep, options, tuning);
 }

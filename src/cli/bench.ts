@@ -24,6 +24,8 @@ import { compareRuns } from '../experiment/compare';
 import { ChromeNotFoundError } from './chrome';
 import { dawnEnvironment, installDawn } from './dawn';
 import { writePng } from './output';
+import type { Calibration } from '../gpu/calibrate';
+import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
 import type { Runner } from './runner';
 import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
 
@@ -56,6 +58,15 @@ const modelsWorkload = (P: number): Workload => {
   return { name: `P=${P} models at once, batch 8, 100 steps each`, group: 'models', size: P, config, sweep: { text, seeds } };
 };
 
+/** The issue's sweep target: P = 4096 models, K 10, batch 1, one epoch of 1000 steps each (4 seeds, lr log-spaced). */
+const SWEEP_4096: Workload = {
+  name: 'P=4096 models at once, K 10, batch 1, 1000 steps each',
+  group: 'models',
+  size: 4096,
+  config: { points: 1250, batchSize: 1, steps: 1000 },
+  sweep: { text: 'lr=0.002:0.02:log1024', seeds: 4 },
+};
+
 /** The full benchmark: the lecture, batch sizes, hidden units, data sizes and models at once. */
 export const FULL_WORKLOADS: Workload[] = [
   { name: "the lecture's run (N=1000, K=10, batch 1, 40000 steps)", group: 'lecture', size: 1, config: {} },
@@ -63,6 +74,18 @@ export const FULL_WORKLOADS: Workload[] = [
   ...[10, 100, 1000].map((k): Workload => ({ name: `K=${k}, batch 1, 1600 steps`, group: 'hidden', size: k, config: { hiddenUnits: k, steps: 1600, learningRate: 0.002 } })),
   ...[1e3, 1e4, 1e5, 1e6].map((n) => pointsWorkload(n, 500)),
   ...[1, 64, 1024, 16384].map(modelsWorkload),
+  SWEEP_4096,
+];
+
+/** The shapes `--kernels` calibrates: one model small and large, big batches, sweeps of mixed K. */
+export const KERNEL_SHAPES: { name: string; config: Partial<ExperimentConfig>; sweep?: { text: string; seeds: number } }[] = [
+  { name: "the lecture's (P 1, K 10, batch 1)", config: {} },
+  { name: 'P 1, K 100, batch 1', config: { hiddenUnits: 100 } },
+  { name: 'P 1, K 10, batch 800', config: { batchSize: 800, steps: 1000 } },
+  { name: 'P 1, K 256, batch 7', config: { hiddenUnits: 256, batchSize: 7 } },
+  { name: 'P 64, K 10, batch 8', config: { batchSize: 8, steps: 100 }, sweep: { text: 'lr=0.002:0.02:log16', seeds: 4 } },
+  { name: 'P 4096, K 10, batch 1', config: SWEEP_4096.config, sweep: SWEEP_4096.sweep },
+  { name: 'P 4096, K 2..64 mixed, batch 1', config: SWEEP_4096.config, sweep: { text: 'lr=0.002:0.02:log64,K=2:64:x2', seeds: 16 } },
 ];
 
 /** A few seconds' worth, for tests and a first look. */
@@ -91,6 +114,8 @@ export interface BenchRow {
   modelStepsPerSecond: number | null;
   check: { ok: boolean; reference: 'cpu-f32' | 'cpu'; maxRel: number; detail: string };
   device: string;
+  /** GPU fused: the kernel variant the calibration chose. */
+  kernel?: string;
   error?: string;
 }
 
@@ -134,7 +159,7 @@ function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** A timed run's outcome as the benchmark needs it. */
-type Timed = { timings: TrainResult['timings']; dispatches: number; device: string } | { error: string };
+type Timed = { timings: TrainResult['timings']; dispatches: number; device: string; kernel?: string } | { error: string };
 
 /**
  * One engine's row: a warm-up and then `repeats` runs (3 when a run takes over 3 s), each
@@ -159,6 +184,7 @@ async function timeRow<R extends Timed>(engine: BenchEngine, reference: BenchRow
     if (!c.ok) break;
     row.dispatches = r.dispatches;
     row.device = r.device;
+    if (r.kernel) row.kernel = r.kernel;
     if (i === 0) {
       row.warmupMs = r.timings.trainMs;
       if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
@@ -202,7 +228,7 @@ function finishRows(rows: BenchRow[], models: number, steps: number): void {
 
 /** A sweep's run as JSON: losses by epoch and model (null for NaN), or why it failed. */
 export type ManyRun =
-  | { loss: (number | null)[][]; valLoss: (number | null)[][]; divergedAt: (number | null)[]; timings: TrainResult['timings']; dispatches: number; device: string }
+  | { loss: (number | null)[][]; valLoss: (number | null)[][]; divergedAt: (number | null)[]; timings: TrainResult['timings']; dispatches: number; device: string; kernel?: string }
   | { error: string };
 
 /** A run of one engine on one sweep: the runtime's way to train many models. */
@@ -235,7 +261,8 @@ export function formatRows(w: Workload, rows: BenchRow[]): string {
     const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x`;
     const verdict = r.error ? `FAILED: ${r.error.split('\n')[0]}` : r.check.ok ? `ok (max rel ${r.check.maxRel.toExponential(1)} vs ${r.check.reference})` : `DISAGREES with ${r.check.reference}: ${r.check.detail.split('\n')[0]}`;
     const throughput = w.group === 'models' && r.modelsPerSecond !== null ? `  ${Math.round(r.modelsPerSecond)} models/s, ${Math.round(r.modelStepsPerSecond!)} model-steps/s` : '';
-    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}`);
+    const kernel = r.kernel ? `  [${r.kernel}]` : '';
+    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}${kernel}`);
   }
   return lines.join('\n');
 }
@@ -257,6 +284,7 @@ export function program(): Command {
   return new Command('bench')
     .description('Time GPU (fused, per-op) against CPU (one thread, all cores) on the same workloads, results checked first.')
     .option('--quick', 'a few small workloads, a few seconds')
+    .option('--kernels', 'instead of the workloads: check and time every fused kernel variant on a set of shapes, and say which the engine picks')
     .addOption(new Option('--runtime <runtime>', 'chrome (headless Chromium) or node (Dawn, the webgpu package; for a server without a browser)').choices(['chrome', 'node']).default('chrome'))
     .option('--engines <list>', `comma-separated subset of ${BENCH_ENGINES.join(',')}`, parseEngines, [...BENCH_ENGINES])
     .option('--repeats <n>', 'timed runs after the warm-up', positiveInt, 5)
@@ -266,6 +294,7 @@ export function program(): Command {
 
 interface BenchOptions {
   quick?: boolean;
+  kernels?: boolean;
   runtime: 'chrome' | 'node';
   engines: BenchEngine[];
   repeats: number;
@@ -282,6 +311,41 @@ function machine() {
     freeMemoryGiB: Math.round(freemem() / 2 ** 30),
     node: process.version,
   };
+}
+
+/**
+ * `--kernels`: every fused variant on every shape of KERNEL_SHAPES, checked against its CPU twin
+ * and then timed, as the engine's calibration does; prints the table and writes kernels.json.
+ * Exit 0 when every shape has a variant that passed.
+ */
+async function kernelTable(calibrateOne: (config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }) => Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>, adapter: string, out: string): Promise<number> {
+  say('every fused kernel variant: checked against its CPU twin on a short probe (every probe model), then timed on the shape (best of 2 after a warm-up); * = the engine picks it');
+  const results: { shape: (typeof KERNEL_SHAPES)[number]; calibration: Calibration | null; error?: string }[] = [];
+  for (const shape of KERNEL_SHAPES) {
+    say(shape.name);
+    const r = await calibrateOne(shape.config, shape.sweep);
+    if (!r.ok) {
+      say(`  FAILED: ${r.error}`);
+      results.push({ shape, calibration: null, error: r.error });
+      continue;
+    }
+    const { rows, choice } = r.calibration;
+    const best = Math.min(...rows.map((x) => x.msPerStep ?? Infinity));
+    for (const row of rows) {
+      const picked = row.choice.variant === choice.variant && row.choice.workgroupSize === choice.workgroupSize ? '*' : ' ';
+      const detail =
+        row.msPerStep === undefined
+          ? `skipped: ${row.skipped}`
+          : `${(row.msPerStep * 1000).toFixed(3).padStart(10)} us a step (${row.clock})  ${(row.msPerStep / best).toFixed(2)}x the fastest  check ok (max rel ${row.maxRel!.toExponential(1)})`;
+      say(` ${picked} ${pad(row.kernel, 36)}${detail}`);
+    }
+    results.push({ shape, calibration: r.calibration });
+  }
+  mkdirSync(out, { recursive: true });
+  const path = join(out, 'kernels.json');
+  writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), adapter, machine: machine(), shapes: results }, null, 2)}\n`);
+  say(`Wrote ${path}`);
+  return results.every((r) => r.calibration !== null) ? 0 : 1;
 }
 
 /** Runs the benchmark; resolves to the exit code. */
@@ -307,6 +371,7 @@ export async function main(argv: string[]): Promise<number> {
   let closeNode: (() => Promise<void>) | null = null;
   let runOnce: RunOnce;
   let runMany: RunMany;
+  let calibrateOne: (config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }) => Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>;
   let adapter: { ok: boolean; description: string };
   let browserVersion: string | null = null;
   let runner: import('puppeteer-core').Page | null = null;
@@ -315,6 +380,8 @@ export async function main(argv: string[]): Promise<number> {
       session = await startSession();
       browserVersion = await session.browser.version();
       runner = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner');
+      // Kernel calibrations persist in OUT/calibration.json between runs.
+      await runner.evaluate((entries) => Object.entries(entries).forEach(([k, v]) => localStorage.setItem(k, v)), readCalibrations(options.out));
     } catch (e) {
       // Only the chart needs a browser under --runtime node.
       if (options.runtime === 'chrome' || !(e instanceof ChromeNotFoundError)) throw e;
@@ -331,6 +398,7 @@ export async function main(argv: string[]): Promise<number> {
         const o = await page.evaluate((c, t, s, e) => (window as unknown as { runner: Runner }).runner.trainSweep(c, t, s, e), config, text, seeds, engine);
         return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
       };
+      calibrateOne = (config, sweep) => page.evaluate((c, s) => (window as unknown as { runner: Runner }).runner.calibrateShape(c, s ?? undefined), config, sweep ?? null);
     } else {
       await installDawn();
       // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
@@ -338,6 +406,12 @@ export async function main(argv: string[]): Promise<number> {
       closeNode = () => server.close();
       const { train, trainMany } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
       const { getGpu } = (await server.ssrLoadModule('/src/gpu/device.ts')) as typeof import('../gpu/device');
+      const { calibrateShape } = (await server.ssrLoadModule('/src/gpu/calibrate.ts')) as typeof import('../gpu/calibrate');
+      calibrateOne = (config, sweep) =>
+        calibrateShape(config, sweep).then(
+          (calibration) => ({ ok: true as const, calibration }),
+          (e: Error) => ({ ok: false as const, error: `${e.name}: ${e.message}` }),
+        );
       adapter = await getGpu().then(
         (g) => ({ ok: true, description: `${g.description} (Dawn in Node ${process.version})` }),
         (e: Error) => ({ ok: false, description: e.message }),
@@ -345,16 +419,17 @@ export async function main(argv: string[]): Promise<number> {
       const engines = options.engines.filter((e) => e !== 'cpu-workers');
       if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
       options.engines = engines;
+      const calibration = fileStore(options.out);
       runOnce = async (config, engine) => {
         try {
-          return await train(config, { engine });
+          return await train(config, { engine }, { calibration });
         } catch (e) {
           return { error: `${(e as Error).name}: ${(e as Error).message}` };
         }
       };
       runMany = async (config, text, seeds, engine) => {
         try {
-          const r = await trainMany(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine });
+          const r = await trainMany(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
           const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
           return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
         } catch (e) {
@@ -367,6 +442,7 @@ export async function main(argv: string[]): Promise<number> {
       return 3;
     }
     say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
+    if (options.kernels) return await kernelTable(calibrateOne, adapter.description, options.out);
     say(`median training time of ${repeats} runs after a warm-up; ratio = CPU one thread's median / the engine's (above 1: faster than the CPU)`);
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
     for (const w of workloads) {
@@ -419,6 +495,10 @@ export async function main(argv: string[]): Promise<number> {
     say(`Wrote ${written.join(', ')}`);
     return results.every((r) => r.rows.every((row) => row.check.ok)) ? 0 : 1;
   } finally {
+    if (runner && options.runtime === 'chrome' && !options.kernels) {
+      const kept = await runner.evaluate(() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('webgpu-sgd kernel')).map((k) => [k, localStorage.getItem(k)!]))).catch(() => ({}));
+      writeCalibrations(options.out, kept);
+    }
     await session?.close();
     await closeNode?.();
   }

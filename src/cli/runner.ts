@@ -9,6 +9,7 @@ import { plotGrid } from '../experiment/data';
 import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
 import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
+import { calibrateShape, type Calibration } from '../gpu/calibrate';
 import { train, trainMany } from '../train';
 import { heatmapConfig } from '../app/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
@@ -36,7 +37,7 @@ export interface SweepLine {
 
 /** A sweep's outcome as JSON (NaN as null), or the error. */
 export type SweepOutcome =
-  | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<ManyResult, 'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device'>)
+  | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<ManyResult, 'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'>)
   | { ok: false; error: { name: string; message: string } };
 
 declare global {
@@ -110,9 +111,18 @@ const runner = {
         },
       });
       const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-      return { ok: true, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, status: r.status, epochs: r.epochs, timings: r.timings, dispatches: r.dispatches, device: r.device };
+      return { ok: true, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, status: r.status, epochs: r.epochs, timings: r.timings, dispatches: r.dispatches, device: r.device, kernel: r.kernel };
     } catch (e) {
       return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+    }
+  },
+
+  /** Checks and times every fused kernel variant on a shape (npm run bench -- --kernels). */
+  async calibrateShape(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }> {
+    try {
+      return { ok: true, calibration: await calibrateShape(config, sweep) };
+    } catch (e) {
+      return { ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
     }
   },
 

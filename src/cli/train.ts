@@ -18,6 +18,7 @@ import { epochLine, kerasNumber } from '../experiment/records';
 import { writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep } from '../experiment/sweep';
+import { withPageCalibrations } from './calibrations';
 import { openPage, startSession, type Session } from './session';
 
 /** Exit codes, as the README lists them. */
@@ -156,7 +157,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const errors: string[] = [];
     const page = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner', errors);
-    return await (sweep ? runSweep(page, sweep, options) : run(page, exp, options));
+    // The kernel calibrations of earlier runs are kept in OUT/calibration.json.
+    return await withPageCalibrations(page, options.out, () => (sweep ? runSweep(page, sweep, options) : run(page, exp, options)));
   } finally {
     await session.close();
   }
@@ -244,7 +246,7 @@ async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<num
   const best = summary.best;
   say(
     `${outcome.status === 'completed' ? 'Done' : 'Stopped'}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
-      `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${outcome.dispatches} dispatches, on ${outcome.device}` +
+      `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${dispatchCount(outcome.dispatches)}, on ${outcome.device}${outcome.kernel ? ` (kernel: ${outcome.kernel})` : ''}` +
       (best ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}` : ''),
   );
   say(`Wrote ${files.join(', ')} (heatmap ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
@@ -294,7 +296,7 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     say(
       `${result.status === 'completed' ? 'Done' : 'Stopped'}: ${result.epochs}/${exp.epochs} epochs, ` +
         `loss ${kerasNumber(result.history.loss.at(-1) ?? null)}, val_loss ${kerasNumber(result.history.valLoss.at(-1) ?? null)}, ` +
-        `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${result.dispatches} dispatches, on ${result.device}`,
+        `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${dispatchCount(result.dispatches)}, on ${result.device}${result.kernel ? ` (kernel: ${result.kernel})` : ''}`,
     );
     say(`Wrote ${files.join(', ')} (plots ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
   }
@@ -314,4 +316,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
       process.exit(EXIT.error);
     },
   );
+}
+
+/** "1 dispatch", "12 dispatches". */
+function dispatchCount(n: number): string {
+  return `${n} dispatch${n === 1 ? '' : 'es'}`;
 }

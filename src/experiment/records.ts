@@ -34,6 +34,7 @@ export function historyJson(exp: Experiment, result: Omit<TrainResult, 'theta'>)
     status: result.status,
     epochsRun: result.epochs,
     dispatches: result.dispatches,
+    ...(result.kernel ? { kernel: result.kernel } : {}),
     timings: result.timings,
     history: { loss: result.history.loss, val_loss: result.history.valLoss },
   };

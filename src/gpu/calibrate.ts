@@ -7,9 +7,10 @@
  */
 import { fusedFinish, fusedSpan } from '../cpu/fused';
 import { closeness } from '../experiment/compare';
-import type { Experiment } from '../experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
-import type { Gpu } from './device';
+import { getGpu, type Gpu } from './device';
 import { GpuLimitError } from './errors';
 import { checkFusedLimits, describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
@@ -50,8 +51,10 @@ export interface CalibrationRow {
   skipped?: string;
   /** The check against the CPU twin: worst relative difference seen. */
   maxRel?: number;
-  /** Wall time per step of all the run's models, best of the timed probes. */
+  /** Time per step of all the run's models, best of the timed probes. */
   msPerStep?: number;
+  /** How it was timed: the GPU's timestamps where the adapter has them, else wall time. */
+  clock?: 'gpu timestamps' | 'wall time';
 }
 
 /** A calibration: every variant's row and the one chosen. */
@@ -133,8 +136,11 @@ async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], 
   return { ok: true, maxRel, detail: `${picked.length} models, ${probe.stepsPerEpoch} steps` };
 }
 
-/** Wall time per step of the run's models with this variant: a warm-up, then the best of two probes. */
-async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<number> {
+/**
+ * Time per step of the run's models with this variant: a warm-up, then the best of two probes, on
+ * the GPU's clock (timestamps) where the adapter has one, else wall time from submission to results.
+ */
+async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ms: number; clock: 'gpu timestamps' | 'wall time' }> {
   const P = models.length;
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const work = P * base.config.batchSize * maxK;
@@ -145,13 +151,15 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
   const fusedModels = models.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: seedIndex.get(m.initSeed ?? i)!, theta: probeTheta(base, m, i) }));
   let best = Infinity;
+  let clock: 'gpu timestamps' | 'wall time' = 'gpu timestamps';
   for (let trial = 0; trial < 3; trial++) {
     let end = 0;
-    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, onEpoch: () => void (end = performance.now()) });
+    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, timestamps: true, onEpoch: () => void (end = performance.now()) });
     if (outcome.failure) throw outcome.failure;
-    if (trial > 0) best = Math.min(best, (end - outcome.startedAt) / probe.totalSteps);
+    if (outcome.gpuMs === null) clock = 'wall time';
+    if (trial > 0) best = Math.min(best, (clock === 'gpu timestamps' ? outcome.gpuMs! : end - outcome.startedAt) / probe.totalSteps);
   }
-  return best;
+  return { ms: best, clock };
 }
 
 /** Checks and times every variant for this shape; throws if none passes its check. */
@@ -182,7 +190,9 @@ export async function calibrate(gpu: Gpu, base: Experiment, models: readonly Sha
         row.skipped = `failed its check against the CPU twin: ${c.detail.split('\n')[0]}`;
         continue;
       }
-      row.msPerStep = await time(gpu, base, models, choice);
+      const t = await time(gpu, base, models, choice);
+      row.msPerStep = t.ms;
+      row.clock = t.clock;
     } catch (e) {
       row.skipped = `failed to run: ${(e as Error).message}`;
     }
@@ -225,4 +235,15 @@ export function chooseKernel(gpu: Gpu, base: Experiment, options: { models: read
     void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
   }
   return pending;
+}
+
+/** Calibrates the shape of a config (one model) or of a sweep on it, afresh: `npm run bench -- --kernels`. */
+export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<Calibration> {
+  const gpu = await getGpu();
+  if (!sweep) {
+    const exp = prepareExperiment(config);
+    return calibrate(gpu, exp, [{ hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate }]);
+  }
+  const { models } = parseSweep(sweep.text, sweep.seeds, { ...DEFAULT_CONFIG, ...config });
+  return calibrate(gpu, prepareSweep(config, models).base, models);
 }

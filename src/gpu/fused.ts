@@ -7,7 +7,7 @@
  */
 import type { Experiment } from '../experiment/config';
 import { makeDataset } from '../experiment/data';
-import { runBuffers } from './buffers';
+import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from './errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
@@ -68,6 +68,8 @@ export interface FusedRun {
   /** Epochs in flight at most (default: as many as keep about 2^22 unit evaluations queued). */
   ringSize?: number;
   signal?: AbortSignal;
+  /** Time the dispatches on the GPU's clock where the adapter has `timestamp-query`. */
+  timestamps?: boolean;
   onEpoch(epoch: FusedEpoch): void | Promise<void>;
 }
 
@@ -125,7 +127,7 @@ function interleave(xs: Float64Array, ys: Float64Array): Float32Array<ArrayBuffe
 }
 
 /** Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it, not thrown). */
-export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number }> {
+export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null }> {
   const { base, choice } = run;
   const P = run.models.length;
   const maxK = Math.max(...run.models.map((m) => m.hiddenUnits));
@@ -206,6 +208,9 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
+  // GPU timestamps at the start and end of each submission's pass, when asked for and offered.
+  const submissions = Math.ceil(base.epochs / epochsPerSubmit);
+  const querySet = run.timestamps && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
@@ -237,7 +242,11 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * count * seeds * trainPoints);
     device.queue.writeBuffer(span, 0, spanWords, 0, (n * align) / 4);
     const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
-    const pass = encoder.beginComputePass({ label: `epochs ${first}-${first + count - 1}` });
+    const index = 2 * Math.floor((first - 1) / epochsPerSubmit);
+    const pass = encoder.beginComputePass({
+      label: `epochs ${first}-${first + count - 1}`,
+      ...(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
+    });
     pass.setPipeline(pipeline);
     for (let d = 0; d < n; d++) {
       pass.setBindGroup(0, group, [d * align]);
@@ -270,8 +279,28 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const startedAt = performance.now();
   try {
     const outcome = await runEpochs({ device, label: `fused ${choice.variant}`, epochs: base.epochs, epochsPerSubmit, ringSize, stagingBytes: recordBytes, submit, report, signal: run.signal });
-    return { ...outcome, startedAt };
+    const gpuMs = querySet && !outcome.failure && !outcome.lost ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
+    return { ...outcome, startedAt, gpuMs };
   } finally {
     owned.destroyAll();
+    querySet?.destroy();
+  }
+}
+
+/** The summed duration of the first `passes` timestamped passes, in ms; null if the clock gave nothing usable. */
+async function passTimes(device: GPUDevice, querySet: GPUQuerySet, passes: number): Promise<number | null> {
+  if (passes === 0) return null;
+  const bytes = 16 * passes;
+  const resolved = device.createBuffer({ label: 'timestamps', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  try {
+    const encoder = device.createCommandEncoder({ label: 'timestamps' });
+    encoder.resolveQuerySet(querySet, 0, 2 * passes, resolved, 0);
+    device.queue.submit([encoder.finish()]);
+    const ns = new BigInt64Array(await readBuffer(device, resolved, bytes));
+    let total = 0n;
+    for (let i = 0; i < passes; i++) total += ns[2 * i + 1] - ns[2 * i];
+    return total > 0n ? Number(total) / 1e6 : null;
+  } finally {
+    resolved.destroy();
   }
 }

@@ -21,7 +21,7 @@ function expectValid(report: BenchJson, engines: string[]) {
   expect(report.workloads.map((w) => w.workload.name)).toEqual(QUICK_WORKLOADS.map((w) => w.name));
   for (const w of report.workloads) {
     const models = w.workload.group === 'models';
-    // Sweeps run fused (one workgroup a model): no per-op row.
+    // Sweeps run fused: no per-op row.
     expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop') : engines);
     for (const row of w.rows) {
       expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
@@ -32,9 +32,12 @@ function expectValid(report: BenchJson, engines: string[]) {
       expect(row.speedup).toBeGreaterThan(0);
     }
     expect(w.rows.find((r) => r.engine === 'cpu')?.speedup).toBe(1);
-    // The fused kernel issues one dispatch an epoch plus the validation pass; a sweep one an epoch for all its models.
+    // The fused kernel issues at most one dispatch an epoch, validation inside it, for one model or
+    // all of a sweep's; the row names the variant the calibration chose.
     const fused = w.rows.find((r) => r.engine === 'gpu')!;
-    expect(fused.dispatches).toBe((models ? 1 : 3) * w.derived.epochs);
+    expect(fused.dispatches).toBeGreaterThan(0);
+    expect(fused.dispatches).toBeLessThanOrEqual(w.derived.epochs);
+    expect(fused.kernel).toMatch(/^(subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup)$/);
     for (const row of w.rows) {
       const P = models ? w.workload.size : 1;
       expect(row.modelsPerSecond).toBeCloseTo(P / (row.medianMs! / 1000), 6);

@@ -47,7 +47,8 @@ describe('npm run train', () => {
     expectPng(join(out, 'loss.png'));
     const lines = printedEpochs(r.stdout);
     expect(lines).toEqual(history.history.loss.map((l: number, i: number) => [i + 1, 3, kerasNumber(l), kerasNumber(history.history.val_loss[i])]));
-    expect(r.stdout).toMatch(/Done: 3\/3 epochs, loss \S+, val_loss \S+, [\d.]+ s, \d+ steps\/s, \d+ dispatches, on google swiftshader/);
+    // At most one dispatch an epoch, on the adapter the run names, with the kernel the calibration chose.
+    expect(r.stdout).toMatch(/Done: 3\/3 epochs, loss \S+, val_loss \S+, [\d.]+ s, \d+ steps\/s, [123] dispatch(es)?, on .+ \(kernel: (subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup)\)$/m);
   });
 
   it.each([
@@ -104,7 +105,8 @@ describe('npm run train', () => {
     expect(diverged).toBeGreaterThanOrEqual(4);
     expect(r.stdout).toMatch(/^lr \\ K\s+2\s+4\s+8$/m);
     expect(r.stdout).toMatch(/^8\.00\s+\S+\s+div\s+div$/m);
-    expect(r.stdout).toMatch(new RegExp(`Done: 18 models, 2/2 epochs, ${diverged} diverged, .* 2 dispatches`));
+    // Both epochs of every model in at most two dispatches (short epochs may share one).
+    expect(r.stdout).toMatch(new RegExp(`Done: 18 models, 2/2 epochs, ${diverged} diverged, .* [12] dispatch(es)?`));
     const json = JSON.parse(read(out, 'sweep.json'));
     expect(json.loss).toHaveLength(2);
     expect(json.loss[1]).toHaveLength(18);

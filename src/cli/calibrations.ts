@@ -1,0 +1,58 @@
+/**
+ * The kernel calibrations (src/gpu/calibrate.ts) kept between command-line runs, in
+ * OUT/calibration.json: a run in Chrome gets them in its page's localStorage before it starts
+ * and gives back what it learned; a run in Node reads and writes the file directly.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import type { CalibrationStore } from '../gpu/calibrate';
+
+const FILE = 'calibration.json';
+const PREFIX = 'webgpu-sgd kernel';
+
+/** The calibrations kept under `dir` (none if the file is missing or damaged). */
+export function readCalibrations(dir: string): Record<string, string> {
+  const path = join(dir, FILE);
+  if (!existsSync(path)) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (!parsed || typeof parsed !== 'object') return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k, JSON.stringify(v)]));
+  } catch {
+    return {};
+  }
+}
+
+/** Writes the calibrations to `dir`, as readable JSON. */
+export function writeCalibrations(dir: string, entries: Record<string, string>): void {
+  if (Object.keys(entries).length === 0) return;
+  mkdirSync(dir, { recursive: true });
+  const readable = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, JSON.parse(v) as unknown]));
+  writeFileSync(join(dir, FILE), `${JSON.stringify(readable, null, 2)}\n`);
+}
+
+/** A store backed by `dir`/calibration.json, for runs in Node. */
+export function fileStore(dir: string): CalibrationStore {
+  const entries = readCalibrations(dir);
+  return {
+    get: (k) => entries[k] ?? null,
+    set: (k, v) => {
+      entries[k] = v;
+      writeCalibrations(dir, entries);
+    },
+  };
+}
+
+/** Puts the kept calibrations into the page's localStorage, runs `body`, and keeps what the page has after it. */
+export async function withPageCalibrations<T>(page: Page, dir: string, body: () => Promise<T>): Promise<T> {
+  await page.evaluate((entries) => Object.entries(entries).forEach(([k, v]) => localStorage.setItem(k, v)), readCalibrations(dir));
+  try {
+    return await body();
+  } finally {
+    const after = await page
+      .evaluate((prefix) => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => [k, localStorage.getItem(k)!])), PREFIX)
+      .catch(() => ({}) as Record<string, string>);
+    writeCalibrations(dir, after);
+  }
+}
