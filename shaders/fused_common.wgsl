@@ -10,9 +10,9 @@
 //   at the end of each epoch: val_loss = MSE on the validation points and alpha on the plot
 //   points with the epoch's final theta, written with the loss and theta to the epoch's record.
 //
-// A single model is a sweep of one. One dispatch runs whole epochs (as many as the host packs into
-// it), or, for a very long epoch, a span of its steps; theta and the running loss wait in slot 0
-// of the records between dispatches. Nothing is shared between invocations through memory, so no
+// A single model is a sweep of one. One dispatch runs the models of one K, whole epochs (as many as
+// the host packs into it) or, for a very long epoch, a span of its steps; theta and the running
+// loss wait in slot 0 of the records between dispatches. Nothing is shared between invocations through memory, so no
 // variant has a barrier. Each variant supplies load_theta, store_theta, train_steps and
 // model_alpha; run_model below is the rest.
 //
@@ -57,8 +57,9 @@ struct Span {
   visit_offset: u32,
   // The record slot of the first epoch.
   record_slot: u32,
-  pad0: u32,
-  pad1: u32,
+  // The models this dispatch trains, [model_begin, model_end): those of one K.
+  model_begin: u32,
+  model_end: u32,
 }
 
 struct Model {

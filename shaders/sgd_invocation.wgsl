@@ -2,13 +2,14 @@
 //
 // Invocation m trains model m alone (fused_common.wgsl says what a step is): every hidden unit,
 // every point of the batch, one after another, with no other invocation to wait for. It needs no
-// subgroups, so every adapter runs it. It suits small K and many models: a sweep fills every lane,
-// and the host orders models by K and seed, so neighbouring lanes share their loop bounds and read
-// the same point in the same step.
+// subgroups, so every adapter runs it. It suits small K and many models: a sweep fills every lane.
+// The host dispatches models of one K together (its own pipeline, MAX_UNITS = that K), with
+// neighbouring models sharing a seed, so neighbouring lanes run the same loops over the same point.
 //
-// MAX_UNITS (the run's largest K) is written into the source by the host: it sizes the arrays
-// theta lives in, which WGSL wants fixed.
-// Dispatch: ceil(P / WG) workgroups of WG invocations.
+// MAX_UNITS is written into the source by the host: WGSL wants the arrays theta lives in sized in
+// the source, and the loops marked `// unroll` are unrolled by the host (up to 64 units), so each
+// array element is a register rather than memory.
+// Dispatch: ceil(models of this K / WG) workgroups of WG invocations.
 
 const MAX_UNITS: u32 = 10u; // templated
 
@@ -17,11 +18,10 @@ override WG: u32 = 64;
 var<private> tv: array<f32, MAX_UNITS>;
 var<private> tw: array<f32, MAX_UNITS>;
 var<private> tb: array<f32, MAX_UNITS>;
-var<private> units: u32;
 
 fn load_theta(rec: u32, K: u32) {
-  units = K;
-  for (var k = 0u; k < units; k++) {
+  // unroll
+  for (var k = 0u; k < MAX_UNITS; k++) {
     tv[k] = records[rec + REC_THETA + 3u * k + V];
     tw[k] = records[rec + REC_THETA + 3u * k + W];
     tb[k] = records[rec + REC_THETA + 3u * k + BIAS];
@@ -29,7 +29,8 @@ fn load_theta(rec: u32, K: u32) {
 }
 
 fn store_theta(rec: u32) {
-  for (var k = 0u; k < units; k++) {
+  // unroll
+  for (var k = 0u; k < MAX_UNITS; k++) {
     records[rec + REC_THETA + 3u * k + V] = tv[k];
     records[rec + REC_THETA + 3u * k + W] = tw[k];
     records[rec + REC_THETA + 3u * k + BIAS] = tb[k];
@@ -39,10 +40,8 @@ fn store_theta(rec: u32) {
 // alpha(x) with this invocation's theta.
 fn model_alpha(x: f32) -> f32 {
   var alpha = 0.0;
+  // unroll
   for (var k = 0u; k < MAX_UNITS; k++) {
-    if (k >= units) {
-      break;
-    }
     alpha += tv[k] * hidden_unit(tw[k], tb[k], x);
   }
   return alpha;
@@ -59,19 +58,15 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
       var alpha = 0.0;
+      // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {
-        if (k >= units) {
-          break;
-        }
         h[k] = hidden_unit(tw[k], tb[k], p.x);
         alpha += tv[k] * h[k];
       }
       let r = alpha - p.y;
       loss = kahan_add(loss, r * r);
+      // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {
-        if (k >= units) {
-          break;
-        }
         let g = unit_gradient(r, tv[k], h[k], p.x);
         tv[k] -= lr2 * g.x;
         tw[k] -= lr2 * g.y;
@@ -86,6 +81,7 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
   for (var step = begin; step < end; step++) {
     let first = step * run.batch_size;
     let count = min(run.batch_size, run.train_points - first);
+    // unroll
     for (var k = 0u; k < MAX_UNITS; k++) {
       gv[k] = 0.0;
       gw[k] = 0.0;
@@ -94,19 +90,15 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     for (var i = 0u; i < count; i++) {
       let p = visits[visit_base + first + i];
       var alpha = 0.0;
+      // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {
-        if (k >= units) {
-          break;
-        }
         h[k] = hidden_unit(tw[k], tb[k], p.x);
         alpha += tv[k] * h[k];
       }
       let r = alpha - p.y;
       loss = kahan_add(loss, r * r);
+      // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {
-        if (k >= units) {
-          break;
-        }
         let g = unit_gradient(r, tv[k], h[k], p.x);
         gv[k] += g.x;
         gw[k] += g.y;
@@ -114,10 +106,8 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
       }
     }
     let scale = 2.0 / f32(count);
+    // unroll
     for (var k = 0u; k < MAX_UNITS; k++) {
-      if (k >= units) {
-        break;
-      }
       tv[k] -= lr * (scale * gv[k]);
       tw[k] -= lr * (scale * gw[k]);
       tb[k] -= lr * (scale * gb[k]);
@@ -128,7 +118,8 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  if (gid.x < run.models) {
-    run_model(gid.x, true);
+  let m = span.model_begin + gid.x;
+  if (m < span.model_end) {
+    run_model(m, true);
   }
 }

@@ -12,8 +12,9 @@
 //
 // Every lane runs all UNITS_PER_LANE slots, with no branch: a slot past K holds v = w = b = 0,
 // adds exactly 0 to alpha, and its v stays 0 because its update is masked (s = 0 keeps w and b).
-// UNITS_PER_LANE = ceil(largest K / LANES) is written into the source by the host.
-// Dispatch: P workgroups of LANES invocations.
+// UNITS_PER_LANE = ceil(K / LANES) is written into the source by the host, which dispatches the
+// models of one K together and unrolls the loops marked `// unroll` (up to 64 slots).
+// Dispatch: one workgroup of LANES invocations a model of this K.
 
 enable subgroups;
 
@@ -31,6 +32,7 @@ var<private> units: u32;
 
 fn load_theta(rec: u32, K: u32) {
   units = K;
+  // unroll
   for (var u = 0u; u < UNITS_PER_LANE; u++) {
     let k = lane + u * LANES;
     if (k < K) {
@@ -43,6 +45,7 @@ fn load_theta(rec: u32, K: u32) {
 }
 
 fn store_theta(rec: u32) {
+  // unroll
   for (var u = 0u; u < UNITS_PER_LANE; u++) {
     let k = lane + u * LANES;
     if (k < units) {
@@ -56,6 +59,7 @@ fn store_theta(rec: u32) {
 // alpha(x) with the subgroup's theta, in every lane.
 fn model_alpha(x: f32) -> f32 {
   var part = 0.0;
+  // unroll
   for (var u = 0u; u < UNITS_PER_LANE; u++) {
     part += tv[u] * hidden_unit(tw[u], tb[u], x);
   }
@@ -73,13 +77,15 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
       var part = 0.0;
-      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
         h[u] = hidden_unit(tw[u], tb[u], p.x);
         part += tv[u] * h[u];
       }
       let r = subgroupAdd(part) - p.y;
       loss = kahan_add(loss, r * r);
-      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
         let g = unit_gradient(r, tv[u], h[u], p.x);
         tv[u] -= (lr2 * g.x) * live[u];
         tw[u] -= lr2 * g.y;
@@ -94,7 +100,8 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
   for (var step = begin; step < end; step++) {
     let first = step * run.batch_size;
     let count = min(run.batch_size, run.train_points - first);
-    for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
       gv[u] = 0.0;
       gw[u] = 0.0;
       gb[u] = 0.0;
@@ -102,13 +109,15 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     for (var i = 0u; i < count; i++) {
       let p = visits[visit_base + first + i];
       var part = 0.0;
-      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
         h[u] = hidden_unit(tw[u], tb[u], p.x);
         part += tv[u] * h[u];
       }
       let r = subgroupAdd(part) - p.y;
       loss = kahan_add(loss, r * r);
-      for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
         let g = unit_gradient(r, tv[u], h[u], p.x);
         gv[u] += g.x;
         gw[u] += g.y;
@@ -116,7 +125,8 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
       }
     }
     let scale = 2.0 / f32(count);
-    for (var u = 0u; u < UNITS_PER_LANE; u++) {
+  // unroll
+  for (var u = 0u; u < UNITS_PER_LANE; u++) {
       tv[u] -= (lr * (scale * gv[u])) * live[u];
       tw[u] -= lr * (scale * gw[u]);
       tb[u] -= lr * (scale * gb[u]);
@@ -128,5 +138,5 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u32) {
   lane = t;
-  run_model(wid.x, t == 0u);
+  run_model(span.model_begin + wid.x, t == 0u);
 }

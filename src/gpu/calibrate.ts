@@ -145,7 +145,9 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const work = P * base.config.batchSize * maxK;
   const steps = Math.max(1, Math.ceil(2 ** 19 / work));
-  const probe = probeExperiment(base, steps, Math.max(1, Math.min(8, Math.ceil(2 ** 19 / (Math.min(steps, base.stepsPerEpoch) * work)))));
+  // Steps only: the run's validation (a forward pass over its points, once an epoch) would weigh
+  // far more in a probe of a few steps than in the run.
+  const probe = { ...probeExperiment(base, steps, Math.max(1, Math.min(8, Math.ceil(2 ** 19 / (Math.min(steps, base.stepsPerEpoch) * work))))), valPoints: 0 };
   const seeds = [...new Set(models.map((m, i) => m.initSeed ?? i))];
   const seedIndex = new Map(seeds.map((s, i) => [s, i]));
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));

@@ -140,12 +140,24 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const rowOf = new Int32Array(P);
   byShape.forEach((m, row) => (rowOf[m] = row));
 
+  // One dispatch a K: the models of one K share a pipeline whose loops are sized (and unrolled) for it.
   const perInvocation = unitsPerInvocation(choice, maxK);
-  const pipeline =
-    choice.variant === 'invocation'
-      ? await getPipeline(device, 'sgd_invocation', { WG: choice.workgroupSize }, { MAX_UNITS: perInvocation })
-      : await getPipeline(device, 'sgd_subgroup', { LANES: choice.workgroupSize }, { UNITS_PER_LANE: perInvocation });
-  const groups = choice.variant === 'invocation' ? Math.ceil(P / choice.workgroupSize) : P;
+  const kGroups: { K: number; begin: number; end: number }[] = [];
+  byShape.forEach((m, row) => {
+    const K = run.models[m].hiddenUnits;
+    if (kGroups.at(-1)?.K === K) kGroups.at(-1)!.end = row + 1;
+    else kGroups.push({ K, begin: row, end: row + 1 });
+  });
+  const dispatchGroups = await Promise.all(
+    kGroups.map(async (g) => ({
+      ...g,
+      pipeline:
+        choice.variant === 'invocation'
+          ? await getPipeline(device, 'sgd_invocation', { WG: choice.workgroupSize }, { MAX_UNITS: g.K })
+          : await getPipeline(device, 'sgd_subgroup', { LANES: choice.workgroupSize }, { UNITS_PER_LANE: unitsPerInvocation(choice, g.K) }),
+      workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
+    })),
+  );
 
   // How the epochs go to the GPU: whole epochs packed into a dispatch up to stepsPerDispatch steps,
   // or a long epoch split into spans; several epochs a submission while they are short.
@@ -165,7 +177,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     Math.floor(maxBinding / (8 * seeds * trainPoints)),
     Math.floor(maxBinding / recordBytes) - 1,
   ));
-  const dispatchesPerSubmit = spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch);
+  const dispatchesPerSubmit = kGroups.length * (spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch));
   const align = device.limits.minUniformBufferOffsetAlignment;
   const spanWords = new Uint32Array((dispatchesPerSubmit * align) / 4);
   // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
@@ -226,9 +238,13 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
         }
       });
     }
+    // One span a (part of an) epoch and a K group, in the order they run.
     let n = 0;
-    const spanAt = (s: Omit<Span, 'visitOffset' | 'recordSlot'>, epoch: number) =>
-      packSpan({ ...s, visitOffset: epoch * seeds * trainPoints, recordSlot: 1 + epoch }, spanWords, (n++ * align) / 4);
+    const spanAt = (s: Pick<Span, 'stepBegin' | 'stepEnd' | 'epochs' | 'epochEnd'>, epoch: number) => {
+      for (const g of dispatchGroups) {
+        packSpan({ ...s, visitOffset: epoch * seeds * trainPoints, recordSlot: 1 + epoch, modelBegin: g.begin, modelEnd: g.end }, spanWords, (n++ * align) / 4);
+      }
+    };
     if (spansPerEpoch > 1) {
       for (let e = 0; e < count; e++) {
         for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch) {
@@ -247,10 +263,11 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       label: `epochs ${first}-${first + count - 1}`,
       ...(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
     });
-    pass.setPipeline(pipeline);
     for (let d = 0; d < n; d++) {
+      const g = dispatchGroups[d % dispatchGroups.length];
+      pass.setPipeline(g.pipeline);
       pass.setBindGroup(0, group, [d * align]);
-      pass.dispatchWorkgroups(groups);
+      pass.dispatchWorkgroups(g.workgroups);
     }
     pass.end();
     encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, count * recordBytes);

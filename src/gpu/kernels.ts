@@ -45,11 +45,49 @@ export function applyTemplate(source: string, templates: Record<string, number>)
   return out;
 }
 
+/** Loops over at most this many units are unrolled. */
+export const UNROLL_LIMIT = 64;
+
+/**
+ * Unrolls each loop marked `// unroll` whose bound is a templated constant of at most UNROLL_LIMIT:
+ *   // unroll
+ *   for (var k = 0u; k < MAX_UNITS; k++) { body }
+ * becomes `{ body with k = 0u } { body with k = 1u } ...`. With constant indices a compiler keeps
+ * theta's arrays in registers; indexed in a loop they live in memory (measured on SwiftShader: the
+ * invocation kernel 2.5 to 3 times faster unrolled). Past the limit the loop stays as written.
+ */
+export function unrollLoops(source: string, templates: Record<string, number>): string {
+  const marker = /^([ \t]*)\/\/ unroll\n[ \t]*for \(var (\w+) = 0u; \2 < (\w+); \2\+\+\) \{\n/m;
+  let out = source;
+  for (let match = marker.exec(out); match; match = marker.exec(out)) {
+    const [head, indent, variable, bound] = match;
+    const bodyStart = match.index + head.length;
+    let depth = 1;
+    let i = bodyStart;
+    for (; i < out.length && depth > 0; i++) {
+      if (out[i] === '{') depth++;
+      else if (out[i] === '}') depth--;
+    }
+    const body = out.slice(bodyStart, i - 1).replace(/\s+$/, '');
+    const end = out.indexOf('\n', i) + 1 || out.length;
+    const count = templates[bound];
+    let replacement: string;
+    if (count !== undefined && count <= UNROLL_LIMIT) {
+      const name = new RegExp(`\\b${variable}\\b`, 'g');
+      replacement = Array.from({ length: count }, (_, n) => `${indent}{\n${body.replace(name, `${n}u`)}\n${indent}}\n`).join('');
+    } else {
+      replacement = out.slice(match.index + indent.length + '// unroll\n'.length, end).replace(/^[ \t]*/, indent);
+    }
+    out = out.slice(0, match.index) + replacement + out.slice(end);
+  }
+  return out;
+}
+
 /** The WGSL a pipeline is built from: the preludes, then the kernel's file with its sizes written in. */
 export function kernelSource(name: KernelName, templates: Record<string, number> = {}): string {
   const preludes = FUSED.has(name) ? [COMMON_SOURCE, FUSED_COMMON_SOURCE] : [COMMON_SOURCE];
   // `enable` directives must come first in a module.
-  const own = applyTemplate(KERNEL_SOURCES[name], templates);
+  const own = unrollLoops(applyTemplate(KERNEL_SOURCES[name], templates), templates);
   const enables = own.match(/^enable [^;]+;$/gm) ?? [];
   const body = own.replace(/^enable [^;]+;$/gm, '');
   return [...enables, ...preludes, body].join('\n');

@@ -36,11 +36,14 @@ export interface Span {
   visitOffset: number;
   /** The record slot of the first epoch. */
   recordSlot: number;
+  /** The models it trains, [modelBegin, modelEnd): those of one K. */
+  modelBegin: number;
+  modelEnd: number;
 }
 
 /** Packs Span (8 x u32) into `words` at `at` (in u32s). */
 export function packSpan(s: Span, words: Uint32Array, at = 0): void {
-  words.set([s.stepBegin, s.stepEnd, s.epochs, s.epochEnd ? 1 : 0, s.visitOffset, s.recordSlot, 0, 0], at);
+  words.set([s.stepBegin, s.stepEnd, s.epochs, s.epochEnd ? 1 : 0, s.visitOffset, s.recordSlot, s.modelBegin, s.modelEnd], at);
 }
 
 /** Model of fused_common.wgsl. */

@@ -239,7 +239,9 @@ const harness = {
       out.alpha.gpu.push(...e.alpha(i));
       out.alpha.cpu.push(...fin.alpha);
     });
-    return { ...out, kernel: { gpu: [outcome.dispatches], cpu: [Math.ceil(c.steps / (c.stepsPerDispatch ?? c.steps))] } };
+    // One dispatch a span of steps and a K.
+    const spans = Math.ceil(c.steps / (c.stepsPerDispatch ?? c.steps));
+    return { ...out, kernel: { gpu: [outcome.dispatches], cpu: [spans * new Set(c.models.map((m) => m.K)).size] } };
   },
 
   /** Calibrates a shape (optionally with extra candidates, e.g. a wrong one) and returns every row and the choice. */
