@@ -1,6 +1,6 @@
 // fused_common.wgsl: the interface of the fused kernel family, prepended (after common.wgsl) to
 // each variant: sgd_invocation.wgsl (one invocation a model) and sgd_subgroup.wgsl (one subgroup
-// a model). Every variant trains P models at once, each exactly as Keras trains one (DESIGN.md 1):
+// a model). Every variant trains P models at once, each exactly as Keras trains one (docs/design.md section 1):
 //
 //   for step in [span.step_begin, span.step_end) of each of the span's epochs:
 //     first = step * batch_size, count = min(batch_size, train_points - first)

@@ -269,7 +269,7 @@ async function compareWithOther(): Promise<void> {
     const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
     const second = await train(exp, { engine: other });
     const c = compareRuns(run.result, second);
-    const ratio = (run.result.timings.trainMs / second.timings.trainMs).toPrecision(3);
+    const ratio = run.result.timings.trainMs / second.timings.trainMs;
     $('comparison').textContent = `${L.comparison(ENGINE_LABEL(run.engine), msText(run.result.timings.trainMs), ENGINE_LABEL(other), msText(second.timings.trainMs), ratio)} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
     window.webgpuSgdPage.lastComparison = { other, result: second, ...c };
   } catch (e) {

@@ -42,7 +42,7 @@ export function findChrome(env: NodeJS.ProcessEnv = process.env, exists = exists
 
 /**
  * Flags that give headless Chromium WebGPU on a machine without a GPU (SwiftShader) and keep it
- * quiet on a closed network. DESIGN.md section 3 has the measurements behind them.
+ * quiet on a closed network; docs/design.md section 3 says why each is there.
  */
 export const CHROME_FLAGS = [
   '--enable-unsafe-webgpu',

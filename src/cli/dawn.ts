@@ -1,7 +1,7 @@
 /**
  * WebGPU in Node through Dawn (the `webgpu` npm package), for `npm run bench -- --runtime node`
  * on a server with a GPU and no browser. Without a GPU it runs on SwiftShader, the software
- * Vulkan that Debian's Chromium ships (DESIGN.md section 3).
+ * Vulkan that Debian's Chromium ships (docs/design.md section 3).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

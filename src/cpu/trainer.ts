@@ -1,5 +1,5 @@
 /**
- * The CPU reference trainer: Keras's semantics (DESIGN.md section 1) in plain loops over the
+ * The CPU reference trainer: Keras's semantics (docs/design.md section 1) in plain loops over the
  * CPU twins of the kernels, in float64 or in float32 rounded as the GPU rounds.
  */
 import type { Experiment } from '../experiment/config';
@@ -48,7 +48,7 @@ export interface CpuModel {
   epoch(): { loss: number; valLoss: number | null };
 }
 
-/** A model of `exp` on `data`: its own theta, learning rate and visiting order (DESIGN.md 1). */
+/** A model of `exp` on `data`: its own theta, learning rate and visiting order (docs/design.md section 1). */
 export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): CpuModel {
   const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
