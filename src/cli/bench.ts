@@ -284,6 +284,7 @@ export function program(): Command {
   return new Command('bench')
     .description('Time GPU (fused, per-op) against CPU (one thread, all cores) on the same workloads, results checked first.')
     .option('--quick', 'a few small workloads, a few seconds')
+    .option('--no-tfjs', 'leave out the TensorFlow.js rows (they take about a minute)')
     .option('--kernels', 'instead of the workloads: check and time every fused kernel variant on a set of shapes, and say which the engine picks')
     .addOption(new Option('--runtime <runtime>', 'chrome (headless Chromium) or node (Dawn, the webgpu package; for a server without a browser)').choices(['chrome', 'node']).default('chrome'))
     .option('--engines <list>', `comma-separated subset of ${BENCH_ENGINES.join(',')}`, parseEngines, [...BENCH_ENGINES])
@@ -294,6 +295,7 @@ export function program(): Command {
 
 interface BenchOptions {
   quick?: boolean;
+  tfjs: boolean;
   kernels?: boolean;
   runtime: 'chrome' | 'node';
   engines: BenchEngine[];
@@ -346,6 +348,52 @@ async function kernelTable(calibrateOne: (config: Partial<ExperimentConfig>, swe
   writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), adapter, machine: machine(), shapes: results }, null, 2)}\n`);
   say(`Wrote ${path}`);
   return results.every((r) => r.calibration !== null) ? 0 : 1;
+}
+
+/** A TensorFlow.js row: its timed epochs, scaled to the run, checked against our float32 reference. */
+export interface Competitor {
+  name: string;
+  version: string;
+  epochsTimed: number;
+  epochsInRun: number;
+  epochMs: number[];
+  /** The median epoch times the run's epochs: what the whole run would take. */
+  scaledMs: number | null;
+  check: { ok: boolean; maxRel: number; detail: string };
+  /** Its scaled time over each of our engines' medians on the same workload: how many times faster ours is. */
+  oursFaster: Partial<Record<BenchEngine, number>>;
+  error?: string;
+}
+
+/** The epochs of TensorFlow.js timed on the lecture (tfjs-webgpu takes seconds an epoch on SwiftShader). */
+const TFJS_EPOCHS = 2;
+
+/**
+ * TensorFlow.js 4.22 (webgpu and cpu backends) on the lecture's workload in the same page: two
+ * epochs timed and scaled to the run, its history first checked against our float32 reference.
+ */
+async function benchTfjs(config: Partial<ExperimentConfig>, ours: BenchRow[], run: (config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number) => Promise<{ ok: true; run: import('./tfjs').TfjsRun } | { ok: false; error: string }>): Promise<Competitor[]> {
+  const exp = prepareExperiment(config);
+  const ref = await trainCpu(prepareExperiment({ ...config, steps: TFJS_EPOCHS * exp.stepsPerEpoch * exp.config.batchSize }), { engine: 'cpu-f32' });
+  const out: Competitor[] = [];
+  say(`TensorFlow.js 4.22 in the same page: Keras fit of the same model from the same theta over the same orders; ${TFJS_EPOCHS} of ${exp.epochs} epochs timed and scaled to ${exp.epochs}, history checked first`);
+  for (const backend of ['webgpu', 'cpu'] as const) {
+    const name = `tfjs-${backend}`;
+    const r = await run(config, backend, TFJS_EPOCHS);
+    if (!r.ok) {
+      out.push({ name, version: '4.22.0', epochsTimed: 0, epochsInRun: exp.epochs, epochMs: [], scaledMs: null, check: { ok: false, maxRel: Infinity, detail: r.error }, oursFaster: {}, error: r.error });
+      say(`  ${pad(name, 12)}FAILED: ${r.error}`);
+      continue;
+    }
+    const c = compareRuns({ history: { loss: r.run.loss, valLoss: r.run.valLoss } }, ref, 1e-3);
+    const scaledMs = c.ok ? median(r.run.epochMs) * r.run.epochsInRun : null;
+    const oursFaster: Competitor['oursFaster'] = {};
+    for (const row of ours) if (scaledMs !== null && row.medianMs !== null) oursFaster[row.engine] = scaledMs / row.medianMs;
+    out.push({ name, version: r.run.version, epochsTimed: r.run.epochMs.length, epochsInRun: r.run.epochsInRun, epochMs: r.run.epochMs, scaledMs, check: c, oursFaster });
+    const vs = Object.entries(oursFaster).map(([engine, f]) => `${engine} ${f >= 100 ? Math.round(f).toLocaleString('en') : f.toFixed(2)}x faster`).join(', ');
+    say(`  ${pad(name, 12)}${scaledMs === null ? '-' : `${ms(scaledMs)} ms (scaled; ${r.run.epochMs.map((t) => ms(t)).join(', ')} ms an epoch)`}  ${c.ok ? `ok (max rel ${c.maxRel.toExponential(1)} vs cpu-f32)` : `DISAGREES: ${c.detail.split('\n')[0]}`}${vs ? `  ours: ${vs}` : ''}`);
+  }
+  return out;
 }
 
 /** Runs the benchmark; resolves to the exit code. */
@@ -452,6 +500,16 @@ export async function main(argv: string[]): Promise<number> {
       say(formatRows(w, rows));
     }
 
+    // The competitor in the same page: TensorFlow.js on the lecture's workload.
+    const competitors: Competitor[] = [];
+    const lecture = results.find((r) => r.workload.group === 'lecture');
+    if (options.tfjs && lecture && runner && options.runtime === 'chrome' && !options.quick) {
+      const page = runner;
+      competitors.push(
+        ...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) => page.evaluate((c, b, e) => (window as unknown as { runner: Runner }).runner.tfjs(c, b, e), config, backend, epochs))),
+      );
+    }
+
     mkdirSync(options.out, { recursive: true });
     const report = {
       date: new Date().toISOString(),
@@ -463,6 +521,7 @@ export async function main(argv: string[]): Promise<number> {
       repeats,
       timing: 'TrainResult.timings.trainMs: first step to last epoch reported; setup (data, buffers, pipelines) in setupMs',
       workloads: results,
+      competitors,
     };
     const jsonPath = join(options.out, 'bench.json');
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -493,7 +552,7 @@ export async function main(argv: string[]): Promise<number> {
       say(cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`);
     }
     say(`Wrote ${written.join(', ')}`);
-    return results.every((r) => r.rows.every((row) => row.check.ok)) ? 0 : 1;
+    return results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok) ? 0 : 1;
   } finally {
     if (runner && options.runtime === 'chrome' && !options.kernels) {
       const kept = await runner.evaluate(() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('webgpu-sgd kernel')).map((k) => [k, localStorage.getItem(k)!]))).catch(() => ({}));

@@ -126,6 +126,16 @@ const runner = {
     }
   },
 
+  /** TensorFlow.js 4.22 on the same experiment, for the benchmark's competitor rows (src/cli/tfjs.ts). */
+  async tfjs(config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number): Promise<{ ok: true; run: import('./tfjs').TfjsRun } | { ok: false; error: string }> {
+    try {
+      const { tfjsTrain } = await import('./tfjs');
+      return { ok: true, run: await tfjsTrain(config, backend, epochs) };
+    } catch (e) {
+      return { ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  },
+
   /** A sweep's heatmap as a PNG data URL. */
   heatmap(summary: SweepSummary, lang: Language, width: number, height: number): string {
     return renderPng(heatmapConfig(summary, lang), width, height);

@@ -265,6 +265,16 @@ const harness = {
     return kept === null ? null : (JSON.parse(kept) as Calibration);
   },
 
+  /** TensorFlow.js on the same experiment (the benchmark's competitor), or why it failed. */
+  async tfjs(config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number) {
+    try {
+      const { tfjsTrain } = await import('../../src/cli/tfjs');
+      return { ok: true as const, run: await tfjsTrain(config, backend, epochs) };
+    } catch (e) {
+      return { ok: false as const, error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  },
+
   /** The device's limits that bound a sweep's size. */
   async limits() {
     const { limits } = (await getGpu()).device;
