@@ -437,8 +437,10 @@ let warmTimer = 0;
 function warmUp(): void {
   clearTimeout(warmTimer);
   warmTimer = window.setTimeout(() => {
-    const config = readForm().config;
-    if (config && gpuAvailable) void import('../gpu/trainer').then((m) => m.warmUpGpu(prepareExperiment(config))).catch(() => undefined);
+    const { config } = readForm();
+    const engine = engineSelect.value as PageEngine;
+    // Compile the pipelines, and for the fused engine measure which kernel suits this shape.
+    if (config && gpuAvailable && engine !== 'cpu') void import('../gpu/trainer').then((m) => m.warmUpGpu(prepareExperiment(config), engine)).catch(() => undefined);
   }, 300);
 }
 form.addEventListener('input', warmUp);

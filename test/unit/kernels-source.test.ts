@@ -1,0 +1,42 @@
+/** The host's source templating: sizes written in, marked loops unrolled, and every kernel's source as compiled. */
+import { describe, expect, it } from 'vitest';
+import { applyTemplate, kernelSource, UNROLL_LIMIT, unrollLoops } from '../../src/gpu/kernels';
+
+describe('kernel sources', () => {
+  const loop = ['fn f() {', '  // unroll', '  for (var k = 0u; k < N; k++) {', '    if (k > 0u) {', '      a[k] = b[k];', '    }', '  }', '  done();', '}', ''].join('\n');
+
+  it('writes a size into its templated constant, and refuses a name the kernel lacks', () => {
+    expect(applyTemplate('const N: u32 = 1u; // templated\n', { N: 7 })).toBe('const N: u32 = 7u; // templated\n');
+    expect(() => applyTemplate('const N: u32 = 1u; // templated\n', { M: 7 })).toThrow(/No templated constant M/);
+    expect(() => applyTemplate('const N: u32 = 1u; // templated\n', { N: 0 })).toThrow(/positive integer/);
+  });
+
+  it('unrolls a marked loop into one block an index, nested braces and all', () => {
+    const out = unrollLoops(loop, { N: 3 });
+    expect(out).not.toMatch(/for \(/);
+    expect(out.match(/a\[(\d)u\] = b\[\1u\];/g)).toEqual(['a[0u] = b[0u];', 'a[1u] = b[1u];', 'a[2u] = b[2u];']);
+    expect(out).toMatch(/if \(2u > 0u\) \{/);
+    expect(out.trimEnd().endsWith('  done();\n}')).toBe(true);
+  });
+
+  it(`leaves a loop past ${UNROLL_LIMIT} iterations, or with an unknown bound, as written`, () => {
+    for (const templates of [{ N: UNROLL_LIMIT + 1 }, {}] as Record<string, number>[]) {
+      const out = unrollLoops(loop, templates);
+      expect(out).toContain('for (var k = 0u; k < N; k++) {');
+      expect(out).not.toMatch(/^\s*\/\/ unroll$/m);
+      expect(out).toContain('a[k] = b[k];');
+    }
+  });
+
+  it('gives the fused kernels their preludes, sizes and unrolled loops, `enable` first', () => {
+    const sub = kernelSource('sgd_subgroup', { UNITS_PER_LANE: 3 });
+    expect(sub.startsWith('enable subgroups;')).toBe(true);
+    expect(sub).toContain('const UNITS_PER_LANE: u32 = 3u; // templated');
+    expect(sub).toContain('fn kahan_add');
+    expect(sub).toContain('fn run_model');
+    expect(sub).not.toMatch(/^\s*\/\/ unroll$/m);
+    const inv = kernelSource('sgd_invocation', { MAX_UNITS: 10 });
+    expect(inv).toContain('h[9u] = hidden_unit(tw[9u], tb[9u], p.x);');
+    expect(kernelSource('forward')).not.toContain('fn run_model');
+  });
+});
