@@ -1,6 +1,7 @@
 // fused_common.wgsl: the interface of the fused kernel family, prepended (after common.wgsl) to
-// each variant: sgd_invocation.wgsl (one invocation a model) and sgd_subgroup.wgsl (one subgroup
-// a model). Every variant trains P models at once, each exactly as Keras trains one (docs/design.md section 1):
+// each variant: sgd_invocation.wgsl (one invocation a model), sgd_subgroup.wgsl (one subgroup a
+// model) and sgd_tiled.wgsl (a workgroup a model, for big batches). Every variant trains P models
+// at once, each exactly as Keras trains one (docs/design.md section 1):
 //
 //   for step in [span.step_begin, span.step_end) of each of the span's epochs:
 //     first = step * batch_size, count = min(batch_size, train_points - first)
@@ -12,9 +13,10 @@
 //
 // A single model is a sweep of one. One dispatch runs the models of one K, whole epochs (as many as
 // the host packs into it) or, for a very long epoch, a span of its steps; theta and the running
-// loss wait in slot 0 of the records between dispatches. Nothing is shared between invocations through memory, so no
-// variant has a barrier. Each variant supplies load_theta, store_theta, train_steps and
-// model_alpha; run_model below is the rest.
+// loss wait in slot 0 of the records between dispatches. The invocation and subgroup variants share
+// nothing between invocations through memory, so they pass no barrier; the tiled variant (big
+// batches) passes one a step. Each variant supplies load_theta, store_theta, train_steps and
+// end_epoch; run_model below is the rest.
 //
 // Records, float32: slot s (0 .. epochs of a submission) holds record_stride floats a model at
 // (s * models + m) * record_stride. Slot 0 is the carried state; slot s >= 1 the record of the
@@ -82,10 +84,10 @@ const REC_THETA = 3u;
 @group(0) @binding(5) var<storage, read> val: array<vec2f>;
 @group(0) @binding(6) var<storage, read> plot: array<f32>;
 
-// The end of an epoch: validation MSE and alpha on the plot points into the record, alpha by the
-// variant's model_alpha(). Every invocation of a model computes (a subgroup sums across lanes);
-// only the `writer` stores.
-fn finish_epoch(rec: u32, writer: bool) {
+// The end of an epoch as the invocation and subgroup variants do it (their end_epoch): validation
+// MSE and alpha on the plot points into the record, alpha by the variant's model_alpha(). Every
+// invocation of a model computes every point (a subgroup sums across lanes); only the `writer` stores.
+fn evaluate_all(rec: u32, writer: bool) {
   if (run.val_points > 0u) {
     var acc = vec2f(0.0);
     for (var i = 0u; i < run.val_points; i++) {
@@ -124,12 +126,12 @@ fn run_model(m: u32, writer: bool) {
         records[rec + REC_LOSS] = loss.x;
         records[rec + REC_LOSS_C] = loss.y;
       }
-      store_theta(rec);
-      finish_epoch(rec, writer);
+      store_theta(rec, writer);
+      end_epoch(rec, writer);
       loss = vec2f(0.0);
     }
   }
-  store_theta(state);
+  store_theta(state, writer);
   if (writer) {
     records[state + REC_LOSS] = loss.x;
     records[state + REC_LOSS_C] = loss.y;

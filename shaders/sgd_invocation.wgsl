@@ -28,13 +28,17 @@ fn load_theta(rec: u32, K: u32) {
   }
 }
 
-fn store_theta(rec: u32) {
+fn store_theta(rec: u32, writer: bool) {
   // unroll
   for (var k = 0u; k < MAX_UNITS; k++) {
     records[rec + REC_THETA + 3u * k + V] = tv[k];
     records[rec + REC_THETA + 3u * k + W] = tw[k];
     records[rec + REC_THETA + 3u * k + BIAS] = tb[k];
   }
+}
+
+fn end_epoch(rec: u32, writer: bool) {
+  evaluate_all(rec, writer);
 }
 
 // alpha(x) with this invocation's theta.

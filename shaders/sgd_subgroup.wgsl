@@ -44,7 +44,7 @@ fn load_theta(rec: u32, K: u32) {
   }
 }
 
-fn store_theta(rec: u32) {
+fn store_theta(rec: u32, writer: bool) {
   // unroll
   for (var u = 0u; u < UNITS_PER_LANE; u++) {
     let k = lane + u * LANES;
@@ -54,6 +54,10 @@ fn store_theta(rec: u32) {
       records[rec + REC_THETA + 3u * k + BIAS] = tb[u];
     }
   }
+}
+
+fn end_epoch(rec: u32, writer: bool) {
+  evaluate_all(rec, writer);
 }
 
 // alpha(x) with the subgroup's theta, in every lane.

@@ -311,6 +311,7 @@ function drawKernels(run: Run | null): void {
     ['fused_common.wgsl', L.kernelFusedCommon, FUSED_COMMON_SOURCE, null],
     ['sgd_invocation.wgsl', L.kernelInvocation, KERNEL_SOURCES.sgd_invocation, counts?.invocation ?? null],
     ['sgd_subgroup.wgsl', L.kernelSubgroup, KERNEL_SOURCES.sgd_subgroup, counts?.subgroup ?? null],
+    ['sgd_tiled.wgsl', L.kernelTiled, KERNEL_SOURCES.sgd_tiled, counts?.tiled ?? null],
   ];
   $('kernels').replaceChildren(
     ...kernels.map(([name, text, source, count]) => {
@@ -329,8 +330,8 @@ function drawKernels(run: Run | null): void {
 }
 
 /** How many times each kernel ran in a GPU run (epochs run x what an epoch issues). */
-function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; invocation: number; subgroup: number } {
-  const none = { forward: 0, mseGrad: 0, update: 0, invocation: 0, subgroup: 0 };
+function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; invocation: number; subgroup: number; tiled: number } {
+  const none = { forward: 0, mseGrad: 0, update: 0, invocation: 0, subgroup: 0, tiled: 0 };
   if (run.engine === 'cpu') return none;
   const e = run.result!.epochs;
   if (run.engine === 'gpu-perop') {
@@ -339,8 +340,8 @@ function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: n
     return { ...none, forward: e * (steps + val + 1), mseGrad: e * (steps + val), update: e * steps };
   }
   // Fused: every dispatch is the chosen variant (validation and alpha included).
-  const subgroup = run.result!.kernel?.startsWith('subgroup') ?? false;
-  return { ...none, [subgroup ? 'subgroup' : 'invocation']: run.result!.dispatches };
+  const variant = (['subgroup', 'tiled', 'invocation'] as const).find((v) => run.result!.kernel?.startsWith(v)) ?? 'invocation';
+  return { ...none, [variant]: run.result!.dispatches };
 }
 
 // ---- Language ----

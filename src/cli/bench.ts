@@ -82,6 +82,7 @@ export const KERNEL_SHAPES: { name: string; config: Partial<ExperimentConfig>; s
   { name: "the lecture's (P 1, K 10, batch 1)", config: {} },
   { name: 'P 1, K 100, batch 1', config: { hiddenUnits: 100 } },
   { name: 'P 1, K 10, batch 800', config: { batchSize: 800, steps: 1000 } },
+  { name: 'P 1, K 10, batch 8000 (N 10^6)', config: { points: 1_000_000, batchSize: 8000, steps: 500 } },
   { name: 'P 1, K 256, batch 7', config: { hiddenUnits: 256, batchSize: 7 } },
   { name: 'P 64, K 10, batch 8', config: { batchSize: 8, steps: 100 }, sweep: { text: 'lr=0.002:0.02:log16', seeds: 4 } },
   { name: 'P 4096, K 10, batch 1', config: SWEEP_4096.config, sweep: SWEEP_4096.sweep },

@@ -165,7 +165,7 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
 }
 
 /** Checks and times every variant for this shape; throws if none passes its check. */
-export async function calibrate(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)))): Promise<Calibration> {
+export async function calibrate(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), base.config.batchSize)): Promise<Calibration> {
   const rows: CalibrationRow[] = [];
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const seeds = new Set(models.map((m, i) => m.initSeed ?? i)).size;
@@ -178,7 +178,7 @@ export async function calibrate(gpu: Gpu, base: Experiment, models: readonly Sha
       continue;
     }
     try {
-      checkFusedLimits(base, models.length, maxK, seeds, 0, choice, gpu.device.limits);
+      checkFusedLimits(base, models.length, maxK, seeds, 0, choice, gpu.device);
     } catch (e) {
       if (!(e instanceof GpuLimitError)) throw e;
       limit ??= e;

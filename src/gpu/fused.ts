@@ -15,8 +15,8 @@ import { packModels, packRunParams, packSpan, type Span } from './params';
 
 /** A variant of the fused family and its shape on this adapter. */
 export interface KernelChoice {
-  variant: 'invocation' | 'subgroup';
-  /** Invocations a workgroup: models a workgroup (invocation), or the lanes of one model (subgroup). */
+  variant: 'invocation' | 'subgroup' | 'tiled';
+  /** Invocations a workgroup: models a workgroup (invocation), the lanes of one model (subgroup), or the invocations sharing one model's batch (tiled). */
   workgroupSize: number;
 }
 
@@ -25,12 +25,14 @@ export const MAX_UNITS_PER_INVOCATION = 256;
 
 /** Hidden units each invocation holds with this variant for models of up to `maxK` units. */
 export function unitsPerInvocation(choice: KernelChoice, maxK: number): number {
-  return choice.variant === 'invocation' ? maxK : Math.ceil(maxK / choice.workgroupSize);
+  return choice.variant === 'subgroup' ? Math.ceil(maxK / choice.workgroupSize) : maxK;
 }
 
 /** "subgroup, 4 lanes" or "invocation, 64 a workgroup": how results name the kernel that ran. */
 export function describeKernel(choice: KernelChoice): string {
-  return choice.variant === 'subgroup' ? `subgroup, ${choice.workgroupSize} lanes a model` : `invocation a model, ${choice.workgroupSize} a workgroup`;
+  if (choice.variant === 'subgroup') return `subgroup, ${choice.workgroupSize} lanes a model`;
+  if (choice.variant === 'tiled') return `tiled, ${choice.workgroupSize} invocations a model`;
+  return `invocation a model, ${choice.workgroupSize} a workgroup`;
 }
 
 /** One model of a fused run. */
@@ -90,11 +92,18 @@ export function recordLayout(maxK: number, plotPoints: number) {
 }
 
 /** Throws GpuLimitError if the run would not fit the device; the message names the limit and the largest P that fits. */
-export function checkFusedLimits(base: Experiment, P: number, maxK: number, seeds: number, plotPoints: number, choice: KernelChoice, limits: GPUSupportedLimits): void {
+export function checkFusedLimits(base: Experiment, P: number, maxK: number, seeds: number, plotPoints: number, choice: KernelChoice, device: Pick<GPUDevice, 'limits'>): void {
+  const { limits } = device;
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  if (choice.variant === 'tiled') {
+    const bytes = tiledWorkgroupBytes(maxK, tiledSubgroups(device as GPUDevice, choice.workgroupSize));
+    if (bytes > limits.maxComputeWorkgroupStorageSize) {
+      throw new GpuLimitError(`K = ${maxK} needs ${bytes} bytes of workgroup memory in the ${describeKernel(choice)} kernel; this device has ${limits.maxComputeWorkgroupStorageSize}. Use fewer hidden units or another kernel.`);
+    }
+  }
   const perInvocation = unitsPerInvocation(choice, maxK);
   if (perInvocation > MAX_UNITS_PER_INVOCATION) {
-    const most = choice.variant === 'invocation' ? MAX_UNITS_PER_INVOCATION : MAX_UNITS_PER_INVOCATION * choice.workgroupSize;
+    const most = choice.variant === 'subgroup' ? MAX_UNITS_PER_INVOCATION * choice.workgroupSize : MAX_UNITS_PER_INVOCATION;
     throw new GpuLimitError(
       `K = ${maxK} needs ${perInvocation} hidden units in each invocation's registers with the ${describeKernel(choice)} kernel; ` +
         `at most ${MAX_UNITS_PER_INVOCATION} fit (K <= ${most}). Use fewer hidden units or the per-op engine (gpu-perop).`,
@@ -102,7 +111,7 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
   }
   // The records buffer holds the carried state and at least one epoch's records: two slots.
   const recordBytes = 4 * recordLayout(maxK, plotPoints).stride;
-  const fits = Math.min(Math.floor(maxBinding / (2 * recordBytes)), choice.variant === 'subgroup' ? limits.maxComputeWorkgroupsPerDimension : limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize);
+  const fits = Math.min(Math.floor(maxBinding / (2 * recordBytes)), choice.variant === 'invocation' ? limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize : limits.maxComputeWorkgroupsPerDimension);
   if (P > fits) {
     throw new GpuLimitError(`${P} models do not fit this device: at most ${fits} with K up to ${maxK} (${recordBytes} bytes a model, twice). Train P <= ${fits} at a time.`);
   }
@@ -114,6 +123,25 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
     if (bytes > maxBinding) throw new GpuLimitError(`${what} need ${bytes} bytes in one buffer; this device allows ${maxBinding}. Use fewer points or seeds.`);
   }
   if (base.trainPoints > 2 ** 31) throw new GpuLimitError('Too many training points for 32-bit indices.');
+}
+
+/** The pipeline of a variant for models of K hidden units. */
+function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number): Promise<GPUComputePipeline> {
+  const wg = choice.workgroupSize;
+  if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg }, { MAX_UNITS: K });
+  if (choice.variant === 'subgroup') return getPipeline(device, 'sgd_subgroup', { LANES: wg }, { UNITS_PER_LANE: unitsPerInvocation(choice, K) });
+  return getPipeline(device, 'sgd_tiled', { TILE: wg, SUBGROUPS: tiledSubgroups(device, wg) }, { MAX_UNITS: K });
+}
+
+/** The most subgroups a tiled workgroup of `tile` invocations can hold: tile / the smallest subgroup (1 where the adapter does not say). */
+export function tiledSubgroups(device: GPUDevice, tile: number): number {
+  const min = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo?.subgroupMinSize ?? 1;
+  return Math.max(1, Math.ceil(tile / Math.max(1, min)));
+}
+
+/** Workgroup memory of the tiled kernel: two buffers of each subgroup's 3K + 1 sums, and two counters. */
+export function tiledWorkgroupBytes(K: number, subgroups: number): number {
+  return 4 * (2 * (3 * K + 1) * subgroups + 2);
 }
 
 /** Points as (x, y) pairs in float32, at least one pair so the buffer is never empty. */
@@ -132,7 +160,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const P = run.models.length;
   const maxK = Math.max(...run.models.map((m) => m.hiddenUnits));
   const plotPoints = run.plotAt?.length ?? 0;
-  checkFusedLimits(base, P, maxK, run.orders.length, plotPoints, choice, device.limits);
+  checkFusedLimits(base, P, maxK, run.orders.length, plotPoints, choice, device);
   const layout = recordLayout(maxK, plotPoints);
 
   // Neighbouring invocations get models of the same K and seed: the same loop bounds, the same point.
@@ -151,10 +179,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const dispatchGroups = await Promise.all(
     kGroups.map(async (g) => ({
       ...g,
-      pipeline:
-        choice.variant === 'invocation'
-          ? await getPipeline(device, 'sgd_invocation', { WG: choice.workgroupSize }, { MAX_UNITS: g.K })
-          : await getPipeline(device, 'sgd_subgroup', { LANES: choice.workgroupSize }, { UNITS_PER_LANE: unitsPerInvocation(choice, g.K) }),
+      pipeline: await fusedPipeline(device, choice, g.K),
       workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
     })),
   );

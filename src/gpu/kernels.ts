@@ -8,6 +8,7 @@ import fusedCommon from '../../shaders/fused_common.wgsl?raw';
 import mseGrad from '../../shaders/mse_grad.wgsl?raw';
 import sgdInvocation from '../../shaders/sgd_invocation.wgsl?raw';
 import sgdSubgroup from '../../shaders/sgd_subgroup.wgsl?raw';
+import sgdTiled from '../../shaders/sgd_tiled.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 
 /** Each kernel's own source, without the preludes. */
@@ -17,6 +18,7 @@ export const KERNEL_SOURCES = {
   sgd_update: sgdUpdate,
   sgd_invocation: sgdInvocation,
   sgd_subgroup: sgdSubgroup,
+  sgd_tiled: sgdTiled,
 } as const;
 
 /** The prelude every kernel starts with: theta's layout, the stable sigmoid, the per-unit gradient. */
@@ -28,7 +30,7 @@ export const FUSED_COMMON_SOURCE = fusedCommon;
 /** A kernel's name, as its file is named. */
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
-const FUSED: ReadonlySet<KernelName> = new Set(['sgd_invocation', 'sgd_subgroup']);
+const FUSED: ReadonlySet<KernelName> = new Set(['sgd_invocation', 'sgd_subgroup', 'sgd_tiled']);
 
 /**
  * Writes sizes into `const NAME: u32 = ...u; // templated` lines: WGSL wants the lengths of

@@ -32,7 +32,7 @@ export interface KernelCase {
 
 /** A fused-kernel case: P models (K, learning rate), `steps` steps of `batch` on N points. */
 export interface FusedCase {
-  variant: 'invocation' | 'subgroup';
+  variant: 'invocation' | 'subgroup' | 'tiled';
   workgroupSize?: number;
   /** Subgroup variant: lanes a model (default: the adapter's smallest subgroup). */
   lanes?: number;
@@ -207,7 +207,8 @@ const harness = {
       }
       return f32(t);
     });
-    const choice: KernelChoice = c.variant === 'subgroup' ? { variant: 'subgroup', workgroupSize: c.lanes ?? gpu.subgroupMinSize ?? 0 } : { variant: 'invocation', workgroupSize: c.workgroupSize ?? 64 };
+    const choice: KernelChoice =
+      c.variant === 'subgroup' ? { variant: 'subgroup', workgroupSize: c.lanes ?? gpu.subgroupMinSize ?? 0 } : { variant: c.variant, workgroupSize: c.workgroupSize ?? (c.variant === 'tiled' ? 16 : 64) };
     const grid = plotGrid();
     let got: FusedEpoch | null = null;
     const outcome = await runFused(gpu.device, {
@@ -248,7 +249,7 @@ const harness = {
   async calibrate(config: Partial<ExperimentConfig>, models: { hiddenUnits: number; learningRate: number }[], extra: 'too-many-lanes' | null = null) {
     const gpu = await getGpu();
     const exp = prepareExperiment(config);
-    const list = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)));
+    const list = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), exp.config.batchSize);
     const info = gpu.adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number };
     // Twice the largest subgroup: the workgroup spans two subgroups and subgroupAdd sees half the units.
     if (extra === 'too-many-lanes' && info.subgroupMaxSize) list.unshift({ choice: { variant: 'subgroup', workgroupSize: 2 * info.subgroupMaxSize } });

@@ -50,7 +50,12 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
   const runs: [string, 'gpu' | 'gpu-perop', GpuTuning | undefined][] = [
     ['gpu (calibrated kernel)', 'gpu', undefined],
     ['gpu, invocation kernel', 'gpu', { kernel: { variant: 'invocation', workgroupSize: 1 } }],
-    ...(subgroupLanes ? [['gpu, subgroup kernel', 'gpu', { kernel: { variant: 'subgroup', workgroupSize: subgroupLanes } }] as [string, 'gpu', GpuTuning]] : []),
+    ...(subgroupLanes
+      ? ([
+          ['gpu, subgroup kernel', 'gpu', { kernel: { variant: 'subgroup', workgroupSize: subgroupLanes } }],
+          ['gpu, tiled kernel', 'gpu', { kernel: { variant: 'tiled', workgroupSize: 16 } }],
+        ] as [string, 'gpu', GpuTuning][])
+      : []),
     ['gpu-perop', 'gpu-perop', undefined],
   ];
   describe.each(runs)('%s against the float32 CPU reference', (name, engine, tuning) => {
@@ -76,7 +81,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
         expect(gpu.result.dispatches).toBeGreaterThan(0);
         expect(gpu.result.dispatches).toBeLessThanOrEqual(exp.epochs);
       }
-      if (engine === 'gpu') expect(gpu.result.kernel).toMatch(tuning?.kernel?.variant === 'subgroup' ? /^subgroup/ : tuning ? /^invocation/ : /^(subgroup|invocation)/);
+      if (engine === 'gpu') expect(gpu.result.kernel).toMatch(tuning?.kernel ? new RegExp(`^${tuning.kernel.variant}`) : /^(subgroup|invocation|tiled)/);
       console.log(`${name} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches, ${gpu.result.kernel ?? 'per-op'} (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
     });
   });

@@ -37,7 +37,7 @@ function expectValid(report: BenchJson, engines: string[]) {
     const fused = w.rows.find((r) => r.engine === 'gpu')!;
     expect(fused.dispatches).toBeGreaterThan(0);
     expect(fused.dispatches).toBeLessThanOrEqual(w.derived.epochs);
-    expect(fused.kernel).toMatch(/^(subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup)$/);
+    expect(fused.kernel).toMatch(/^(subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup|tiled, \d+ invocations a model)$/);
     for (const row of w.rows) {
       const P = models ? w.workload.size : 1;
       expect(row.modelsPerSecond).toBeCloseTo(P / (row.medianMs! / 1000), 6);

@@ -99,7 +99,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     }
     // What the GPU runs: the last run was on the CPU, so the GPU kernels ran 0 times; the sources are there.
     expect(await page.$$eval('#kernels details', (d) => d.map((e) => (e as HTMLElement).dataset.kernel))).toEqual([
-      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_common.wgsl', 'sgd_invocation.wgsl', 'sgd_subgroup.wgsl',
+      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_common.wgsl', 'sgd_invocation.wgsl', 'sgd_subgroup.wgsl', 'sgd_tiled.wgsl',
     ]);
     expect(await text('#kernels details[data-kernel="sgd_subgroup.wgsl"] pre')).toContain('subgroupAdd(part)');
     expect(await text('#kernels details[data-kernel="sgd_invocation.wgsl"] pre')).toContain('@compute @workgroup_size(WG)');
@@ -112,7 +112,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     const { kernel, dispatches } = await page.evaluate(() => window.webgpuSgdPage.lastRun()!.result!);
     expect(dispatches).toBeLessThanOrEqual(10);
     expect(await text('#kernel')).toBe(kernel);
-    const file = kernel!.startsWith('subgroup') ? 'sgd_subgroup.wgsl' : 'sgd_invocation.wgsl';
+    const file = `sgd_${kernel!.split(/[ ,]/)[0]}.wgsl`;
     expect(await text(`#kernels details[data-kernel="${file}"] summary`)).toMatch(new RegExp(`dispatched ${dispatches} times? in the last run`));
     await page.click('#compare');
     await page.waitForFunction(() => window.webgpuSgdPage.lastComparison !== null, { timeout: 60_000 });
