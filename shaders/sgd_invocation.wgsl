@@ -6,68 +6,25 @@
 // The host dispatches models of one K together (its own pipeline, MAX_UNITS = that K), with
 // neighbouring models sharing a seed, so neighbouring lanes run the same loops over the same point.
 //
-// MAX_UNITS is written into the source by the host: WGSL wants the arrays theta lives in sized in
-// the source, and the loops marked `// unroll` are unrolled by the host (up to 64 units), so each
-// array element is a register rather than memory.
+// theta_registers.wgsl (prepended) holds theta, sized and unrolled for this dispatch's K.
 // Dispatch: ceil(models of this K / WG) workgroups of WG invocations.
 
-const MAX_UNITS: u32 = 10u; // templated
-
 override WG: u32 = 64;
-
-var<private> tv: array<f32, MAX_UNITS>;
-var<private> tw: array<f32, MAX_UNITS>;
-var<private> tb: array<f32, MAX_UNITS>;
-
-fn load_theta(rec: u32, K: u32) {
-  // unroll
-  for (var k = 0u; k < MAX_UNITS; k++) {
-    tv[k] = records[rec + REC_THETA + 3u * k + V];
-    tw[k] = records[rec + REC_THETA + 3u * k + W];
-    tb[k] = records[rec + REC_THETA + 3u * k + BIAS];
-  }
-}
-
-fn store_theta(rec: u32, writer: bool) {
-  // unroll
-  for (var k = 0u; k < MAX_UNITS; k++) {
-    records[rec + REC_THETA + 3u * k + V] = tv[k];
-    records[rec + REC_THETA + 3u * k + W] = tw[k];
-    records[rec + REC_THETA + 3u * k + BIAS] = tb[k];
-  }
-}
 
 fn end_epoch(rec: u32, writer: bool) {
   evaluate_all(rec, writer);
 }
 
-// alpha(x) with this invocation's theta.
-fn model_alpha(x: f32) -> f32 {
-  var alpha = 0.0;
-  // unroll
-  for (var k = 0u; k < MAX_UNITS; k++) {
-    alpha += tv[k] * hidden_unit(tw[k], tb[k], x);
-  }
-  return alpha;
-}
-
 // Steps [begin, end) of an epoch whose visits start at visit_base; returns the running loss.
 fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -> vec2f {
   var loss = loss_in;
-  var h: array<f32, MAX_UNITS>;
   if (run.batch_size == 1u) {
     // Batch 1 (the lecture's): the gradient is the one point's, and 2 / count = 2, so
     // lr * (2 g) = (2 lr) g exactly; no accumulators, no inner loop.
     let lr2 = 2.0 * lr;
     for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
-      var alpha = 0.0;
-      // unroll
-      for (var k = 0u; k < MAX_UNITS; k++) {
-        h[k] = hidden_unit(tw[k], tb[k], p.x);
-        alpha += tv[k] * h[k];
-      }
-      let r = alpha - p.y;
+      let r = model_alpha(p.x) - p.y;
       loss = kahan_add(loss, r * r);
       // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {
@@ -93,13 +50,7 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     }
     for (var i = 0u; i < count; i++) {
       let p = visits[visit_base + first + i];
-      var alpha = 0.0;
-      // unroll
-      for (var k = 0u; k < MAX_UNITS; k++) {
-        h[k] = hidden_unit(tw[k], tb[k], p.x);
-        alpha += tv[k] * h[k];
-      }
-      let r = alpha - p.y;
+      let r = model_alpha(p.x) - p.y;
       loss = kahan_add(loss, r * r);
       // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {

@@ -27,6 +27,8 @@ var<private> tw: array<f32, UNITS_PER_LANE>;
 var<private> tb: array<f32, UNITS_PER_LANE>;
 // 1 for a slot that holds one of the model's units, 0 past K.
 var<private> live: array<f32, UNITS_PER_LANE>;
+// sigma(w_k x + b_k) of the lane's units at the last point model_alpha saw, for the gradient.
+var<private> h: array<f32, UNITS_PER_LANE>;
 var<private> lane: u32;
 var<private> units: u32;
 
@@ -60,12 +62,14 @@ fn end_epoch(rec: u32, writer: bool) {
   evaluate_all(rec, writer);
 }
 
-// alpha(x) with the subgroup's theta, in every lane.
+// alpha(x) with the subgroup's theta, in every lane: each lane sums its units' v_k sigma(w_k x + b_k),
+// keeping each sigma in h, and subgroupAdd adds the lanes.
 fn model_alpha(x: f32) -> f32 {
   var part = 0.0;
   // unroll
   for (var u = 0u; u < UNITS_PER_LANE; u++) {
-    part += tv[u] * hidden_unit(tw[u], tb[u], x);
+    h[u] = hidden_unit(tw[u], tb[u], x);
+    part += tv[u] * h[u];
   }
   return subgroupAdd(part);
 }
@@ -73,23 +77,16 @@ fn model_alpha(x: f32) -> f32 {
 // Steps [begin, end) of an epoch whose visits start at visit_base; returns the running loss.
 fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -> vec2f {
   var loss = loss_in;
-  var h: array<f32, UNITS_PER_LANE>;
   if (run.batch_size == 1u) {
     // Batch 1 (the lecture's): the gradient is the one point's, and 2 / count = 2, so
     // lr * (2 g) = (2 lr) g exactly; no accumulators, no inner loop.
     let lr2 = 2.0 * lr;
     for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
-      var part = 0.0;
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
-        h[u] = hidden_unit(tw[u], tb[u], p.x);
-        part += tv[u] * h[u];
-      }
-      let r = subgroupAdd(part) - p.y;
+      let r = model_alpha(p.x) - p.y;
       loss = kahan_add(loss, r * r);
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+      // unroll
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
         let g = unit_gradient(r, tv[u], h[u], p.x);
         tv[u] -= (lr2 * g.x) * live[u];
         tw[u] -= lr2 * g.y;
@@ -104,24 +101,18 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
   for (var step = begin; step < end; step++) {
     let first = step * run.batch_size;
     let count = min(run.batch_size, run.train_points - first);
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    // unroll
+    for (var u = 0u; u < UNITS_PER_LANE; u++) {
       gv[u] = 0.0;
       gw[u] = 0.0;
       gb[u] = 0.0;
     }
     for (var i = 0u; i < count; i++) {
       let p = visits[visit_base + first + i];
-      var part = 0.0;
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
-        h[u] = hidden_unit(tw[u], tb[u], p.x);
-        part += tv[u] * h[u];
-      }
-      let r = subgroupAdd(part) - p.y;
+      let r = model_alpha(p.x) - p.y;
       loss = kahan_add(loss, r * r);
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+      // unroll
+      for (var u = 0u; u < UNITS_PER_LANE; u++) {
         let g = unit_gradient(r, tv[u], h[u], p.x);
         gv[u] += g.x;
         gw[u] += g.y;
@@ -129,8 +120,8 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
       }
     }
     let scale = 2.0 / f32(count);
-  // unroll
-  for (var u = 0u; u < UNITS_PER_LANE; u++) {
+    // unroll
+    for (var u = 0u; u < UNITS_PER_LANE; u++) {
       tv[u] -= (lr * (scale * gv[u])) * live[u];
       tw[u] -= lr * (scale * gw[u]);
       tb[u] -= lr * (scale * gb[u]);

@@ -1,22 +1,20 @@
 // sgd_tiled.wgsl: one workgroup a model, for big batches (the "tiled" variant).
 //
 // Workgroup m trains model m (fused_common.wgsl says what a step is). Every invocation keeps all
-// of theta in registers. A step's batch is dealt out over the TILE invocations (point i to
-// invocation i mod TILE); each computes sigma(w_k x_i + b_k) once for its points and adds up their
-// gradient and squared residuals; subgroupAdd sums those within each subgroup, one lane a subgroup
+// of theta in registers (theta_registers.wgsl, prepended, sized and unrolled for this dispatch's
+// K). A step's batch is dealt out over the TILE invocations (point i to invocation i mod TILE);
+// each computes sigma(w_k x_i + b_k) once for its points and adds up their gradient and squared
+// residuals; subgroupAdd sums those within each subgroup, one lane a subgroup
 // writes the sums to workgroup memory, and after the step's one barrier every invocation adds the
 // subgroups' sums in the same order and takes the same SGD step, so theta stays identical
 // everywhere without being shared. The sums are double-buffered (step s writes buffer s mod 2),
 // so one barrier a step is enough: no invocation can reach step s + 2's writes before all have
 // read step s's. Validation and the plot points are dealt out the same way at the end of an epoch.
 //
-// MAX_UNITS (this dispatch's K) is written into the source by the host; SUBGROUPS is the most
-// subgroups a workgroup can hold (TILE / the adapter's smallest subgroup).
+// SUBGROUPS is the most subgroups a workgroup can hold (TILE / the adapter's smallest subgroup).
 // Dispatch: one workgroup of TILE invocations a model of this K.
 
 enable subgroups;
-
-const MAX_UNITS: u32 = 10u; // templated
 
 override TILE: u32 = 64;
 override SUBGROUPS: u32 = 16;
@@ -24,9 +22,6 @@ override SUBGROUPS: u32 = 16;
 // The gradient of theta (3K) and the sum of r^2: what a step reduces over the batch.
 const SUMS: u32 = 3u * MAX_UNITS + 1u;
 
-var<private> tv: array<f32, MAX_UNITS>;
-var<private> tw: array<f32, MAX_UNITS>;
-var<private> tb: array<f32, MAX_UNITS>;
 var<private> t: u32;
 // This invocation's subgroup's slot in `sums`, and how many subgroups there are.
 var<private> slot: u32;
@@ -35,36 +30,6 @@ var<private> subgroups: u32;
 var<workgroup> sums: array<f32, 2u * SUMS * SUBGROUPS>;
 var<workgroup> subgroup_count: atomic<u32>;
 var<workgroup> slot_count: u32;
-
-fn load_theta(rec: u32, K: u32) {
-  // unroll
-  for (var k = 0u; k < MAX_UNITS; k++) {
-    tv[k] = records[rec + REC_THETA + 3u * k + V];
-    tw[k] = records[rec + REC_THETA + 3u * k + W];
-    tb[k] = records[rec + REC_THETA + 3u * k + BIAS];
-  }
-}
-
-fn store_theta(rec: u32, writer: bool) {
-  if (writer) {
-    // unroll
-    for (var k = 0u; k < MAX_UNITS; k++) {
-      records[rec + REC_THETA + 3u * k + V] = tv[k];
-      records[rec + REC_THETA + 3u * k + W] = tw[k];
-      records[rec + REC_THETA + 3u * k + BIAS] = tb[k];
-    }
-  }
-}
-
-// alpha(x) with this invocation's (everyone's) theta.
-fn model_alpha(x: f32) -> f32 {
-  var alpha = 0.0;
-  // unroll
-  for (var k = 0u; k < MAX_UNITS; k++) {
-    alpha += tv[k] * hidden_unit(tw[k], tb[k], x);
-  }
-  return alpha;
-}
 
 // The workgroup's total of `mine` over all invocations, in every invocation: subgroupAdd, then the
 // subgroups' sums in slot order. Uses buffer `buf` of `sums` at column 0; one barrier.
@@ -105,7 +70,6 @@ fn end_epoch(rec: u32, writer: bool) {
 // Steps [begin, end) of an epoch whose visits start at visit_base; returns the running loss.
 fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -> vec2f {
   var loss = loss_in;
-  var h: array<f32, MAX_UNITS>;
   var g: array<f32, SUMS>;
   for (var step = begin; step < end; step++) {
     let first = step * run.batch_size;
@@ -115,13 +79,7 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     }
     for (var i = t; i < count; i += TILE) {
       let p = visits[visit_base + first + i];
-      var alpha = 0.0;
-      // unroll
-      for (var k = 0u; k < MAX_UNITS; k++) {
-        h[k] = hidden_unit(tw[k], tb[k], p.x);
-        alpha += tv[k] * h[k];
-      }
-      let r = alpha - p.y;
+      let r = model_alpha(p.x) - p.y;
       g[3u * MAX_UNITS] += r * r;
       // unroll
       for (var k = 0u; k < MAX_UNITS; k++) {

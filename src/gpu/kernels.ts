@@ -10,6 +10,7 @@ import sgdInvocation from '../../shaders/sgd_invocation.wgsl?raw';
 import sgdSubgroup from '../../shaders/sgd_subgroup.wgsl?raw';
 import sgdTiled from '../../shaders/sgd_tiled.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
+import thetaRegisters from '../../shaders/theta_registers.wgsl?raw';
 
 /** Each kernel's own source, without the preludes. */
 export const KERNEL_SOURCES = {
@@ -27,10 +28,20 @@ export const COMMON_SOURCE = common;
 /** The fused family's interface (structs, bindings, the record), after COMMON_SOURCE in its kernels. */
 export const FUSED_COMMON_SOURCE = fusedCommon;
 
+/** A whole theta in one invocation's registers, after FUSED_COMMON_SOURCE in sgd_invocation and sgd_tiled. */
+export const THETA_REGISTERS_SOURCE = thetaRegisters;
+
 /** A kernel's name, as its file is named. */
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
 const FUSED: ReadonlySet<KernelName> = new Set(['sgd_invocation', 'sgd_subgroup', 'sgd_tiled']);
+
+/** What is prepended to each kernel, in order. */
+function preludes(name: KernelName): string[] {
+  if (name === 'sgd_subgroup') return [COMMON_SOURCE, FUSED_COMMON_SOURCE];
+  if (FUSED.has(name)) return [COMMON_SOURCE, FUSED_COMMON_SOURCE, THETA_REGISTERS_SOURCE];
+  return [COMMON_SOURCE];
+}
 
 /**
  * Writes sizes into `const NAME: u32 = ...u; // templated` lines: WGSL wants the lengths of
@@ -87,12 +98,11 @@ export function unrollLoops(source: string, templates: Record<string, number>): 
 
 /** The WGSL a pipeline is built from: the preludes, then the kernel's file with its sizes written in. */
 export function kernelSource(name: KernelName, templates: Record<string, number> = {}): string {
-  const preludes = FUSED.has(name) ? [COMMON_SOURCE, FUSED_COMMON_SOURCE] : [COMMON_SOURCE];
   // `enable` directives must come first in a module.
-  const own = unrollLoops(applyTemplate(KERNEL_SOURCES[name], templates), templates);
+  const own = KERNEL_SOURCES[name];
   const enables = own.match(/^enable [^;]+;$/gm) ?? [];
-  const body = own.replace(/^enable [^;]+;$/gm, '');
-  return [...enables, ...preludes, body].join('\n');
+  const module = [...preludes(name), own.replace(/^enable [^;]+;$/gm, '')].join('\n');
+  return [...enables, unrollLoops(applyTemplate(module, templates), templates)].join('\n');
 }
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();

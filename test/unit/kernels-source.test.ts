@@ -36,7 +36,9 @@ describe('kernel sources', () => {
     expect(sub).toContain('fn run_model');
     expect(sub).not.toMatch(/^\s*\/\/ unroll$/m);
     const inv = kernelSource('sgd_invocation', { MAX_UNITS: 10 });
-    expect(inv).toContain('h[9u] = hidden_unit(tw[9u], tb[9u], p.x);');
+    expect(inv).toContain('h[9u] = hidden_unit(tw[9u], tb[9u], x);');
+    expect(inv).toContain('const MAX_UNITS: u32 = 10u; // templated');
+    expect(inv).toContain('let g = unit_gradient(r, tv[9u], h[9u], p.x);');
     expect(kernelSource('forward')).not.toContain('fn run_model');
   });
 });
