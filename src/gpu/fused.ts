@@ -1,9 +1,10 @@
 /**
  * The fused GPU host: trains P models at once (a single run is P = 1) with one kernel of the
- * fused family (sgd_invocation.wgsl or sgd_subgroup.wgsl), one dispatch an epoch, validation and
- * alpha on the plot grid inside it. The data goes up once; each epoch the host writes one visiting
- * order per distinct seed and the epoch's span, then the epoch runner (epochs.ts) hands every
- * epoch's records (losses, theta, alpha) back in order.
+ * fused family (sgd_invocation.wgsl, sgd_subgroup.wgsl or sgd_tiled.wgsl), whole epochs in a
+ * dispatch, validation and alpha on the plot grid inside it, one dispatch a K. The data goes up
+ * once; for each submission the host writes the epochs' training points in their visiting orders
+ * (one order per distinct seed) and the dispatches' spans, then the epoch runner (epochs.ts) hands
+ * every epoch's records (losses, theta, alpha) back in order.
  */
 import type { Experiment } from '../experiment/config';
 import { makeDataset } from '../experiment/data';
@@ -28,7 +29,7 @@ export function unitsPerInvocation(choice: KernelChoice, maxK: number): number {
   return choice.variant === 'subgroup' ? Math.ceil(maxK / choice.workgroupSize) : maxK;
 }
 
-/** "subgroup, 4 lanes" or "invocation, 64 a workgroup": how results name the kernel that ran. */
+/** "subgroup, 4 lanes a model", "tiled, 16 invocations a model" or "invocation a model, 64 a workgroup": how results name the kernel that ran. */
 export function describeKernel(choice: KernelChoice): string {
   if (choice.variant === 'subgroup') return `subgroup, ${choice.workgroupSize} lanes a model`;
   if (choice.variant === 'tiled') return `tiled, ${choice.workgroupSize} invocations a model`;
