@@ -242,7 +242,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   const ref = await trainManyCpu(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
-    if (engine === 'gpu-perop') continue; // sweeps run fused: one workgroup a model
+    if (engine === 'gpu-perop') continue; // sweeps run fused
     const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
     rows.push(await timeRow(engine, 'cpu', repeats, () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine), (r) => compareSweeps(r, ref, rtol)));
   }
