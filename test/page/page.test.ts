@@ -293,7 +293,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.click('#sweep-compare');
     await page.waitForFunction(() => window.webgpuSgdPage.sweep.comparison !== null, { timeout: 120_000 });
     expect(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison!.ok), JSON.stringify(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison)) + await text('#sweep-comparison')).toBe(true);
-    expect(await text('#sweep-comparison')).toMatch(/GPU \(one workgroup a model\): [\d,]+ models\/s; CPU .*: [\d,]+ models\/s; ratio [\d.]+\. Every model agrees/);
+    expect(await text('#sweep-comparison')).toMatch(/GPU \(every model at once\): [\d,]+ models\/s; CPU .*: [\d,]+ models\/s; ratio [\d.]+\. Every model agrees/);
   });
 
   it('trains a sweep on all cores too, with the best model\'s alpha', async () => {
@@ -320,7 +320,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       }
     }
     const cells = await page.$$eval('#models-bench-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-    expect(cells[0]).toEqual(['P models', 'GPU (one workgroup a model)', 'CPU (JavaScript, one thread)', 'CPU, all cores (Web Workers)']);
+    expect(cells[0]).toEqual(['P models', 'GPU (every model at once)', 'CPU (JavaScript, one thread)', 'CPU, all cores (Web Workers)']);
     expect(cells).toHaveLength(3);
     expect(cells[2][1]).toMatch(/^[\d,]+\/s \([\d.]+x\)$/);
     expect(cells[2][2]).toMatch(/^[\d,]+\/s$/);
