@@ -23,7 +23,7 @@ import { trainManyCpu } from '../cpu/many';
 import { compareRuns } from '../experiment/compare';
 import { ChromeNotFoundError } from './chrome';
 import { dawnEnvironment, installDawn } from './dawn';
-import { writePng } from './output';
+import { prepareOutDir, writePng } from './output';
 import type { Calibration } from '../gpu/calibrate';
 import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
 import type { Runner } from './runner';
@@ -405,6 +405,12 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
+  }
+  // The output folder is checked before anything runs, so a benchmark is never lost to it.
+  const outProblem = prepareOutDir(options.out, ['bench.json', 'bench.png', 'kernels.json', 'calibration.json']);
+  if (outProblem) {
+    process.stderr.write(`error: --out: ${outProblem}\n`);
+    return 2;
   }
   if (options.runtime === 'node') {
     const env = dawnEnvironment();

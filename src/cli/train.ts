@@ -15,7 +15,7 @@ import { ENGINES, type EngineName } from '../experiment/run';
 import { isTargetName, TARGETS } from '../experiment/targets';
 import { ChromeNotFoundError } from './chrome';
 import { epochLine, kerasNumber } from '../experiment/records';
-import { writePng, writeRun } from './output';
+import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep } from '../experiment/sweep';
 import { withPageCalibrations } from './calibrations';
@@ -137,10 +137,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  try {
-    mkdirSync(options.out, { recursive: true });
-  } catch (e) {
-    complain(`error: --out: cannot create ${options.out}: ${(e as Error).message}`);
+  // The output folder is checked before any training, so a run is never lost to it.
+  const outProblem = prepareOutDir(options.out, sweep ? SWEEP_FILES : RUN_FILES);
+  if (outProblem) {
+    complain(`error: --out: ${outProblem}`);
     return EXIT.badInput;
   }
 

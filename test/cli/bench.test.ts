@@ -75,4 +75,11 @@ describe('npm run bench', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown engine "tpu"/);
   });
+
+  it('refuses an --out it cannot write with exit code 2, before starting anything', async () => {
+    const r = await runCli('bench', ['--quick', '--out', '/proc/webgpu-sgd-bench'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: --out: cannot write in \/proc \(\w+\)$/);
+    expect(r.stdout).not.toMatch(/benchmark/);
+  });
 });

@@ -1,5 +1,5 @@
 /** `npm run train` end to end, as a user runs it: files, printed lines, exit codes, Ctrl-C. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,26 @@ describe('npm run train', () => {
     expect(json.loss).toHaveLength(2);
     expect(json.loss[1]).toHaveLength(18);
     expectPng(join(out, 'heatmap.png'));
+  });
+
+  it('refuses an --out it cannot write, at once and before training, with a one-line reason', async () => {
+    // Under /proc Node's recursive mkdir never returns; the folder is probed instead.
+    const started = Date.now();
+    const proc = await runCli('train', ['--out', '/proc/webgpu-sgd-forbidden'], { timeoutMs: 30_000 });
+    expect(proc.code).toBe(2);
+    expect(proc.stderr.trim()).toMatch(/^error: --out: cannot write in \/proc \(\w+\)$/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // A file where the folder should be, and a folder where history.json should be.
+    const base = tempDir();
+    writeFileSync(join(base, 'plain-file'), 'x');
+    const file = await runCli('train', ['--out', join(base, 'plain-file', 'out')]);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/plain-file is a file, not a folder/);
+    mkdirSync(join(base, 'history.json'));
+    const folder = await runCli('train', ['--M', '800', '--out', base]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/history\.json is a folder; the run writes a file of that name there/);
+    expect(folder.stdout).not.toMatch(/Epoch/);
   });
 
   it('refuses a bad --sweep with exit code 2, before starting a browser', async () => {
