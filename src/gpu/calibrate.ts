@@ -12,7 +12,7 @@ import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import { getGpu, type Gpu } from './device';
 import { GpuLimitError } from './errors';
-import { checkFusedLimits, describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
+import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
 
 /** Where calibrations are kept, as JSON strings by key. */
@@ -152,16 +152,19 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
   const seedIndex = new Map(seeds.map((s, i) => [s, i]));
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
   const fusedModels = models.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: seedIndex.get(m.initSeed ?? i)!, theta: probeTheta(base, m, i) }));
-  let best = Infinity;
-  let clock: 'gpu timestamps' | 'wall time' = 'gpu timestamps';
+  // Both clocks from every timed probe; the GPU's is used only if every probe had it.
+  const gpuMs: (number | null)[] = [];
+  const wallMs: number[] = [];
   for (let trial = 0; trial < 3; trial++) {
     let end = 0;
     const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, timestamps: true, onEpoch: () => void (end = performance.now()) });
     if (outcome.failure) throw outcome.failure;
-    if (outcome.gpuMs === null) clock = 'wall time';
-    if (trial > 0) best = Math.min(best, (clock === 'gpu timestamps' ? outcome.gpuMs! : end - outcome.startedAt) / probe.totalSteps);
+    if (trial === 0) continue;
+    gpuMs.push(outcome.gpuMs);
+    wallMs.push(end - outcome.startedAt);
   }
-  return { ms: best, clock };
+  const onGpu = gpuMs.every((t) => t !== null);
+  return { ms: Math.min(...(onGpu ? (gpuMs as number[]) : wallMs)) / probe.totalSteps, clock: onGpu ? 'gpu timestamps' : 'wall time' };
 }
 
 /** Checks and times every variant for this shape; throws if none passes its check. */
@@ -222,7 +225,7 @@ export function chooseKernel(gpu: Gpu, base: Experiment, options: { models: read
   if (kept) {
     try {
       const parsed = JSON.parse(kept) as Calibration;
-      if (parsed.choice && (parsed.choice.variant === 'subgroup' || parsed.choice.variant === 'invocation')) return Promise.resolve(parsed.choice);
+      if (parsed.choice && VARIANTS.includes(parsed.choice.variant) && Number.isInteger(parsed.choice.workgroupSize)) return Promise.resolve(parsed.choice);
     } catch {
       // A damaged entry is calibrated again.
     }

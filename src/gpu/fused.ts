@@ -14,9 +14,12 @@ import { GpuLimitError } from './errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
 
+/** The fused family's variants, as KernelChoice names them. */
+export const VARIANTS = ['invocation', 'subgroup', 'tiled'] as const;
+
 /** A variant of the fused family and its shape on this adapter. */
 export interface KernelChoice {
-  variant: 'invocation' | 'subgroup' | 'tiled';
+  variant: (typeof VARIANTS)[number];
   /** Invocations a workgroup: models a workgroup (invocation), the lanes of one model (subgroup), or the invocations sharing one model's batch (tiled). */
   workgroupSize: number;
 }

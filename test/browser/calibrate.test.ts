@@ -62,6 +62,17 @@ describe.skipIf(!webgpu.ok)(`kernel calibration on ${webgpu.description}`, () =>
     expect(again.result.timings.setupMs).toBeLessThan(run.result.timings.setupMs);
   });
 
+  it('takes a kept choice of any variant, the tiled one included, without calibrating again', async () => {
+    if (!webgpu.subgroupMinSize) return; // the tiled kernel needs subgroups
+    // A tile of 64 at batch 40: calibration itself would skip it, so only the kept entry can pick it.
+    const config = { steps: 1600, batchSize: 40 };
+    const models = [{ hiddenUnits: 10, learningRate: 0.008 }];
+    await harness().call('keepCalibration', config, models, { variant: 'tiled', workgroupSize: 64 });
+    const run = await harness().call('train', config, 'gpu');
+    if (!run.ok) throw new Error(run.error.message);
+    expect(run.result.kernel).toBe('tiled, 64 invocations a model');
+  });
+
   it('refuses a shape no variant can hold, naming the limit', async () => {
     const r = await harness().call('calibrate', { hiddenUnits: 4096, steps: 800 }, [{ hiddenUnits: 4096, learningRate: 0.008 }]);
     if (webgpu.subgroupMinSize && webgpu.subgroupMinSize >= 16) return; // 4096 / 16 = 256 a lane fits

@@ -276,6 +276,12 @@ const harness = {
     }
   },
 
+  /** Keeps `choice` as the calibration of a shape in localStorage, as a calibration would. */
+  async keepCalibration(config: Partial<ExperimentConfig>, models: { hiddenUnits: number; learningRate: number }[], choice: KernelChoice) {
+    const key = calibrationKey(await getGpu(), prepareExperiment(config), models);
+    localStorage.setItem(key, JSON.stringify({ key, choice, rows: [] } satisfies Calibration));
+  },
+
   /** The device's limits that bound a sweep's size. */
   async limits() {
     const { limits } = (await getGpu()).device;
