@@ -20,7 +20,7 @@ override TILE: u32 = 64;
 override SUBGROUPS: u32 = 16;
 
 // The gradient of theta (3K) and the sum of r^2: what a step reduces over the batch.
-const SUMS: u32 = 3u * MAX_UNITS + 1u;
+const SUMS: u32 = 3u * SLOTS + 1u;
 
 var<private> t: u32;
 // This invocation's subgroup's slot in `sums`, and how many subgroups there are.
@@ -80,9 +80,9 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     for (var i = t; i < count; i += TILE) {
       let p = visits[visit_base + first + i];
       let r = model_alpha(p.x) - p.y;
-      g[3u * MAX_UNITS] += r * r;
+      g[3u * SLOTS] += r * r;
       // unroll
-      for (var k = 0u; k < MAX_UNITS; k++) {
+      for (var k = 0u; k < SLOTS; k++) {
         let u = unit_gradient(r, tv[k], h[k], p.x);
         g[3u * k + V] += u.x;
         g[3u * k + W] += u.y;
@@ -105,10 +105,10 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
       }
       g[j] = total;
     }
-    loss = kahan_add(loss, g[3u * MAX_UNITS]);
+    loss = kahan_add(loss, g[3u * SLOTS]);
     let scale = 2.0 / f32(count);
     // unroll
-    for (var k = 0u; k < MAX_UNITS; k++) {
+    for (var k = 0u; k < SLOTS; k++) {
       tv[k] -= lr * (scale * g[3u * k + V]);
       tw[k] -= lr * (scale * g[3u * k + W]);
       tb[k] -= lr * (scale * g[3u * k + BIAS]);

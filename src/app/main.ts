@@ -10,7 +10,7 @@ import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import { DivergedError, type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu, onDeviceLost } from '../gpu/device';
-import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES, THETA_REGISTERS_SOURCE } from '../gpu/kernels';
+import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES, SERIAL_STEPS_SOURCE, THETA_REGISTERS_SOURCE } from '../gpu/kernels';
 import { train } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from './charts';
 import { $ } from './dom';
@@ -310,6 +310,7 @@ function drawKernels(run: Run | null): void {
     ['sgd_update.wgsl', L.kernelSgdUpdate, KERNEL_SOURCES.sgd_update, counts?.update ?? null],
     ['fused_common.wgsl', L.kernelFusedCommon, FUSED_COMMON_SOURCE, null],
     ['theta_registers.wgsl', L.kernelThetaRegisters, THETA_REGISTERS_SOURCE, null],
+    ['serial_steps.wgsl', L.kernelSerialSteps, SERIAL_STEPS_SOURCE, null],
     ['sgd_invocation.wgsl', L.kernelInvocation, KERNEL_SOURCES.sgd_invocation, counts?.invocation ?? null],
     ['sgd_subgroup.wgsl', L.kernelSubgroup, KERNEL_SOURCES.sgd_subgroup, counts?.subgroup ?? null],
     ['sgd_tiled.wgsl', L.kernelTiled, KERNEL_SOURCES.sgd_tiled, counts?.tiled ?? null],

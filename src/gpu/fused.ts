@@ -132,9 +132,9 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
 /** The pipeline of a variant for models of K hidden units. */
 function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number): Promise<GPUComputePipeline> {
   const wg = choice.workgroupSize;
-  if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg }, { MAX_UNITS: K });
-  if (choice.variant === 'subgroup') return getPipeline(device, 'sgd_subgroup', { LANES: wg }, { UNITS_PER_LANE: unitsPerInvocation(choice, K) });
-  return getPipeline(device, 'sgd_tiled', { TILE: wg, SUBGROUPS: tiledSubgroups(device, wg) }, { MAX_UNITS: K });
+  if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg }, { SLOTS: K });
+  if (choice.variant === 'subgroup') return getPipeline(device, 'sgd_subgroup', { LANES: wg }, { SLOTS: unitsPerInvocation(choice, K) });
+  return getPipeline(device, 'sgd_tiled', { TILE: wg, SUBGROUPS: tiledSubgroups(device, wg) }, { SLOTS: K });
 }
 
 /** The most subgroups a tiled workgroup of `tile` invocations can hold: tile / the smallest subgroup (1 where the adapter does not say). */

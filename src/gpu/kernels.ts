@@ -10,6 +10,7 @@ import sgdInvocation from '../../shaders/sgd_invocation.wgsl?raw';
 import sgdSubgroup from '../../shaders/sgd_subgroup.wgsl?raw';
 import sgdTiled from '../../shaders/sgd_tiled.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
+import serialSteps from '../../shaders/serial_steps.wgsl?raw';
 import thetaRegisters from '../../shaders/theta_registers.wgsl?raw';
 
 /** Each kernel's own source, without the preludes. */
@@ -31,6 +32,9 @@ export const FUSED_COMMON_SOURCE = fusedCommon;
 /** A whole theta in one invocation's registers, after FUSED_COMMON_SOURCE in sgd_invocation and sgd_tiled. */
 export const THETA_REGISTERS_SOURCE = thetaRegisters;
 
+/** The steps of the variants that take a batch's points one after another (sgd_invocation, sgd_subgroup). */
+export const SERIAL_STEPS_SOURCE = serialSteps;
+
 /** A kernel's name, as its file is named. */
 export type KernelName = keyof typeof KERNEL_SOURCES;
 
@@ -38,8 +42,9 @@ const FUSED: ReadonlySet<KernelName> = new Set(['sgd_invocation', 'sgd_subgroup'
 
 /** What is prepended to each kernel, in order. */
 function preludes(name: KernelName): string[] {
-  if (name === 'sgd_subgroup') return [COMMON_SOURCE, FUSED_COMMON_SOURCE];
-  if (FUSED.has(name)) return [COMMON_SOURCE, FUSED_COMMON_SOURCE, THETA_REGISTERS_SOURCE];
+  if (name === 'sgd_invocation') return [COMMON_SOURCE, FUSED_COMMON_SOURCE, THETA_REGISTERS_SOURCE, SERIAL_STEPS_SOURCE];
+  if (name === 'sgd_subgroup') return [COMMON_SOURCE, FUSED_COMMON_SOURCE, SERIAL_STEPS_SOURCE];
+  if (name === 'sgd_tiled') return [COMMON_SOURCE, FUSED_COMMON_SOURCE, THETA_REGISTERS_SOURCE];
   return [COMMON_SOURCE];
 }
 
@@ -64,7 +69,7 @@ export const UNROLL_LIMIT = 64;
 /**
  * Unrolls each loop marked `// unroll` whose bound is a templated constant of at most UNROLL_LIMIT:
  *   // unroll
- *   for (var k = 0u; k < MAX_UNITS; k++) { body }
+ *   for (var k = 0u; k < SLOTS; k++) { body }
  * becomes `{ body with k = 0u } { body with k = 1u } ...`. With constant indices a compiler keeps
  * theta's arrays in registers; indexed in a loop they live in memory (measured on SwiftShader: the
  * invocation kernel 2.5 to 3 times faster unrolled). Past the limit the loop stays as written.

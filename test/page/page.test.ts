@@ -99,9 +99,10 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     }
     // What the GPU runs: the last run was on the CPU, so the GPU kernels ran 0 times; the sources are there.
     expect(await page.$$eval('#kernels details', (d) => d.map((e) => (e as HTMLElement).dataset.kernel))).toEqual([
-      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_common.wgsl', 'theta_registers.wgsl', 'sgd_invocation.wgsl', 'sgd_subgroup.wgsl', 'sgd_tiled.wgsl',
+      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_common.wgsl', 'theta_registers.wgsl', 'serial_steps.wgsl', 'sgd_invocation.wgsl', 'sgd_subgroup.wgsl', 'sgd_tiled.wgsl',
     ]);
     expect(await text('#kernels details[data-kernel="sgd_subgroup.wgsl"] pre')).toContain('subgroupAdd(part)');
+    expect(await text('#kernels details[data-kernel="serial_steps.wgsl"] pre')).toContain('fn train_steps');
     expect(await text('#kernels details[data-kernel="sgd_invocation.wgsl"] pre')).toContain('@compute @workgroup_size(WG)');
   });
 

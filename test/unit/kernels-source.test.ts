@@ -29,15 +29,15 @@ describe('kernel sources', () => {
   });
 
   it('gives the fused kernels their preludes, sizes and unrolled loops, `enable` first', () => {
-    const sub = kernelSource('sgd_subgroup', { UNITS_PER_LANE: 3 });
+    const sub = kernelSource('sgd_subgroup', { SLOTS: 3 });
     expect(sub.startsWith('enable subgroups;')).toBe(true);
-    expect(sub).toContain('const UNITS_PER_LANE: u32 = 3u; // templated');
+    expect(sub).toContain('const SLOTS: u32 = 3u; // templated');
     expect(sub).toContain('fn kahan_add');
     expect(sub).toContain('fn run_model');
     expect(sub).not.toMatch(/^\s*\/\/ unroll$/m);
-    const inv = kernelSource('sgd_invocation', { MAX_UNITS: 10 });
+    const inv = kernelSource('sgd_invocation', { SLOTS: 10 });
     expect(inv).toContain('h[9u] = hidden_unit(tw[9u], tb[9u], x);');
-    expect(inv).toContain('const MAX_UNITS: u32 = 10u; // templated');
+    expect(inv).toContain('const SLOTS: u32 = 10u; // templated');
     expect(inv).toContain('let g = unit_gradient(r, tv[9u], h[9u], p.x);');
     expect(kernelSource('forward')).not.toContain('fn run_model');
   });
