@@ -9,7 +9,7 @@ import { fusedFinish, fusedSpan } from '../cpu/fused';
 import { closeness } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { parseSweep, prepareSweep } from '../experiment/sweep';
-import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import { epochOrders, initialTheta, makeDataset, type Dataset } from '../experiment/data';
 import { getGpu, type Gpu } from './device';
 import { GpuLimitError } from './errors';
 import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
@@ -91,7 +91,7 @@ function probeTheta(base: Experiment, model: ShapeModel, m: number): Float64Arra
 }
 
 /** Every probe model's theta, loss and val_loss after a few steps, against the CPU twin. */
-async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ok: boolean; maxRel: number; detail: string }> {
+async function check(gpu: Gpu, base: Experiment, data: Dataset, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ok: boolean; maxRel: number; detail: string }> {
   const P = models.length;
   const picked = Array.from({ length: Math.min(P, 64) }, (_, i) => models[Math.floor((i * P) / Math.min(P, 64))]);
   const maxK = Math.max(...picked.map((m) => m.hiddenUnits));
@@ -109,11 +109,11 @@ async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], 
     orders: [() => order],
     plotAt: null,
     choice,
+    data,
     onEpoch: (e) => void (epoch = e),
   });
   if (outcome.failure || !epoch) return { ok: false, maxRel: Infinity, detail: String(outcome.failure ?? 'no epoch came back') };
   const got = epoch as FusedEpoch;
-  const data = makeDataset(base);
   const f32 = (a: Float64Array) => Float64Array.from(a, Math.fround);
   const twinData = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xVal: f32(data.xVal), yVal: f32(data.yVal) };
   const lanes = choice.variant === 'subgroup' ? choice.workgroupSize : 1;
@@ -140,7 +140,7 @@ async function check(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], 
  * Time per step of the run's models with this variant: a warm-up, then the best of two probes, on
  * the GPU's clock (timestamps) where the adapter has one, else wall time from submission to results.
  */
-async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ms: number; clock: 'gpu timestamps' | 'wall time' }> {
+async function time(gpu: Gpu, base: Experiment, data: Dataset, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ms: number; clock: 'gpu timestamps' | 'wall time' }> {
   const P = models.length;
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const work = P * base.config.batchSize * maxK;
@@ -157,7 +157,7 @@ async function time(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], c
   const wallMs: number[] = [];
   for (let trial = 0; trial < 3; trial++) {
     let end = 0;
-    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, timestamps: true, onEpoch: () => void (end = performance.now()) });
+    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, timestamps: true, data, onEpoch: () => void (end = performance.now()) });
     if (outcome.failure) throw outcome.failure;
     if (trial === 0) continue;
     gpuMs.push(outcome.gpuMs);
@@ -173,6 +173,8 @@ export async function calibrate(gpu: Gpu, base: Experiment, models: readonly Sha
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const seeds = new Set(models.map((m, i) => m.initSeed ?? i)).size;
   let limit: GpuLimitError | null = null;
+  // The data once for every probe (at N = 10^6 it takes ~75 ms to make).
+  const data = makeDataset(base);
   for (const { choice, skipped } of list) {
     const row: CalibrationRow = { kernel: describeKernel(choice), choice };
     rows.push(row);
@@ -189,13 +191,13 @@ export async function calibrate(gpu: Gpu, base: Experiment, models: readonly Sha
       continue;
     }
     try {
-      const c = await check(gpu, base, models, choice);
+      const c = await check(gpu, base, data, models, choice);
       row.maxRel = c.maxRel;
       if (!c.ok) {
         row.skipped = `failed its check against the CPU twin: ${c.detail.split('\n')[0]}`;
         continue;
       }
-      const t = await time(gpu, base, models, choice);
+      const t = await time(gpu, base, data, models, choice);
       row.msPerStep = t.ms;
       row.clock = t.clock;
     } catch (e) {

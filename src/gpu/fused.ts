@@ -7,7 +7,7 @@
  * every epoch's records (losses, theta, alpha) back in order.
  */
 import type { Experiment } from '../experiment/config';
-import { makeDataset } from '../experiment/data';
+import { makeDataset, type Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from './errors';
@@ -76,6 +76,8 @@ export interface FusedRun {
   signal?: AbortSignal;
   /** Time the dispatches on the GPU's clock where the adapter has `timestamp-query`. */
   timestamps?: boolean;
+  /** The base's data when the caller has it already (makeDataset(base)); made here otherwise. */
+  data?: Dataset;
   onEpoch(epoch: FusedEpoch): void | Promise<void>;
 }
 
@@ -217,7 +219,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const owned = runBuffers(device);
   const { make, empty } = owned;
   const STORAGE = GPUBufferUsage.STORAGE;
-  const data = makeDataset(base);
+  const data = run.data ?? makeDataset(base);
   // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
   const slotFloats = P * layout.stride;
   const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
