@@ -1,4 +1,5 @@
 /** Every label the page, the plots and the CLI show, in English and in the lecture's Swedish. */
+import type { Problem } from '../experiment/problems';
 
 /** A language the project speaks. */
 export type Language = 'en' | 'sv';
@@ -124,6 +125,29 @@ const en = {
   modelsBenchDone: 'Done.',
   modelsBenchP: 'P models',
   modelsBenchDisagree: 'disagrees',
+  // numbers, problems and states (every string the page shows comes from here)
+  num: (v: number, digits: number) => v.toPrecision(digits),
+  problemText: (p: Problem): string => problemEn(p),
+  urlNoticeLine: (name: string, why: string, fallback: string | null) => `${name}: ${why}${fallback === null ? '' : `; using ${fallback}`}`,
+  divergedRun: (epoch: number, loss: string) => `Training diverged at epoch ${epoch}: the loss became ${loss}. Try a smaller learning rate (dt).`,
+  stoppedInside: (epoch: number, done: number, steps: number) => `Stopped inside epoch ${epoch}, after ${done.toLocaleString('en')} of its ${steps.toLocaleString('en')} steps; that epoch is not in the history.`,
+  divergedCell: 'diverged',
+  divergedShort: 'div.',
+  divergedCount: (n: number) => `(${n} diverged)`,
+  kernelName: (variant: string, size: number) =>
+    variant === 'subgroup' ? `subgroup, ${size} lanes a model` : variant === 'tiled' ? `tiled, ${size} invocations a model` : `invocation a model, ${size} a workgroup`,
+  cpuDevice: 'CPU, JavaScript, float64, one thread',
+  formulaReadOnly: 'Choose “custom formula” above to type your own f.',
+  twinAgree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): every epoch within 1e-3 relative (largest difference ${rel}).`,
+  twinDisagree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): a difference of ${rel}, past 1e-3; this is a fault, please report it.`,
+  float64Diff: (rel: string) => `Against float64: largest relative difference ${rel}. float32 keeps about 7 digits and each SGD step carries the last step's rounding on, so float32 and float64 runs drift apart, most where training is unstable.`,
+  sweepStopped: (epochs: number, E: number, P: number, seconds: string, rate: string) => `Stopped after epoch ${epochs} of ${E}: ${P.toLocaleString('en')} models, ${seconds} s for what ran, ${rate} models/s.`,
+  sweepTwin: (ok: boolean, rel: string, chaotic: number) =>
+    ok
+      ? `Against the float32 CPU twin (the same arithmetic): every model within 1e-3 (largest difference ${rel}).`
+      : `Against the float32 CPU twin (the same arithmetic): ${chaotic} model(s) differ past 1e-3 (largest ${rel}); these are the unstable ones, where even a difference in the last bit of a sum grows step by step.`,
+  sweepFloat64: (rel: string) => `Against float64: largest relative difference ${rel}, because float32 rounding, carried from step to step, grows fastest where training is unstable.`,
+  sweepRunning: 'Training every model…',
 } as const;
 
 /** The labels of one language. */
@@ -244,7 +268,128 @@ const sv: Labels = {
   modelsBenchDone: 'Klart.',
   modelsBenchP: 'P modeller',
   modelsBenchDisagree: 'stämmer inte',
+  num: (v, digits) => v.toPrecision(digits).replace('.', ','),
+  problemText: (p) => problemSv(p),
+  urlNoticeLine: (name, why, fallback) => `${name}: ${why}${fallback === null ? '' : `; använder ${fallback.replace('.', ',')}`}`,
+  divergedRun: (epoch, loss) => `Träningen divergerade i epok ${epoch}: felet blev ${loss}. Pröva en lägre inlärningshastighet (dt).`,
+  stoppedInside: (epoch, done, steps) => `Stoppad inne i epok ${epoch}, efter ${done.toLocaleString('sv')} av dess ${steps.toLocaleString('sv')} steg; den epoken finns inte i historiken.`,
+  divergedCell: 'divergerade',
+  divergedShort: 'div.',
+  divergedCount: (n) => `(${n} divergerade)`,
+  kernelName: (variant, size) =>
+    variant === 'subgroup' ? `undergrupp, ${size} banor per modell` : variant === 'tiled' ? `arbetsgrupp, ${size} trådar per modell` : `en tråd per modell, ${size} per arbetsgrupp`,
+  cpuDevice: 'CPU, JavaScript, float64, en tråd',
+  formulaReadOnly: 'Välj ”egen formel” ovan för att skriva ett eget f.',
+  twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 1e-3 relativt (största skillnad ${rel}).`,
+  twinDisagree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): en skillnad på ${rel}, mer än 1e-3; det är ett fel, rapportera det gärna.`,
+  float64Diff: (rel) => `Mot float64: största relativa skillnad ${rel}. float32 har ungefär 7 siffror och varje SGD-steg bär med sig förra stegets avrundning, så körningar i float32 och float64 glider isär, mest där träningen är instabil.`,
+  sweepStopped: (epochs, E, P, seconds, rate) => `Stoppad efter epok ${epochs} av ${E}: ${P.toLocaleString('sv')} modeller, ${seconds} s för det som kördes, ${rate} modeller/s.`,
+  sweepTwin: (ok, rel, chaotic) =>
+    ok
+      ? `Mot CPU-tvillingen i float32 (samma aritmetik): varje modell inom 1e-3 (största skillnad ${rel}).`
+      : `Mot CPU-tvillingen i float32 (samma aritmetik): ${chaotic} modell(er) skiljer mer än 1e-3 (största ${rel}); det är de instabila, där till och med en skillnad i sista biten av en summa växer steg för steg.`,
+  sweepFloat64: (rel) => `Mot float64: största relativa skillnad ${rel}, eftersom avrundningen i float32, som förs vidare från steg till steg, växer snabbast där träningen är instabil.`,
+  sweepRunning: 'Tränar alla modeller…',
 };
 
 /** Every label, by language. */
 export const LABELS: Record<Language, Labels> = { en: en as Labels, sv };
+
+const big = (v: number) => v.toExponential(2);
+const bytes = (b: number, lang: Language) => {
+  const t = b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${Math.ceil(b / 2 ** 20)} MiB`;
+  return lang === 'sv' ? t.replace('.', ',') : t;
+};
+
+/** Why an input was refused, in English. */
+function problemEn(p: Problem): string {
+  switch (p.kind) {
+    case 'integer':
+      return `must be an integer from ${p.min} to ${p.max}, got ${p.got}`;
+    case 'positive':
+      return `must be a number > 0, got ${p.got}`;
+    case 'split':
+      return `must be at least 0 and below 1, got ${p.got}`;
+    case 'noTraining':
+      return `a split of ${p.split} leaves no training point of N = ${p.points}`;
+    case 'noEpoch':
+      return `too small for one epoch: EPOCHS would be 0; use M ≥ ${p.minSteps}`;
+    case 'epochs':
+      return `EPOCHS = ${p.epochs} is more than the ${p.limit.toLocaleString('en')} epochs a run may have`;
+    case 'work':
+      return `M × Nbatch × K${p.models > 1 ? ` over ${p.models} models` : ''} = ${big(p.estimate)} unit evaluations, more than the limit of ${big(p.limit)}`;
+    case 'memory':
+      return `needs about ${bytes(p.bytes, 'en')} of memory${p.models > 1 ? ` for ${p.models} models` : ''}, more than the limit of ${bytes(p.limit, 'en')}`;
+    case 'formula':
+      return `the formula cannot be used (${p.detail})`;
+    case 'notANumber':
+      return `${p.text} is not a number`;
+    case 'empty':
+      return 'empty';
+    case 'axisRange':
+      return `${p.axis}: the range ${p.lo}:${p.hi} runs backwards`;
+    case 'axisCount':
+      return `${p.axis}: the count must be a whole number from 1 to ${p.max}, got ${p.text}`;
+    case 'axisLog':
+      return `${p.axis}: a log range needs lo > 0, got ${p.lo}`;
+    case 'axisGeometric':
+      return `${p.axis}: lo:hi:xF needs lo > 0 and F > 1, got ${p.text}`;
+    case 'axisShape':
+      return `${p.axis}: write one value, lo:hi:logN, lo:hi:xF or lo:hi:N, not ${p.text}`;
+    case 'tooManyModels':
+      return `${p.learningRates} × ${p.hiddenUnits} × ${p.seeds} seeds = ${p.count} models, more than the ${p.max} a sweep may have`;
+    case 'seeds':
+      return `seeds must be a whole number ≥ 1, got ${p.got}`;
+    case 'model':
+      return `model ${p.index} (learning rate ${p.learningRate}, K = ${p.hiddenUnits}): ${problemEn(p.problem)}`;
+    case 'unknown':
+      return `${p.text} is not known here`;
+  }
+}
+
+/** Why an input was refused, in Swedish. */
+function problemSv(p: Problem): string {
+  const d = (v: number) => String(v).replace('.', ',');
+  switch (p.kind) {
+    case 'integer':
+      return `måste vara ett heltal från ${p.min} till ${p.max}, inte ${p.got.replace('.', ',')}`;
+    case 'positive':
+      return `måste vara ett tal > 0, inte ${p.got.replace('.', ',')}`;
+    case 'split':
+      return `måste vara minst 0 och under 1, inte ${p.got.replace('.', ',')}`;
+    case 'noTraining':
+      return `valideringsandelen ${d(p.split)} lämnar ingen träningspunkt av N = ${p.points}`;
+    case 'noEpoch':
+      return `för litet för en epok: EPOCHS skulle bli 0; använd M ≥ ${p.minSteps}`;
+    case 'epochs':
+      return `EPOCHS = ${p.epochs} är fler än de ${p.limit.toLocaleString('sv')} epoker en körning får ha`;
+    case 'work':
+      return `M × Nbatch × K${p.models > 1 ? ` för ${p.models} modeller` : ''} = ${big(p.estimate).replace('.', ',')} nodberäkningar, mer än gränsen ${big(p.limit).replace('.', ',')}`;
+    case 'memory':
+      return `behöver omkring ${bytes(p.bytes, 'sv')} minne${p.models > 1 ? ` för ${p.models} modeller` : ''}, mer än gränsen ${bytes(p.limit, 'sv')}`;
+    case 'formula':
+      return `formeln går inte att använda (${p.detail})`;
+    case 'notANumber':
+      return `${p.text} är inget tal`;
+    case 'empty':
+      return 'tomt';
+    case 'axisRange':
+      return `${p.axis}: intervallet ${d(p.lo)}:${d(p.hi)} går baklänges`;
+    case 'axisCount':
+      return `${p.axis}: antalet måste vara ett heltal från 1 till ${p.max}, inte ${p.text}`;
+    case 'axisLog':
+      return `${p.axis}: ett logaritmiskt intervall kräver lo > 0, inte ${d(p.lo)}`;
+    case 'axisGeometric':
+      return `${p.axis}: lo:hi:xF kräver lo > 0 och F > 1, inte ${p.text}`;
+    case 'axisShape':
+      return `${p.axis}: skriv ett värde, lo:hi:logN, lo:hi:xF eller lo:hi:N, inte ${p.text}`;
+    case 'tooManyModels':
+      return `${p.learningRates} × ${p.hiddenUnits} × ${p.seeds} frön = ${p.count} modeller, fler än de ${p.max} en svepning får ha`;
+    case 'seeds':
+      return `antalet frön måste vara ett heltal ≥ 1, inte ${p.got}`;
+    case 'model':
+      return `modell ${p.index} (inlärningshastighet ${d(p.learningRate)}, K = ${p.hiddenUnits}): ${problemSv(p.problem)}`;
+    case 'unknown':
+      return `${p.text} är okänt här`;
+  }
+}

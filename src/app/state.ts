@@ -7,6 +7,8 @@ import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig }
 import type { EngineName } from '../experiment/run';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
 import type { Language } from './i18n';
+import { parseDecimal } from '../experiment/numbers';
+import type { Problem } from '../experiment/problems';
 
 /** The numeric fields, with their URL names (the lecture's). */
 export const NUMBER_FIELDS = {
@@ -44,13 +46,8 @@ export const PRESETS = {
 /** The state a fresh page starts in. */
 export const DEFAULT_STATE: PageState = { config: { ...DEFAULT_CONFIG, formula: TARGETS.lecture.formula }, engine: 'gpu', showPoints: false };
 
-/** A number as a form field holds it: a finite number in plain text, or an error. */
-export function parseNumber(text: string): number | null {
-  const t = text.trim();
-  if (t === '' || t.length > 30 || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : null;
-}
+/** A number as a form field holds it: a finite decimal number, point or comma (see parseDecimal), or null. */
+export const parseNumber = parseDecimal;
 
 /** The query string of a state: every field, so the link is exact whatever the defaults become. */
 export function stateToQuery(state: PageState, lang?: Language): string {
@@ -69,7 +66,18 @@ export function stateToQuery(state: PageState, lang?: Language): string {
 export interface ParsedQuery {
   state: PageState;
   lang: Language | null;
+  /** In English, one line a reset field. */
   notices: string[];
+  /** The same as data, for the page's language: the parameter, what it held, why, and the value used instead. */
+  problems: UrlProblem[];
+}
+
+/** A field of a link that was reset. */
+export interface UrlProblem {
+  name: string;
+  problem: Problem;
+  /** The value used instead, or null where nothing replaces it (lang). */
+  fallback: string | null;
 }
 
 const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}â€¦` : v);
@@ -78,18 +86,24 @@ const shown = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}â€
 export function stateFromQuery(search: string): ParsedQuery {
   const q = new URLSearchParams(search);
   const notices: string[] = [];
+  const problems: UrlProblem[] = [];
   const config: ExperimentConfig = { ...DEFAULT_STATE.config };
   for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, (typeof NUMBER_FIELDS)[NumberField]][]) {
     const raw = q.get(name);
     if (raw === null) continue;
     const n = parseNumber(raw);
-    if (n === null) notices.push(`${name} = ${shown(raw)}: not a number; using ${config[field]}`);
-    else config[field] = n;
+    if (n === null) {
+      notices.push(`${name} = ${shown(raw)}: not a number; using ${config[field]}`);
+      problems.push({ name, problem: { kind: 'notANumber', text: shown(raw) }, fallback: String(config[field]) });
+    } else config[field] = n;
   }
   const target = q.get('target');
   if (target !== null) {
     if (isTargetName(target)) config.target = target as TargetName;
-    else notices.push(`target = ${shown(target)}: unknown; using ${config.target}`);
+    else {
+      notices.push(`target = ${shown(target)}: unknown; using ${config.target}`);
+      problems.push({ name: 'target', problem: { kind: 'unknown', text: shown(target) }, fallback: config.target });
+    }
   }
   if (config.target === 'custom') config.formula = (q.get('formula') ?? '').slice(0, MAX_FORMULA_LENGTH + 1);
   if (q.get('shuffle') === '0') config.shuffle = false;
@@ -105,16 +119,24 @@ export function stateFromQuery(search: string): ParsedQuery {
       const fallback = field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };
       notices.push(`${e.message}; using the default`);
       Object.assign(config, fallback);
+      const name = field === 'formula' ? 'formula' : (Object.entries(NUMBER_FIELDS).find(([, f]) => f === field)?.[0] ?? field);
+      problems.push({ name, problem: e.problem, fallback: field === 'formula' ? DEFAULT_CONFIG.target : String(config[field as keyof ExperimentConfig]) });
     }
   }
   const engineRaw = q.get('engine');
   let engine = DEFAULT_STATE.engine;
   if (engineRaw !== null) {
     if ((PAGE_ENGINES as readonly string[]).includes(engineRaw)) engine = engineRaw as PageEngine;
-    else notices.push(`engine = ${shown(engineRaw)}: unknown; using ${engine}`);
+    else {
+      notices.push(`engine = ${shown(engineRaw)}: unknown; using ${engine}`);
+      problems.push({ name: 'engine', problem: { kind: 'unknown', text: shown(engineRaw) }, fallback: engine });
+    }
   }
   const langRaw = q.get('lang');
   const lang = langRaw === 'en' || langRaw === 'sv' ? langRaw : null;
-  if (langRaw !== null && lang === null) notices.push(`lang = ${shown(langRaw)}: unknown`);
-  return { state: { config, engine, showPoints: q.get('points') === '1' }, lang, notices };
+  if (langRaw !== null && lang === null) {
+    notices.push(`lang = ${shown(langRaw)}: unknown`);
+    problems.push({ name: 'lang', problem: { kind: 'unknown', text: shown(langRaw) }, fallback: null });
+  }
+  return { state: { config, engine, showPoints: q.get('points') === '1' }, lang, notices, problems };
 }

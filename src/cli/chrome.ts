@@ -68,5 +68,5 @@ export async function launchChrome(options: { executablePath?: string; webgpu?: 
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   // Ctrl-C is the caller's to handle (the CLI stops training cleanly); the browser still goes
   // when the process exits.
-  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000, handleSIGINT: false });
+  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }

@@ -50,6 +50,15 @@ declare global {
 }
 
 let controller: AbortController | null = null;
+/** Set by abort(): a Stop that came before the run started stops it as it starts. */
+let abortRequested = false;
+
+/** The controller of a run starting now, already aborted if a Stop came first. */
+function newController(): AbortController {
+  controller = new AbortController();
+  if (abortRequested) controller.abort();
+  return controller;
+}
 
 const json = (r: TrainResult): JsonResult => ({ ...r, theta: [...r.theta] });
 
@@ -68,12 +77,12 @@ const runner = {
    * benchmark runs) comes back at the end.
    */
   async train(config: Partial<ExperimentConfig>, engine: EngineName, plain = false): Promise<RunOutcome> {
-    controller = new AbortController();
+    const { signal } = newController();
     let alpha: number[] = [];
     try {
       const result = await train(config, {
         engine,
-        signal: controller.signal,
+        signal,
         alphaAt: plain ? undefined : plotGrid(),
         onEpoch: async (r) => {
           if (r.alpha) alpha = [...r.alpha];
@@ -97,13 +106,13 @@ const runner = {
    * window.runnerSweepEpoch. Losses come back with NaN as null.
    */
   async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine): Promise<SweepOutcome> {
-    controller = new AbortController();
+    const { signal } = newController();
     try {
       const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
       const sweep = prepareSweep(base, models);
       const r = await trainMany(sweep, {
         engine,
-        signal: controller.signal,
+        signal,
         onEpoch: async ({ epoch, loss, valLoss }) => {
           const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: models.map((_, m) => (Number.isFinite(loss[m]) ? null : epoch)) });
           const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
@@ -141,8 +150,9 @@ const runner = {
     return renderPng(heatmapConfig(summary, lang), width, height);
   },
 
-  /** Stops the run within one epoch. */
+  /** Stops the run (inside an epoch where it is long), or the next one to start. */
   abort(): void {
+    abortRequested = true;
     controller?.abort();
   },
 

@@ -41,6 +41,9 @@ export async function freePort(): Promise<number> {
 
 /** Starts the dev server and Chromium. */
 export async function startSession(options: { webgpu?: boolean } = {}): Promise<Session> {
+  // Vite's dev server quits the process on SIGTERM (and when stdin ends); here the command decides
+  // what a signal does (the CLI stops training and writes what completed), so its handlers go.
+  const before = { sigterm: process.listeners('SIGTERM'), stdinEnd: process.stdin.listeners('end') };
   const server = await createServer({
     root: PROJECT_ROOT,
     configFile: false,
@@ -48,6 +51,8 @@ export async function startSession(options: { webgpu?: boolean } = {}): Promise<
     server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false, headers: CROSS_ORIGIN_ISOLATION },
   });
   await server.listen();
+  for (const l of process.listeners('SIGTERM')) if (!before.sigterm.includes(l)) process.off('SIGTERM', l);
+  for (const l of process.stdin.listeners('end')) if (!before.stdinEnd.includes(l)) process.stdin.off('end', l as () => void);
   let browser: Browser;
   try {
     browser = await launchChrome({ webgpu: options.webgpu });

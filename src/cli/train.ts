@@ -3,7 +3,7 @@
  * printed epoch by epoch as Keras prints it, written to --out.
  *
  * Exit codes: 0 done; 2 bad input; 3 no WebGPU adapter (or no browser); 4 training diverged;
- * 130 stopped by Ctrl-C (what was done is written); 1 anything else.
+ * 130 stopped by Ctrl-C, 143 by SIGTERM (what was done is written either way); 1 anything else.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,17 +12,18 @@ import type { Page } from 'puppeteer-core';
 import { LABELS, type Language } from '../app/i18n';
 import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
+import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, TARGETS } from '../experiment/targets';
 import { ChromeNotFoundError } from './chrome';
-import { epochLine, kerasNumber } from '../experiment/records';
+import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
-import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import { withPageCalibrations } from './calibrations';
 import { openPage, startSession, type Session } from './session';
 
 /** Exit codes, as the README lists them. */
-export const EXIT = { ok: 0, error: 1, badInput: 2, noWebGpu: 3, diverged: 4, interrupted: 130 } as const;
+export const EXIT = { ok: 0, error: 1, badInput: 2, noWebGpu: 3, diverged: 4, interrupted: 130, terminated: 143 } as const;
 
 /** The plots' size in pixels: the lecture's figsize=(15, 10) at 80 dpi. */
 export const PLOT_SIZE = { width: 1200, height: 800 } as const;
@@ -42,9 +43,10 @@ const FLAG: Record<string, string> = {
   epochs: '--M',
 };
 
+/** A flag's number: decimal, as the page takes it (parseDecimal); "0x10" or "Infinity" is refused. */
 function number(value: string): number {
-  const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  const n = parseDecimal(value);
+  if (n === null) throw new InvalidArgumentError(`expected a decimal number, got "${value}"`);
   return n;
 }
 
@@ -113,7 +115,12 @@ const complain = (line: string) => process.stderr.write(`${line}\n`);
 export async function main(argv: string[]): Promise<number> {
   let options: Options;
   try {
-    options = program().parse(argv, { from: 'user' }).opts<Options>();
+    const command = program().parse(argv, { from: 'user' });
+    options = command.opts<Options>();
+    if (options.sweep === undefined && command.getOptionValueSource('seeds') === 'cli') {
+      complain('error: --seeds: seeds are counted per cell of a sweep; give --sweep too (e.g. --sweep lr=0.008 --seeds 8)');
+      return EXIT.badInput;
+    }
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     throw e;
@@ -132,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.badInput;
     }
     if (e instanceof SweepError) {
-      complain(`error: --sweep: ${e.message}`);
+      complain(`error: --${e.field}: ${e.message}`);
       return EXIT.badInput;
     }
     throw e;
@@ -144,37 +151,71 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.badInput;
   }
 
-  let session: Session;
+  const signals = watchSignals();
   try {
-    session = await startSession();
-  } catch (e) {
-    if (e instanceof ChromeNotFoundError) {
-      complain(`error: ${e.message}`);
-      return EXIT.noWebGpu;
+    let session: Session;
+    try {
+      session = await startSession();
+    } catch (e) {
+      if (e instanceof ChromeNotFoundError) {
+        complain(`error: ${e.message}`);
+        return EXIT.noWebGpu;
+      }
+      throw e;
     }
-    throw e;
-  }
-  try {
-    const errors: string[] = [];
-    const page = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner', errors);
-    // The kernel calibrations of earlier runs are kept in OUT/calibration.json.
-    return await withPageCalibrations(page, options.out, () => (sweep ? runSweep(page, sweep, options) : run(page, exp, options)));
+    try {
+      const errors: string[] = [];
+      const page = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner', errors);
+      signals.attach(page);
+      // The kernel calibrations of earlier runs are kept in OUT/calibration.json.
+      return await withPageCalibrations(page, options.out, () => (sweep ? runSweep(page, sweep, options, signals) : run(page, exp, options, signals)));
+    } finally {
+      await session.close();
+    }
   } finally {
-    await session.close();
+    signals.detach();
   }
 }
 
-/** Stops the page's run on the first Ctrl-C and quits on the second; returns whether it was pressed and how to detach. */
-function watchCtrlC(page: Page): { interrupted: () => boolean; detach: () => void } {
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    complain('Stopping after this epoch (Ctrl-C again to quit at once)...');
-    void page.evaluate(() => (window as unknown as { runner: Runner }).runner.abort()).catch(() => undefined);
+/** What a signal handler gives a run: the exit code it asks for, and the page to stop. */
+interface Signals {
+  /** 130 after Ctrl-C, 143 after SIGTERM, null if neither came. */
+  exitCode(): number | null;
+  /** The page whose run a signal stops; a signal that came before it is passed on at once. */
+  attach(page: Page): void;
+  detach(): void;
+}
+
+/**
+ * From the first moment of a run: the first Ctrl-C (SIGINT) or SIGTERM stops the page's run, so what
+ * completed is written, and a second one quits at once.
+ */
+function watchSignals(): Signals {
+  let code: number | null = null;
+  let page: Page | null = null;
+  const abort = () => {
+    if (page) void page.evaluate(() => (window as unknown as { runner: Runner }).runner.abort()).catch(() => undefined);
   };
-  process.on('SIGINT', onSigint);
-  return { interrupted: () => interrupted, detach: () => process.off('SIGINT', onSigint) };
+  const on = (signal: 'SIGINT' | 'SIGTERM') => () => {
+    if (code !== null) process.exit(code);
+    code = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+    complain(`Stopping (${signal}); what completed will be written (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit at once)...`);
+    abort();
+  };
+  const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
+  process.on('SIGINT', handlers.SIGINT);
+  process.on('SIGTERM', handlers.SIGTERM);
+  return {
+    exitCode: () => code,
+    attach: (p) => {
+      page = p;
+      if (code !== null) abort();
+    },
+    detach: () => {
+      process.off('SIGINT', handlers.SIGINT);
+      process.off('SIGTERM', handlers.SIGTERM);
+    },
+  };
 }
 
 /** The exit code of a run that failed in the page. */
@@ -194,7 +235,7 @@ function exitCodeOf(name: string): number {
 }
 
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
-async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<number> {
+async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
   const gpu = options.engine === 'gpu';
   const adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
   if (gpu && !adapter.ok) {
@@ -211,19 +252,13 @@ async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<num
     const best = line.best ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})` : 'no model finite';
     say(`Epoch ${line.epoch}/${line.epochs} - ${line.models} models - ${best} - diverged: ${line.diverged}`);
   });
-  const ctrlC = watchCtrlC(page);
-  let outcome;
-  try {
-    outcome = await page.evaluate(
-      (b, text, seeds, engine) => (window as unknown as { runner: Runner }).runner.trainSweep(b, text, seeds, engine),
-      configFromOptions(options),
-      options.sweep ?? '',
-      options.seeds,
-      options.engine as ManyEngine,
-    );
-  } finally {
-    ctrlC.detach();
-  }
+  const outcome = await page.evaluate(
+    (b, text, seeds, engine) => (window as unknown as { runner: Runner }).runner.trainSweep(b, text, seeds, engine),
+    configFromOptions(options),
+    options.sweep ?? '',
+    options.seeds,
+    options.engine as ManyEngine,
+  );
   if (!outcome.ok) {
     complain(`error: ${outcome.error.message}`);
     return exitCodeOf(outcome.error.name);
@@ -239,21 +274,19 @@ async function runSweep(page: Page, sweep: Sweep, options: Options): Promise<num
   files.push(writePng(options.out, 'heatmap.png', png));
 
   say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
-  const col = (t: string) => t.padStart(11);
-  say(`${'lr \\ K'.padEnd(10)}${summary.hiddenUnits.map((k) => col(String(k))).join('')}`);
-  summary.learningRates.forEach((lr, i) => say(`${lr.toPrecision(3).padEnd(10)}${summary.cells[i].map((v) => col(v === null ? 'div' : kerasNumber(v))).join('')}`));
+  say(sweepTable(summary));
   const diverged = outcome.divergedAt.filter((d) => d !== null).length;
   const best = summary.best;
   say(
-    `${outcome.status === 'completed' ? 'Done' : 'Stopped'}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
+    `${outcome.status === 'completed' ? 'Done' : `Stopped after epoch ${outcome.epochs} of ${base.epochs}`}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
       `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${dispatchCount(outcome.dispatches)}, on ${outcome.device}${outcome.kernel ? ` (kernel: ${outcome.kernel})` : ''}` +
       (best ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}` : ''),
   );
   say(`Wrote ${files.join(', ')} (heatmap ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
-  return ctrlC.interrupted() ? EXIT.interrupted : EXIT.ok;
+  return signals.exitCode() ?? EXIT.ok;
 }
 
-async function run(page: Page, exp: Experiment, options: Options): Promise<number> {
+async function run(page: Page, exp: Experiment, options: Options, signals: Signals): Promise<number> {
   const { engine } = options;
   const gpu = engine === 'gpu' || engine === 'gpu-perop';
   const adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
@@ -275,16 +308,10 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     last = now;
   });
 
-  const ctrlC = watchCtrlC(page);
-  let outcome;
-  try {
-    outcome = await page.evaluate((config, e) => (window as unknown as { runner: Runner }).runner.train(config, e), exp.config, engine);
-  } finally {
-    ctrlC.detach();
-  }
+  const outcome = await page.evaluate((config, e) => (window as unknown as { runner: Runner }).runner.train(config, e), exp.config, engine);
 
   const result = outcome.ok ? outcome.result : outcome.partial;
-  if (result && result.epochs > 0) {
+  if (result) {
     const files = writeRun(options.out, exp, result);
     const plots = await page.evaluate(
       (input) => (window as unknown as { runner: Runner }).runner.plots(input),
@@ -294,7 +321,7 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     const seconds = result.timings.trainMs / 1000;
     const steps = result.epochs * exp.stepsPerEpoch;
     say(
-      `${result.status === 'completed' ? 'Done' : 'Stopped'}: ${result.epochs}/${exp.epochs} epochs, ` +
+      `${result.status === 'completed' ? 'Done' : result.status === 'aborted' ? stoppedLine(result.epochs, exp.epochs, result.partialEpoch) : 'Diverged'}: ${result.epochs}/${exp.epochs} epochs, ` +
         `loss ${kerasNumber(result.history.loss.at(-1) ?? null)}, val_loss ${kerasNumber(result.history.valLoss.at(-1) ?? null)}, ` +
         `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${dispatchCount(result.dispatches)}, on ${result.device}${result.kernel ? ` (kernel: ${result.kernel})` : ''}`,
     );
@@ -304,7 +331,7 @@ async function run(page: Page, exp: Experiment, options: Options): Promise<numbe
     complain(`error: ${outcome.error.message}`);
     return exitCodeOf(outcome.error.name);
   }
-  return ctrlC.interrupted() ? EXIT.interrupted : EXIT.ok;
+  return signals.exitCode() ?? EXIT.ok;
 }
 
 // Run when started as a program (tsx src/cli/train.ts), not when imported by a test.
@@ -321,4 +348,17 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '
 /** "1 dispatch", "12 dispatches". */
 function dispatchCount(n: number): string {
   return `${n} dispatch${n === 1 ? '' : 'es'}`;
+}
+
+/**
+ * The sweep's table: rows learning rate, columns K, each cell the mean final val_loss ("div" when
+ * every model of the cell diverged). Columns are as wide as their widest entry plus two spaces,
+ * so they never run together.
+ */
+export function sweepTable(summary: Pick<SweepSummary, 'learningRates' | 'hiddenUnits' | 'cells'>): string {
+  const head = ['lr \\ K', ...summary.hiddenUnits.map(String)];
+  const rows = summary.learningRates.map((lr, i) => [lr.toPrecision(3), ...summary.cells[i].map((v) => (v === null ? 'div' : kerasNumber(v)))]);
+  const width = head.map((_, c) => Math.max(...[head, ...rows].map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((t, c) => (c === 0 ? t.padEnd(width[0]) : `  ${t.padStart(width[c])}`)).join('');
+  return [head, ...rows].map(line).join('\n');
 }

@@ -2,6 +2,7 @@
 import { prepareSweep, type ModelSpec } from '../experiment/sweep';
 import type { ExperimentConfig } from '../experiment/config';
 import { cpuData, cpuModel } from './trainer';
+import { isDiverged } from '../experiment/run';
 
 /** What the main thread sends: the sweep and this worker's share [lo, hi). */
 export interface ManyWorkerTask {
@@ -43,7 +44,7 @@ function prepare({ base, models, lo, hi }: ManyWorkerTask): () => void {
         const r = model.epoch();
         loss[i] = r.loss;
         valLoss[i] = r.valLoss ?? NaN;
-        alive[i] = Number.isFinite(r.loss);
+        alive[i] = !isDiverged(r.loss, sweep.base.lossBound);
       });
       const last = epoch === sweep.base.epochs;
       const message: ManyWorkerEpoch = { epoch, lo, loss, valLoss, thetas: last ? mine.map((m) => Float64Array.from(m.theta)) : undefined };

@@ -1,20 +1,22 @@
 /** A sweep on the CPU: every model of it, one after another within each epoch, float64. */
-import type { ManyOptions, ManyResult, Sweep } from '../experiment/sweep';
+import { markDiverged, type ManyOptions, type ManyResult, type Sweep } from '../experiment/sweep';
 import type { ManyWorkerEpoch, ManyWorkerTask } from './many-worker';
 import { defaultWorkers } from './parallel';
-import { cpuData, cpuModel, yielder } from './trainer';
+import { yielder } from '../experiment/pause';
+import { cpuDataAsync, cpuModel } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<ManyResult> {
   const t0 = performance.now();
   const P = sweep.models.length;
-  const data = cpuData(sweep.base, 'f64');
+  const pause = yielder();
+  const data = await cpuDataAsync(sweep.base, 'f64', pause);
   const models = sweep.experiments.map((exp) => cpuModel(exp, data, 'f64'));
   const divergedAt: (number | null)[] = new Array(P).fill(null);
   const loss: Float64Array[] = [];
   const valLoss: Float64Array[] = [];
   const t1 = performance.now();
-  const pause = yielder();
+  const before = models.map((m) => Float64Array.from(m.theta));
   let status: ManyResult['status'] = 'completed';
   for (let epoch = 1; epoch <= sweep.base.epochs; epoch++) {
     if (options.signal?.aborted) {
@@ -23,13 +25,27 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
     }
     const l = new Float64Array(P).fill(NaN);
     const v = new Float64Array(P).fill(NaN);
+    let cut = -1;
     for (let m = 0; m < P; m++) {
       if (divergedAt[m] !== null) continue;
+      // Between models the page stays responsive, and a Stop ends the sweep inside the epoch.
+      if (options.signal?.aborted) {
+        cut = m;
+        break;
+      }
+      before[m].set(models[m].theta);
       const r = models[m].epoch();
       l[m] = r.loss;
       v[m] = r.valLoss ?? NaN;
-      if (!Number.isFinite(r.loss)) divergedAt[m] = epoch;
+      await pause();
     }
+    if (cut >= 0) {
+      // The epoch was cut short and is not reported: the models it reached go back to its start.
+      for (let m = 0; m < cut; m++) if (divergedAt[m] === null) models[m].theta.set(before[m]);
+      status = 'aborted';
+      break;
+    }
+    markDiverged(divergedAt, epoch, l, v, sweep.base.lossBound);
     loss.push(l);
     valLoss.push(v);
     await options.onEpoch?.({ epoch, loss: l, valLoss: v });
@@ -90,9 +106,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
           // Every share of this epoch is in: report it, in order.
           reports = reports.then(async () => {
             if (options.signal?.aborted) return;
-            loss[epoch - 1].forEach((x, m) => {
-              if (divergedAt[m] === null && !Number.isFinite(x)) divergedAt[m] = epoch;
-            });
+            markDiverged(divergedAt, epoch, loss[epoch - 1], valLoss[epoch - 1], sweep.base.lossBound);
             reported = epoch;
             await options.onEpoch?.({ epoch, loss: loss[epoch - 1], valLoss: valLoss[epoch - 1] });
             if (epoch === epochs) resolve();

@@ -71,7 +71,7 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         if (m.type === 'done') return void reports.then(resolve, fail);
         reports = reports.then(async () => {
           t2 = performance.now();
-          if (isDiverged(m.loss)) throw new DivergedError(m.epoch, m.loss, result('diverged'));
+          if (isDiverged(m.loss, exp.lossBound)) throw new DivergedError(m.epoch, m.loss, result('diverged'));
           if (options.signal?.aborted) return;
           history.loss.push(m.loss);
           history.valLoss.push(m.valLoss);

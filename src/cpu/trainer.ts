@@ -3,7 +3,8 @@
  * CPU twins of the kernels, in float64 or in float32 rounded as the GPU rounds.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import { epochOrders, initialTheta, makeDataset, makeDatasetAsync, type Dataset } from '../experiment/data';
+import { yielder } from '../experiment/pause';
 import { DivergedError, isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
 import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
 
@@ -31,7 +32,15 @@ export interface CpuData {
 
 /** Makes the experiment's data and rounds it to the precision. */
 export function cpuData(exp: Experiment, precision: Precision): CpuData {
-  const data = makeDataset(exp);
+  return roundedData(makeDataset(exp), precision);
+}
+
+/** cpuData, made in slices with `pause` between them (makeDatasetAsync). */
+export async function cpuDataAsync(exp: Experiment, precision: Precision, pause: () => Promise<void>): Promise<CpuData> {
+  return roundedData(await makeDatasetAsync(exp, pause), precision);
+}
+
+function roundedData(data: Dataset, precision: Precision): CpuData {
   return {
     xTrain: rounded(data.xTrain, precision),
     yTrain: rounded(data.yTrain, precision),
@@ -46,6 +55,10 @@ export interface CpuModel {
   theta: Float64Array;
   /** Runs the next epoch (its shuffle, its steps) and returns its loss and val_loss. */
   epoch(): { loss: number; valLoss: number | null };
+  /** The same epoch in parts, so a caller can yield and stop inside it: begin, steps [from, to) in order, end. */
+  beginEpoch(): void;
+  steps(from: number, to: number): void;
+  endEpoch(): { loss: number; valLoss: number | null };
 }
 
 /** A model of `exp` on `data`: its own theta, learning rate and visiting order (docs/design.md section 1). */
@@ -70,12 +83,15 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
   };
   const loss = new Float64Array(2);
   const val = new Float64Array(2);
-  return {
+  let order: Uint32Array = new Uint32Array(0);
+  const model: CpuModel = {
     theta,
-    epoch() {
-      const order = nextOrder();
+    beginEpoch() {
+      order = nextOrder();
       loss.fill(0);
-      for (let step = 0; step < stepsPerEpoch; step++) {
+    },
+    steps(from, to) {
+      for (let step = from; step < to; step++) {
         const first = step * B;
         const count = Math.min(B, trainPoints - first);
         forward(K, first, count, theta, xTrain, order, hidden, alpha, precision);
@@ -83,6 +99,8 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
         mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision);
         sgdUpdate(theta, grad, learningRate, precision);
       }
+    },
+    endEpoch() {
       let valLoss: number | null = null;
       if (valPoints > 0) {
         forward(K, 0, valPoints, theta, xVal, null, null, alpha, precision);
@@ -92,25 +110,28 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
       }
       return { loss: loss[0] / trainPoints, valLoss };
     },
+    epoch() {
+      model.beginEpoch();
+      model.steps(0, stepsPerEpoch);
+      return model.endEpoch();
+    },
   };
+  return model;
 }
 
-/** Lets the event loop run every ~30 ms, so a page stays responsive and a Stop is seen, without a timer per epoch. */
-export function yielder(): () => Promise<void> {
-  let last = performance.now();
-  return async () => {
-    if (performance.now() - last <= 30) return;
-    await new Promise((r) => setTimeout(r, 0));
-    last = performance.now();
-  };
+/** Steps of an epoch run between two looks at the clock and the signal: about 2^16 hidden-unit evaluations, well under a millisecond. */
+export function stepsPerSlice(exp: Experiment): number {
+  return Math.max(1, Math.floor(2 ** 16 / (exp.config.hiddenUnits * exp.config.batchSize)));
 }
+
 
 /** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
 export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {
   const t0 = performance.now();
   const engine: EngineName = options.engine;
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
-  const model = cpuModel(exp, cpuData(exp, precision), precision);
+  const pause = yielder();
+  const model = cpuModel(exp, await cpuDataAsync(exp, precision, pause), precision);
   const alphaAt = options.alphaAt ?? null;
   const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
   let lastTheta = Float64Array.from(model.theta);
@@ -129,11 +150,22 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     };
   };
 
-  const pause = yielder();
+  const slice = stepsPerSlice(exp);
   for (let epoch = 1; epoch <= exp.epochs; epoch++) {
     if (options.signal?.aborted) return result('aborted');
-    const { loss, valLoss } = model.epoch();
-    if (isDiverged(loss)) throw new DivergedError(epoch, loss, result('diverged'));
+    // A long epoch runs in slices with a look at the clock between them: the page stays
+    // responsive and a Stop ends the run inside the epoch (which is then left out of the history).
+    model.beginEpoch();
+    for (let from = 0; from < exp.stepsPerEpoch; from += slice) {
+      const to = Math.min(from + slice, exp.stepsPerEpoch);
+      model.steps(from, to);
+      if (to < exp.stepsPerEpoch) {
+        await pause();
+        if (options.signal?.aborted) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: to, steps: exp.stepsPerEpoch } };
+      }
+    }
+    const { loss, valLoss } = model.endEpoch();
+    if (isDiverged(loss, exp.lossBound)) throw new DivergedError(epoch, loss, result('diverged'));
     history.loss.push(loss);
     history.valLoss.push(valLoss);
     lastTheta = Float64Array.from(model.theta);

@@ -3,8 +3,9 @@
  * from them (EPOCHS, the Keras split, steps per epoch).
  */
 import { MAX_SEED } from './random';
-import { compileFormula, FormulaError, isTargetName, TARGETS, type TargetName } from './targets';
+import { compileFormula, FormulaError, isTargetName, targetFunction, TARGETS, type TargetName } from './targets';
 import { plotGrid } from './grid';
+import type { Problem } from './problems';
 
 /** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
 export interface ExperimentConfig {
@@ -65,6 +66,12 @@ export interface Derived {
   stepsPerEpoch: number;
   /** epochs * stepsPerEpoch: the steps actually taken, which may differ from M. */
   totalSteps: number;
+  /**
+   * A model whose epoch loss passes this bound (or is not finite) has diverged:
+   * DIVERGENCE_FACTOR x max(1, max of f(x)^2 on the plot grid), i.e. a million times the loss of
+   * predicting 0 everywhere, which no model that is learning f comes near.
+   */
+  lossBound: number;
 }
 
 /** A config with its derived quantities; what every engine takes. */
@@ -72,11 +79,29 @@ export interface Experiment extends Derived {
   config: ExperimentConfig;
 }
 
+/** How far past the loss of alpha = 0 a model's loss may go before it counts as diverged. */
+export const DIVERGENCE_FACTOR = 1e6;
+
+/**
+ * What one run (or sweep) may ask for. Past these a browser tab would run out of memory, or the
+ * run would take hours: the config is refused before anything is allocated (see estimateWork).
+ */
+export const BUDGET = {
+  /** Bytes of the data, the models' state and the history together. */
+  memoryBytes: 2 * 2 ** 30,
+  /** Hidden-unit evaluations in all: steps x batch x K, summed over the models. */
+  unitSteps: 1e12,
+  /** Epochs: each is reported, kept and drawn. */
+  epochs: 1_000_000,
+} as const;
+
 /** A config refused before any work; `field` names the offending parameter. */
 export class ConfigError extends Error {
   constructor(
     readonly field: keyof ExperimentConfig | 'epochs',
     message: string,
+    /** The same as data, for a message in the page's language. */
+    readonly problem: Problem = { kind: 'unknown', text: message },
   ) {
     super(message);
     this.name = 'ConfigError';
@@ -101,7 +126,7 @@ const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
 
 function integerIn(field: keyof ExperimentConfig, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(field, `${LABEL[field]} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new ConfigError(field, `${LABEL[field]} must be an integer from ${min} to ${max}, got ${String(value)}`, { kind: 'integer', min, max, got: String(value) });
   }
   return value;
 }
@@ -122,11 +147,11 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   integerIn('steps', config.steps, 1, LIMITS.maxSteps);
   const lr = config.learningRate;
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    throw new ConfigError('learningRate', `${LABEL.learningRate} must be a finite number > 0, got ${String(lr)}`);
+    throw new ConfigError('learningRate', `${LABEL.learningRate} must be a finite number > 0, got ${String(lr)}`, { kind: 'positive', got: String(lr) });
   }
   const split = config.validationSplit;
   if (typeof split !== 'number' || !Number.isFinite(split) || split < 0 || split >= 1) {
-    throw new ConfigError('validationSplit', `${LABEL.validationSplit} must be in [0, 1), got ${String(split)}`);
+    throw new ConfigError('validationSplit', `${LABEL.validationSplit} must be in [0, 1), got ${String(split)}`, { kind: 'split', got: String(split) });
   }
   // Keras: split_at = int(floor(N * (1 - validation_split))).
   const trainPoints = Math.floor(N * (1 - split));
@@ -134,6 +159,7 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
     throw new ConfigError(
       'validationSplit',
       `${LABEL.validationSplit} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`,
+      { kind: 'noTraining', split, points: N },
     );
   }
   const batch = integerIn('batchSize', config.batchSize, 1, trainPoints);
@@ -148,7 +174,7 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
       const bad = plotGrid().find((x) => !Number.isFinite(f(x)));
       if (bad !== undefined) throw new FormulaError(`f(${bad.toPrecision(4)}) is not a finite number; f must be defined on all of [-4, 4]`);
     } catch (e) {
-      if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`);
+      if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`, { kind: 'formula', detail: e.message });
       throw e;
     }
   }
@@ -167,15 +193,65 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
     throw new ConfigError(
       'epochs',
       `EPOCHS = floor(M / (N (1 - split) / Nbatch)) is 0: M = ${config.steps} is too small for one epoch; use M >= ${minSteps}`,
+      { kind: 'noEpoch', minSteps },
     );
   }
   const stepsPerEpoch = Math.ceil(trainPoints / batch);
-  return {
-    config,
-    trainPoints,
-    valPoints: N - trainPoints,
-    epochs,
-    stepsPerEpoch,
-    totalSteps: epochs * stepsPerEpoch,
-  };
+  const derived = { trainPoints, valPoints: N - trainPoints, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
+  checkBudget(derived, config, [{ hiddenUnits: K }], 1);
+  const f = targetFunction(config.target, config.formula);
+  const largest = plotGrid().reduce((m, x) => Math.max(m, f(x) ** 2), 1);
+  return { config, ...derived, lossBound: DIVERGENCE_FACTOR * largest };
 }
+
+/** What a run will need, estimated from its config alone. */
+export interface WorkEstimate {
+  /** Bytes: the data (float64 and float32 copies), the visiting orders, every model's state and the history. */
+  bytes: number;
+  /** Hidden-unit evaluations: total steps x batch x K, summed over the models. */
+  unitSteps: number;
+  epochs: number;
+}
+
+/** The memory and work of `models` (one for a single run) trained on `d`'s data, `seeds` visiting orders. */
+export function estimateWork(
+  d: Omit<Derived, 'lossBound'>,
+  config: Pick<ExperimentConfig, 'points' | 'batchSize'>,
+  models: readonly { hiddenUnits: number }[],
+  seeds: number,
+): WorkEstimate {
+  const B = config.batchSize;
+  let bytes = 32 * config.points + 12 * seeds * d.trainPoints + 16 * d.epochs * models.length;
+  let units = 0;
+  for (const { hiddenUnits: K } of models) {
+    units += K;
+    // theta, gradient, the GPU's record slots; the CPU's hidden activations and alpha buffers.
+    bytes += 8 * (12 * K + B * K + Math.max(B, d.valPoints) + 3);
+  }
+  return { bytes, unitSteps: d.totalSteps * B * units, epochs: d.epochs };
+}
+
+/** Refuses a run past BUDGET, naming the field to change, the estimate and the limit. */
+export function checkBudget(
+  d: Omit<Derived, 'lossBound'>,
+  config: Pick<ExperimentConfig, 'points' | 'batchSize'>,
+  models: readonly { hiddenUnits: number }[],
+  seeds: number,
+): WorkEstimate {
+  const e = estimateWork(d, config, models, seeds);
+  const many = models.length > 1 ? ` for ${models.length} models` : '';
+  if (e.epochs > BUDGET.epochs) {
+    throw new ConfigError('epochs', `EPOCHS = ${e.epochs} is more than the ${BUDGET.epochs} epochs a run may have; use a smaller M or more points per epoch`, { kind: 'epochs', epochs: e.epochs, limit: BUDGET.epochs });
+  }
+  if (e.unitSteps > BUDGET.unitSteps) {
+    throw new ConfigError('steps', `M x batch x K = ${e.unitSteps.toExponential(2)} hidden-unit evaluations${many} is more than the limit of ${BUDGET.unitSteps.toExponential(0)}; use a smaller M, batch or K`, { kind: 'work', estimate: e.unitSteps, limit: BUDGET.unitSteps, models: models.length });
+  }
+  if (e.bytes > BUDGET.memoryBytes) {
+    const data = 32 * config.points;
+    const field = data * 2 > e.bytes ? 'points' : models.length > 1 ? 'hiddenUnits' : 'steps';
+    throw new ConfigError(field, `the run needs about ${gib(e.bytes)} of memory${many}, more than the limit of ${gib(BUDGET.memoryBytes)}; use fewer points${models.length > 1 ? ', models' : ''} or epochs`, { kind: 'memory', bytes: e.bytes, limit: BUDGET.memoryBytes, models: models.length });
+  }
+  return e;
+}
+
+export const gib = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${Math.ceil(bytes / 2 ** 20)} MiB`);

@@ -6,16 +6,25 @@
 import type { Experiment } from './config';
 import type { TrainResult } from './run';
 
-/** A number as Keras's progress bar prints it: 4 decimals, or 4 significant digits below 1e-3. */
+/**
+ * A number as Keras's progress bar prints it: 4 decimals, or 4 significant digits below 1e-3 (and
+ * from 1e21, where JavaScript's fixed notation gives up and would print every digit of the exponent form).
+ */
 export function kerasNumber(v: number | null): string {
   if (v === null) return '-';
-  return Math.abs(v) > 1e-3 ? v.toFixed(4) : v.toExponential(4);
+  return Math.abs(v) > 1e-3 && Math.abs(v) < 1e21 ? v.toFixed(4) : v.toExponential(4);
 }
 
 /** One epoch's line, as Keras prints it with verbose=1. */
 export function epochLine(epoch: number, epochs: number, steps: number, ms: number, loss: number, valLoss: number | null): string {
   const val = valLoss === null ? '' : ` - val_loss: ${kerasNumber(valLoss)}`;
   return `Epoch ${epoch}/${epochs} - ${steps}/${steps} steps - ${Math.round(ms)} ms - loss: ${kerasNumber(loss)}${val}`;
+}
+
+/** The line that ends a stopped run: where it stopped, including inside an epoch. */
+export function stoppedLine(epochs: number, of: number, partial?: { epoch: number; stepsDone: number; steps: number }): string {
+  const inside = partial ? `; stopped in epoch ${partial.epoch} after ${partial.stepsDone} of its ${partial.steps} steps (not in the history)` : '';
+  return `Stopped after epoch ${epochs} of ${of}${inside}`;
 }
 
 /** history.csv: epoch,loss,val_loss with full precision (val_loss empty without validation). */
@@ -35,6 +44,7 @@ export function historyJson(exp: Experiment, result: Omit<TrainResult, 'theta'>)
     epochsRun: result.epochs,
     dispatches: result.dispatches,
     ...(result.kernel ? { kernel: result.kernel } : {}),
+    ...(result.partialEpoch ? { partialEpoch: { ...result.partialEpoch, note: 'stopped inside this epoch; it is not in the history' } } : {}),
     timings: result.timings,
     history: { loss: result.history.loss, val_loss: result.history.valLoss },
   };

@@ -64,9 +64,20 @@ export interface TrainResult {
   device: string;
   /** Fused GPU only: the kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
   kernel?: string;
+  /** The same as data: the variant and its workgroup size (lanes a model for subgroup). */
+  kernelChoice?: { variant: string; workgroupSize: number };
+  /** A Stop inside an epoch: how far that epoch got. It is not in the history, which ends with the epoch before. */
+  partialEpoch?: PartialEpoch;
 }
 
-/** A run stopped because its loss became NaN or infinite; `partial` keeps what came before. */
+/** An epoch that a Stop cut short: `stepsDone` of its `steps` steps ran; it has no record. */
+export interface PartialEpoch {
+  epoch: number;
+  stepsDone: number;
+  steps: number;
+}
+
+/** A run stopped because its loss passed the experiment's lossBound or stopped being finite; `partial` keeps what came before. */
 export class DivergedError extends Error {
   constructor(
     readonly epoch: number,
@@ -74,14 +85,14 @@ export class DivergedError extends Error {
     readonly partial: TrainResult,
   ) {
     super(
-      `Training diverged at epoch ${epoch}: the loss became ${loss}. ` +
+      `Training diverged at epoch ${epoch}: the loss became ${Number.isFinite(loss) ? loss.toExponential(3) : loss}. ` +
         `Try a smaller learning rate (dt).`,
     );
     this.name = 'DivergedError';
   }
 }
 
-/** Whether a loss value counts as diverged. */
-export function isDiverged(loss: number): boolean {
-  return !Number.isFinite(loss);
+/** Whether an epoch's loss counts as diverged: not finite, or past the experiment's lossBound. */
+export function isDiverged(loss: number, bound: number): boolean {
+  return !(loss <= bound);
 }

@@ -4,7 +4,11 @@
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
 import { compareRuns } from './compare';
-import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+import { checkBudget, ConfigError, LIMITS, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+import { MAX_SEED } from './random';
+import { parseDecimal } from './numbers';
+import type { Problem } from './problems';
+import { isDiverged } from './run';
 
 /** What differs between the models of a sweep. */
 export interface ModelSpec {
@@ -26,7 +30,13 @@ export const MAX_MODELS = 65_535;
 
 /** A sweep's description could not be read; the message says which part and why. */
 export class SweepError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The input at fault: the axes, or the number of seeds. */
+    readonly field: 'sweep' | 'seeds' = 'sweep',
+    /** The same as data, for a message in the page's language. */
+    readonly problem: Problem = { kind: 'unknown', text: message },
+  ) {
     super(message);
     this.name = 'SweepError';
   }
@@ -39,28 +49,28 @@ export class SweepError extends Error {
 export function parseAxis(name: string, text: string): number[] {
   const parts = text.split(':').map((p) => p.trim());
   const num = (s: string) => {
-    const n = Number(s);
-    if (s === '' || !Number.isFinite(n)) throw new SweepError(`${name}: "${s}" is not a number`);
+    const n = parseDecimal(s);
+    if (n === null) throw new SweepError(`${name}: "${s}" is not a number`, 'sweep', { kind: 'notANumber', text: `${name}: ${s}` });
     return n;
   };
   if (parts.length === 1) return [num(parts[0])];
-  if (parts.length !== 3) throw new SweepError(`${name}: expected a value or lo:hi:logN, lo:hi:xF or lo:hi:N, got "${text}"`);
+  if (parts.length !== 3) throw new SweepError(`${name}: expected a value or lo:hi:logN, lo:hi:xF or lo:hi:N, got "${text}"`, 'sweep', { kind: 'axisShape', axis: name, text });
   const [lo, hi] = [num(parts[0]), num(parts[1])];
-  if (!(hi >= lo)) throw new SweepError(`${name}: the range ${lo}:${hi} runs backwards`);
+  if (!(hi >= lo)) throw new SweepError(`${name}: the range ${lo}:${hi} runs backwards`, 'sweep', { kind: 'axisRange', axis: name, lo, hi });
   const spec = parts[2];
   const count = (s: string) => {
     const n = num(s);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_MODELS) throw new SweepError(`${name}: the count must be an integer from 1 to ${MAX_MODELS}, got "${s}"`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_MODELS) throw new SweepError(`${name}: the count must be an integer from 1 to ${MAX_MODELS}, got "${s}"`, 'sweep', { kind: 'axisCount', axis: name, text: s, max: MAX_MODELS });
     return n;
   };
   if (spec.startsWith('log')) {
     const n = count(spec.slice(3));
-    if (!(lo > 0)) throw new SweepError(`${name}: a log range needs lo > 0, got ${lo}`);
+    if (!(lo > 0)) throw new SweepError(`${name}: a log range needs lo > 0, got ${lo}`, 'sweep', { kind: 'axisLog', axis: name, lo });
     return Array.from({ length: n }, (_, i) => (n === 1 ? lo : i === n - 1 ? hi : lo * (hi / lo) ** (i / (n - 1))));
   }
   if (spec.startsWith('x')) {
     const f = num(spec.slice(1));
-    if (!(f > 1) || !(lo > 0)) throw new SweepError(`${name}: lo:hi:xF needs lo > 0 and F > 1, got ${text}`);
+    if (!(f > 1) || !(lo > 0)) throw new SweepError(`${name}: lo:hi:xF needs lo > 0 and F > 1, got ${text}`, 'sweep', { kind: 'axisGeometric', axis: name, text });
     const out: number[] = [];
     for (let v = lo; v <= hi * (1 + 1e-12) && out.length < MAX_MODELS; v *= f) out.push(v);
     return out;
@@ -76,7 +86,9 @@ export function parseAxis(name: string, text: string): number[] {
 export function parseSweep(text: string, seeds: number, base: Pick<ExperimentConfig, 'learningRate' | 'hiddenUnits' | 'initSeed'>): { learningRates: number[]; hiddenUnits: number[]; models: ModelSpec[] } {
   let learningRates = [base.learningRate];
   let hiddenUnits = [base.hiddenUnits];
-  for (const axis of text.split(',').filter((a) => a.trim() !== '')) {
+  const axes = text.split(',').filter((a) => a.trim() !== '');
+  if (axes.length === 0) throw new SweepError('no axis given: use e.g. lr=0.001:0.1:log8,K=2:32:x2');
+  for (const axis of axes) {
     const [name, values, ...rest] = axis.split('=');
     if (values === undefined || rest.length > 0) throw new SweepError(`expected name=values, got "${axis}"`);
     const key = name.trim();
@@ -84,31 +96,76 @@ export function parseSweep(text: string, seeds: number, base: Pick<ExperimentCon
     else if (key === 'K') hiddenUnits = parseAxis(key, values).map((k) => Math.round(k));
     else throw new SweepError(`unknown axis "${key}": use lr and K`);
   }
-  if (!Number.isInteger(seeds) || seeds < 1) throw new SweepError(`seeds must be an integer >= 1, got ${seeds}`);
+  return { learningRates, hiddenUnits, models: sweepModels(learningRates, hiddenUnits, seeds, base.initSeed) };
+}
+
+/** Every (learning rate, K, seed) model, lr outermost and seed innermost; counted before any is made. */
+export function sweepModels(learningRates: number[], hiddenUnits: number[], seeds: number, initSeed: number): ModelSpec[] {
+  if (!Number.isInteger(seeds) || seeds < 1) throw new SweepError(`seeds must be an integer >= 1, got ${seeds}`, 'seeds', { kind: 'seeds', got: String(seeds) });
+  // Counted before any model is made: a sweep of 10^8 models is refused, not built.
+  const count = learningRates.length * hiddenUnits.length * seeds;
+  if (count > MAX_MODELS) {
+    throw new SweepError(`${learningRates.length} learning rates x ${hiddenUnits.length} K x ${seeds} seeds = ${count} models: at most ${MAX_MODELS} in one sweep`, seeds > 1 ? 'seeds' : 'sweep', {
+      kind: 'tooManyModels',
+      learningRates: learningRates.length,
+      hiddenUnits: hiddenUnits.length,
+      seeds,
+      count,
+      max: MAX_MODELS,
+    });
+  }
   const models: ModelSpec[] = [];
   for (const learningRate of learningRates) {
     for (const K of hiddenUnits) {
-      for (let s = 0; s < seeds; s++) models.push({ learningRate, hiddenUnits: K, initSeed: (base.initSeed + s) % 2 ** 32 });
+      for (let s = 0; s < seeds; s++) models.push({ learningRate, hiddenUnits: K, initSeed: (initSeed + s) % 2 ** 32 });
     }
   }
-  if (models.length > MAX_MODELS) throw new SweepError(`${models.length} models: at most ${MAX_MODELS} in one sweep`);
-  return { learningRates, hiddenUnits, models };
+  return models;
 }
 
-/** Validates every model's experiment (a bad one is named by its index) and what they share. */
+/**
+ * Validates what the models share (once), each model's own fields (a bad one is named by its
+ * index) and the sweep's memory and work (BUDGET), before any model's state is made.
+ */
 export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[]): Sweep {
   if (models.length < 1) throw new SweepError('a sweep needs at least one model');
   if (models.length > MAX_MODELS) throw new SweepError(`${models.length} models: at most ${MAX_MODELS} in one sweep`);
   const baseExp = prepareExperiment({ ...base, initialTheta: undefined });
   const experiments = models.map((m, i) => {
-    try {
-      return prepareExperiment({ ...base, ...m, initialTheta: undefined });
-    } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(e.field, `model ${i} (lr ${m.learningRate}, K ${m.hiddenUnits}, seed ${m.initSeed}): ${e.message}`);
-      throw e;
+    const refuse = (field: 'learningRate' | 'hiddenUnits' | 'initSeed', message: string, problem: Problem) =>
+      new ConfigError(field, `model ${i} (lr ${m.learningRate}, K ${m.hiddenUnits}, seed ${m.initSeed}): ${message}`, { kind: 'model', index: i, ...m, problem });
+    if (typeof m.learningRate !== 'number' || !Number.isFinite(m.learningRate) || m.learningRate <= 0) {
+      throw refuse('learningRate', 'the learning rate must be a finite number > 0', { kind: 'positive', got: String(m.learningRate) });
     }
+    if (!Number.isInteger(m.hiddenUnits) || m.hiddenUnits < 1 || m.hiddenUnits > LIMITS.maxHiddenUnits) {
+      throw refuse('hiddenUnits', `K must be an integer from 1 to ${LIMITS.maxHiddenUnits}`, { kind: 'integer', min: 1, max: LIMITS.maxHiddenUnits, got: String(m.hiddenUnits) });
+    }
+    if (!Number.isInteger(m.initSeed) || m.initSeed < 0 || m.initSeed > MAX_SEED) {
+      throw refuse('initSeed', `the seed must be an integer from 0 to ${MAX_SEED}`, { kind: 'integer', min: 0, max: MAX_SEED, got: String(m.initSeed) });
+    }
+    const exp: Experiment = { ...baseExp, config: { ...baseExp.config, ...m } };
+    return exp;
   });
-  return { base: baseExp, models, experiments, maxHiddenUnits: Math.max(...models.map((m) => m.hiddenUnits)) };
+  try {
+    checkBudget(baseExp, baseExp.config, models, new Set(models.map((m) => m.initSeed)).size);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new SweepError(e.message, 'sweep', e.problem);
+    throw e;
+  }
+  return { base: baseExp, models, experiments, maxHiddenUnits: models.reduce((k, m) => Math.max(k, m.hiddenUnits), 1) };
+}
+
+/**
+ * Marks the models whose loss in `epoch` passed `bound` (or is not finite) as diverged there, and
+ * blanks (NaN) the losses of models that diverged before: a diverged model trains no further.
+ */
+export function markDiverged(divergedAt: (number | null)[], epoch: number, loss: Float64Array, valLoss: Float64Array, bound: number): void {
+  for (let m = 0; m < divergedAt.length; m++) {
+    if (divergedAt[m] !== null) {
+      loss[m] = NaN;
+      valLoss[m] = NaN;
+    } else if (isDiverged(loss[m], bound)) divergedAt[m] = epoch;
+  }
 }
 
 /** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread, or all cores. */
@@ -138,6 +195,8 @@ export interface ManyResult {
   device: string;
   /** GPU only: the fused kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
   kernel?: string;
+  /** The same as data: the variant and its workgroup size. */
+  kernelChoice?: { variant: string; workgroupSize: number };
 }
 
 /** How to run a sweep. */

@@ -167,8 +167,20 @@ async function time(gpu: Gpu, base: Experiment, data: Dataset, models: readonly 
   return { ms: Math.min(...(onGpu ? (gpuMs as number[]) : wallMs)) / probe.totalSteps, clock: onGpu ? 'gpu timestamps' : 'wall time' };
 }
 
+/** Points a probe's data holds at most: a shape (P, K, batch) times the same on 10^7 points as on these, and the probes stay short. */
+const PROBE_POINTS = 2 ** 16;
+
+/** The experiment the probes run on: the run's, with at most PROBE_POINTS points (and one epoch's steps). */
+export function probeBase(base: Experiment): Experiment {
+  const { points, batchSize, validationSplit } = base.config;
+  const cap = Math.max(PROBE_POINTS, Math.ceil((4 * batchSize) / (1 - validationSplit)));
+  if (points <= cap) return base;
+  return prepareExperiment({ ...base.config, points: cap, steps: cap, initialTheta: undefined });
+}
+
 /** Checks and times every variant for this shape; throws if none passes its check. */
-export async function calibrate(gpu: Gpu, base: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), base.config.batchSize)): Promise<Calibration> {
+export async function calibrate(gpu: Gpu, run: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), run.config.batchSize)): Promise<Calibration> {
+  const base = probeBase(run);
   const rows: CalibrationRow[] = [];
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const seeds = new Set(models.map((m, i) => m.initSeed ?? i)).size;

@@ -25,7 +25,7 @@ export interface EpochPlan {
    * Encodes and submits `count` epochs from `first` (1-based) in one submission, epoch
    * first + i's results copied into `staging` at i * stagingBytes; returns the dispatches.
    */
-  submit(first: number, count: number, staging: GPUBuffer): number;
+  submit(first: number, count: number, staging: GPUBuffer): number | Promise<number>;
   /** Takes one epoch's results (a copy), in order; a throw ends the run with that error. */
   report(epoch: number, bytes: ArrayBuffer): void | Promise<void>;
   signal?: AbortSignal;
@@ -41,6 +41,17 @@ export interface EpochOutcome {
   failure: unknown;
   /** Why the device was lost, if it was. */
   lost: GPUDeviceLostInfo | null;
+  /** A Stop inside a long epoch: how many of its steps ran (the epoch itself is not reported). */
+  partial: { epoch: number; stepsDone: number } | null;
+}
+
+/** Thrown by a plan's submit when the Stop signal came inside a long epoch, after `stepsDone` of its steps. */
+export class StopInsideEpoch {
+  constructor(
+    readonly epoch: number,
+    readonly stepsDone: number,
+    readonly dispatches: number,
+  ) {}
 }
 
 /** Runs the plan's epochs through the staging ring; never throws for what happens inside a run. */
@@ -57,6 +68,7 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
     device.createBuffer({ label: `${plan.label} staging ${i}`, size: Math.max(4, perSubmit * plan.stagingBytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
   );
   let dispatches = 0;
+  let partial: EpochOutcome['partial'] = null;
   let reported = 0;
   let failure: unknown = null;
   let stopped = false;
@@ -71,7 +83,15 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
       if (stopped || lost || plan.signal?.aborted) break;
       const staging = ring[slot];
       device.pushErrorScope('validation');
-      dispatches += plan.submit(first, count, staging);
+      try {
+        dispatches += await plan.submit(first, count, staging);
+      } catch (e) {
+        await device.popErrorScope();
+        if (!(e instanceof StopInsideEpoch)) throw e;
+        dispatches += e.dispatches;
+        partial = { epoch: e.epoch, stepsDone: e.stepsDone };
+        break;
+      }
       const scope = device.popErrorScope();
       const mapped = staging.mapAsync(GPUMapMode.READ, 0, count * plan.stagingBytes);
       mapped.catch(() => undefined);
@@ -103,7 +123,7 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
   }
   // A lost device shows first as failed maps; give its lost promise a moment to say why.
   if (failure && !lost) await Promise.race([device.lost, new Promise((r) => setTimeout(r, 100))]);
-  return { dispatches, reported, failure, lost };
+  return { dispatches, reported, failure, lost, partial };
 }
 
 /** The message of a DeviceLostError: what was lost, when, and what to do. */

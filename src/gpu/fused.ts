@@ -9,7 +9,7 @@
 import type { Experiment } from '../experiment/config';
 import { makeDataset, type Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
-import { runEpochs, type EpochOutcome } from './epochs';
+import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { GpuLimitError } from './errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
@@ -91,6 +91,14 @@ const MAX_DISPATCHES_PER_SUBMIT = 1024;
 const WORK_IN_FLIGHT = 2 ** 22;
 /** Staging memory for the queued epochs. */
 const STAGING_BUDGET = 64 * 2 ** 20;
+/**
+ * An epoch past this many unit evaluations per invocation is a long one: it goes to the GPU as a
+ * series of submissions of one span each, sized by the clock to about LONG_SPAN_MS, with a look at
+ * the Stop signal between them, so a Stop is answered within two spans whatever the epoch's size.
+ */
+const LONG_EPOCH_WORK = 2 ** 20;
+/** The time one span of a long epoch aims at on the GPU. */
+const LONG_SPAN_MS = 40;
 
 /** Floats of one model's record (fused_common.wgsl): 3 losses, theta of the largest K, alpha on the plot points. */
 export function recordLayout(maxK: number, plotPoints: number) {
@@ -195,7 +203,8 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const { stepsPerEpoch, trainPoints } = base;
   const B = base.config.batchSize;
   const seeds = run.orders.length;
-  const stepsPerDispatch = Math.max(1, Math.floor(run.stepsPerDispatch ?? WORK_PER_DISPATCH / (B * perInvocation)));
+  const long = run.stepsPerDispatch === undefined && stepsPerEpoch * B * perInvocation > LONG_EPOCH_WORK;
+  const stepsPerDispatch = long ? stepsPerEpoch : Math.max(1, Math.floor(run.stepsPerDispatch ?? WORK_PER_DISPATCH / (B * perInvocation)));
   const spansPerEpoch = Math.ceil(stepsPerEpoch / stepsPerDispatch);
   const epochsPerDispatch = spansPerEpoch === 1 ? Math.floor(stepsPerDispatch / stepsPerEpoch) : 1;
   const workPerEpoch = P * trainPoints * maxK;
@@ -253,12 +262,12 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   }
   // GPU timestamps at the start and end of each submission's pass, when asked for and offered.
   const submissions = Math.ceil(base.epochs / epochsPerSubmit);
-  const querySet = run.timestamps && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
+  const querySet = run.timestamps && !long && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
   // then the epochs' records copied out in one piece.
-  const submit = (first: number, count: number, staging: GPUBuffer): number => {
+  const gatherVisits = (count: number) => {
     for (let e = 0; e < count; e++) {
       run.orders.forEach((next, s) => {
         const order = next();
@@ -269,6 +278,51 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
         }
       });
     }
+  };
+
+  // A long epoch: one span a submission, two in flight, each sized from the time the one before
+  // took; the Stop signal is read before each. Only the last span copies the record out.
+  let spanSteps = Math.max(1, Math.floor(2 ** 16 / (B * perInvocation)));
+  const submitLong = async (epoch: number, staging: GPUBuffer): Promise<number> => {
+    gatherVisits(1);
+    device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * seeds * trainPoints);
+    let dispatched = 0;
+    let previous: { done: Promise<undefined>; steps: number } | null = null;
+    let lastDone = performance.now();
+    for (let begin = 0; begin < stepsPerEpoch; ) {
+      if (run.signal?.aborted) throw new StopInsideEpoch(epoch, begin, dispatched);
+      const end = Math.min(begin + spanSteps, stepsPerEpoch);
+      dispatchGroups.forEach((g, n) => packSpan({ stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch, visitOffset: 0, recordSlot: 1, modelBegin: g.begin, modelEnd: g.end }, spanWords, (n * align) / 4));
+      device.queue.writeBuffer(span, 0, spanWords, 0, (dispatchGroups.length * align) / 4);
+      const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${begin}-${end}` });
+      const pass = encoder.beginComputePass({ label: `epoch ${epoch} steps ${begin}-${end}` });
+      dispatchGroups.forEach((g, d) => {
+        pass.setPipeline(g.pipeline);
+        pass.setBindGroup(0, group, [d * align]);
+        pass.dispatchWorkgroups(g.workgroups);
+      });
+      pass.end();
+      if (end === stepsPerEpoch) encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, recordBytes);
+      device.queue.submit([encoder.finish()]);
+      dispatched += dispatchGroups.length;
+      const current = { done: device.queue.onSubmittedWorkDone() as Promise<undefined>, steps: end - begin };
+      if (previous) {
+        await previous.done;
+        // The GPU ran the previous span back to back with the one before it: its time is the gap.
+        const now = performance.now();
+        const ms = Math.max(now - lastDone, 0.05);
+        lastDone = now;
+        spanSteps = Math.max(1, Math.min(stepsPerEpoch, Math.round(previous.steps * Math.min(4, LONG_SPAN_MS / ms))));
+      }
+      previous = current;
+      begin = end;
+    }
+    return dispatched;
+  };
+
+  const submit = (first: number, count: number, staging: GPUBuffer): number | Promise<number> => {
+    if (long) return submitLong(first, staging);
+    gatherVisits(count);
     // One span a (part of an) epoch and a K group, in the order they run.
     let n = 0;
     const spanAt = (s: Pick<Span, 'stepBegin' | 'stepEnd' | 'epochs' | 'epochEnd'>, epoch: number) => {

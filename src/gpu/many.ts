@@ -2,8 +2,9 @@
  * A sweep on the GPU: every model trained at once by the fused host (fused.ts), one dispatch an
  * epoch, with the variant chosen by calibration. Models with the same seed share a visiting order.
  */
-import { epochOrders, initialTheta } from '../experiment/data';
-import type { ManyOptions, ManyResult, Sweep } from '../experiment/sweep';
+import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
+import { yielder } from '../experiment/pause';
+import { markDiverged, type ManyOptions, type ManyResult, type Sweep } from '../experiment/sweep';
 import { chooseKernel } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
@@ -25,8 +26,10 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions, tuning: G
   const valLoss: Float64Array[] = [];
   let last: FusedEpoch | null = null;
   let t2 = t0;
+  const data = await makeDatasetAsync(base, yielder());
   const outcome = await runFused(gpu.device, {
     base,
+    data,
     models: models.map((spec, m) => ({ hiddenUnits: spec.hiddenUnits, learningRate: spec.learningRate, orderIndex: seedIndex.get(spec.initSeed)!, theta: initialTheta(experiments[m]) })),
     orders: seeds.map((seed) => epochOrders(experiments[models.findIndex((m) => m.initSeed === seed)])),
     plotAt: null,
@@ -35,12 +38,7 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions, tuning: G
     ringSize: tuning.ringSize,
     signal: options.signal,
     onEpoch: async (e) => {
-      for (let m = 0; m < P; m++) {
-        if (divergedAt[m] !== null) {
-          e.loss[m] = NaN;
-          e.valLoss[m] = NaN;
-        } else if (!Number.isFinite(e.loss[m])) divergedAt[m] = e.epoch;
-      }
+      markDiverged(divergedAt, e.epoch, e.loss, e.valLoss, base.lossBound);
       loss.push(e.loss);
       valLoss.push(e.valLoss);
       last = e;
@@ -63,5 +61,6 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions, tuning: G
     timings: { setupMs: outcome.startedAt - t0, trainMs: t2 - outcome.startedAt, totalMs: t2 - t0 },
     device: gpu.description,
     kernel: describeKernel(choice),
+    kernelChoice: choice,
   };
 }

@@ -6,7 +6,8 @@
  * loss-only mode), alpha on the plot grid one more.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
+import { yielder } from '../experiment/pause';
 import { runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from './errors';
@@ -80,12 +81,12 @@ export async function runPerOp(
   checkLimits(exp, device.limits, plotCount);
   const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B);
 
+  const data = await makeDatasetAsync(exp, yielder());
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const STORAGE = GPUBufferUsage.STORAGE;
   const owned = runBuffers(device);
   const { make, empty } = owned;
-  const data = makeDataset(exp);
   const xTrain = make('xTrain', Float32Array.from(data.xTrain));
   const yTrain = make('yTrain', Float32Array.from(data.yTrain));
   const xVal = make('xVal', Float32Array.from(data.xVal));

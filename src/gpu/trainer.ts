@@ -4,7 +4,8 @@
  * turns what comes back into the one TrainResult every engine reports.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, initialTheta } from '../experiment/data';
+import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
+import { yielder } from '../experiment/pause';
 import { DivergedError, isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
 import { getGpu } from './device';
@@ -47,6 +48,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   const { device } = gpu;
 
   let kernel: string | undefined;
+  let kernelChoice: KernelChoice | undefined;
   const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
   let lastTheta = initialTheta(exp);
   let dispatches = 0;
@@ -61,12 +63,12 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
     dispatches,
     timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
     device: gpu.description,
-    ...(kernel ? { kernel } : {}),
+    ...(kernel ? { kernel, kernelChoice } : {}),
   });
 
   /** Checks one epoch, records it and reports it. */
   const record = async (epoch: number, loss: number, valLoss: number | null, theta: Float64Array, alpha: Float64Array | null) => {
-    if (isDiverged(loss)) {
+    if (isDiverged(loss, exp.lossBound)) {
       t2 = performance.now();
       throw new DivergedError(epoch, loss, result('diverged'));
     }
@@ -94,8 +96,11 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
     const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
     const choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
     kernel = describeKernel(choice);
+    kernelChoice = choice;
+    const data = await makeDatasetAsync(exp, yielder());
     outcome = await runFused(device, {
       base: exp,
+      data,
       models: [{ ...model, orderIndex: 0, theta: initialTheta(exp) }],
       orders: [epochOrders(exp)],
       plotAt: alphaAt,
@@ -115,5 +120,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   if (outcome.lost) throw new DeviceLostError(deviceLostMessage(outcome.lost, history.loss.length), result('aborted'));
   if (outcome.failure) throw outcome.failure;
   if (history.loss.length === 0) t2 = performance.now();
-  return result(history.loss.length === exp.epochs ? 'completed' : 'aborted');
+  if (history.loss.length === exp.epochs) return result('completed');
+  const partial = outcome.partial;
+  return partial ? { ...result('aborted'), partialEpoch: { ...partial, steps: stepsPerEpoch } } : result('aborted');
 }

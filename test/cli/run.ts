@@ -1,4 +1,4 @@
-/** Runs a command-line entry point (through tsx) as a user would, and collects what it printed. */
+/** Runs a command-line entry point (node --import tsx, as the npm scripts do) as a user would, and collects what it printed. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +11,22 @@ export interface Ran {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Milliseconds from the interrupting signal to the process's exit (null without one). */
+  afterSignalMs: number | null;
 }
 
 /**
- * Runs `src/cli/<script>.ts args`; `until` may interrupt it (SIGINT) once its stdout matches.
+ * Runs `src/cli/<script>.ts args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
+ * unless told) once its stdout matches, or `delayMs` after that.
  */
-export function runCli(script: string, args: string[], options: { env?: Record<string, string>; interruptWhen?: RegExp; timeoutMs?: number } = {}): Promise<Ran> {
+export function runCli(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; interruptWhen?: RegExp; signal?: NodeJS.Signals; delayMs?: number; timeoutMs?: number } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [join(PROJECT_ROOT, `src/cli/${script}.ts`), ...args], {
+    // One process, as `npm run` starts it (node --import tsx): a signal reaches the command itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, `src/cli/${script}.ts`), ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -26,19 +34,23 @@ export function runCli(script: string, args: string[], options: { env?: Record<s
     let stdout = '';
     let stderr = '';
     let interrupted = false;
+    let signalledAt: number | null = null;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (options.interruptWhen && !interrupted && options.interruptWhen.test(stdout)) {
         interrupted = true;
-        child.kill('SIGINT');
+        setTimeout(() => {
+          signalledAt = performance.now();
+          child.kill(options.signal ?? 'SIGINT');
+        }, options.delayMs ?? 0);
       }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, afterSignalMs: signalledAt === null ? null : performance.now() - signalledAt });
     });
   });
 }

@@ -15,7 +15,11 @@ describe('page state in the URL', () => {
   it('reads numbers strictly', () => {
     expect(parseNumber(' 0.008 ')).toBe(0.008);
     expect(parseNumber('1e3')).toBe(1000);
-    for (const bad of ['', 'abc', '1,5', '0x10', 'Infinity', 'NaN', '1e999', '--1', '1.2.3']) expect(parseNumber(bad), bad).toBeNull();
+    // A decimal comma, as Swedish writes it ("dt = 0,004" on the Swedish page), in every number field.
+    expect(parseNumber('0,008')).toBe(0.008);
+    expect(parseNumber(' 1,5e-3 ')).toBe(0.0015);
+    expect(parseNumber(',5')).toBe(0.5);
+    for (const bad of ['', 'abc', '1,5,0', '1.5,0', '1 000', '0x10', '0b1', 'Infinity', 'NaN', '1e999', '--1', '1.2.3', ',']) expect(parseNumber(bad), bad).toBeNull();
   });
 
   it('falls back field by field on a hostile link, saying which and why', () => {
