@@ -37,6 +37,15 @@ const ORANGE = '#ff7f0e';
 
 const points = (xs: ArrayLike<number>, ys: ArrayLike<number>) => Array.from(ys, (y, i) => ({ x: xs[i], y }));
 
+/** The most points a chart draws of one series; longer ones are sampled evenly (the last kept). */
+export const MAX_DRAWN = 2000;
+
+/** Every index of 0 .. n-1 if n <= max, or max of them evenly spaced, the first and the last included. */
+export function sampleIndices(n: number, max = MAX_DRAWN): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.round((i * (n - 1)) / (max - 1)));
+}
+
 /** Chart.js config of f and alpha on the grid (matplotlib's colours, as in the lecture). */
 export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, alpha: ArrayLike<number> | null, lang: Language): ChartConfiguration<'line'> {
   const l = LABELS[lang];
@@ -44,8 +53,9 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
     type: 'line',
     data: {
       datasets: [
-        { label: l.f, data: points(grid, f), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
-        { label: l.alpha, data: alpha ? points(grid, alpha) : [], borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 },
+        // Chart.js draws the lowest `order` last: alpha on top of f, where it hides nothing.
+        { label: l.f, data: points(grid, f), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2, order: 1 },
+        { label: l.alpha, data: alpha ? points(grid, alpha) : [], borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, order: 0 },
       ],
     },
     options: {
@@ -89,13 +99,15 @@ export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<numbe
   };
 }
 
-/** Scatter datasets of the training and validation points, for the alpha chart. */
+/** Scatter datasets of the training and validation points (at most MAX_DRAWN of each, sampled), for the alpha chart. */
 export function pointDatasets(xTrain: ArrayLike<number>, yTrain: ArrayLike<number>, xVal: ArrayLike<number>, yVal: ArrayLike<number>, lang: Language): ChartConfiguration<'line'>['data']['datasets'] {
   const l = LABELS[lang];
-  return [
-    { label: l.trainPoints, data: points(xTrain, yTrain), showLine: false, pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f' },
-    { label: l.valPoints, data: points(xVal, yVal), showLine: false, pointRadius: 2, borderColor: '#2ca02c', backgroundColor: '#2ca02c' },
+  const sampled = (xs: ArrayLike<number>, ys: ArrayLike<number>) => sampleIndices(xs.length).map((i) => ({ x: xs[i], y: ys[i] }));
+  const sets: ChartConfiguration<'line'>['data']['datasets'] = [
+    { label: l.trainPoints, data: sampled(xTrain, yTrain), showLine: false, pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f', order: 2 },
   ];
+  if (xVal.length > 0) sets.push({ label: l.valPoints, data: sampled(xVal, yVal), showLine: false, pointRadius: 2, borderColor: '#2ca02c', backgroundColor: '#2ca02c', order: 2 });
+  return sets;
 }
 
 /** A log axis labels 1, 2 and 5 times each power of ten, plainly (0.02, not 2e-2 or 0.020). */
@@ -106,24 +118,23 @@ function logTick(v: number): string {
 }
 
 /** Chart.js config of the training and validation error per epoch, log y axis as plt.semilogy. */
-export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<number | null>, lang: Language): ChartConfiguration<'line'> {
+export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<number | null>, lang: Language, validation = true): ChartConfiguration<'line'> {
   const l = LABELS[lang];
-  const epochs = Array.from(loss, (_, i) => i + 1);
+  const drawn = sampleIndices(loss.length);
   const positive = (v: number | null) => (v !== null && v > 0 ? v : null);
+  const series = (vs: ArrayLike<number | null>) => drawn.map((i) => ({ x: i + 1, y: positive(vs[i]) as number }));
+  const datasets: ChartConfiguration<'line'>['data']['datasets'] = [{ label: l.training, data: series(loss), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 }];
+  // Without validation points (split 0) there is no validation line, and the legend names none.
+  if (validation) datasets.push({ label: l.validation, data: series(valLoss), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 });
   return {
     type: 'line',
-    data: {
-      datasets: [
-        { label: l.training, data: epochs.map((e, i) => ({ x: e, y: positive(loss[i]) as number })), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
-        { label: l.validation, data: epochs.map((e, i) => ({ x: e, y: positive(valLoss[i]) as number })), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 },
-      ],
-    },
+    data: { datasets },
     options: {
       animation: false,
       parsing: false,
       plugins: { title: { display: true, text: l.lossTitle } },
       scales: {
-        x: { type: 'linear', min: 1, max: Math.max(1, epochs.length), title: { display: true, text: l.epoch } },
+        x: { type: 'linear', min: 1, max: Math.max(1, loss.length), title: { display: true, text: l.epoch }, ticks: { precision: 0 } },
         y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: { callback: (v) => logTick(Number(v)) } },
       },
     },

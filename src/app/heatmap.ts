@@ -6,7 +6,7 @@ import { CategoryScale, Chart, type ChartConfiguration, type Plugin } from 'char
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { SweepSummary } from '../experiment/sweep';
 import { whiteBackground } from './charts';
-import { LABELS, type Language } from './i18n';
+import { LABELS, type Labels, type Language } from './i18n';
 
 Chart.register(MatrixController, MatrixElement, CategoryScale);
 
@@ -35,8 +35,8 @@ interface Cell {
   t: number;
 }
 
-/** Writes each cell's value (or "diverged") in it. */
-const cellLabels: Plugin<'matrix'> = {
+/** Writes each cell's value (or "diverged") in it, in the chart's language, only where it fits. */
+const cellLabels = (l: Labels): Plugin<'matrix'> => ({
   id: 'cellLabels',
   afterDatasetsDraw(chart) {
     const { ctx } = chart;
@@ -51,17 +51,21 @@ const cellLabels: Plugin<'matrix'> = {
       const cell = data[i];
       // White on the dark end of the scale and on grey, black on the light end.
       ctx.fillStyle = cell.v === null || cell.t < 0.55 ? '#ffffff' : '#000000';
-      const text = cell.v === null ? 'diverged' : cell.v.toPrecision(2) + (cell.diverged > 0 ? ` (${cell.diverged} diverged)` : '');
-      if (width > 30) ctx.fillText(text, x + width / 2, y + height / 2);
+      // The longest label that fits the cell: value and diverged count, the value alone, or nothing.
+      const texts = cell.v === null ? [l.divergedCell, l.divergedShort] : [`${l.num(cell.v, 2)} ${l.divergedCount(cell.diverged)}`, l.num(cell.v, 2)].slice(cell.diverged > 0 ? 0 : 1);
+      const text = texts.find((t) => ctx.measureText(t).width <= width - 6 && height >= 14);
+      if (text) ctx.fillText(text, x + width / 2, y + height / 2);
     });
     ctx.restore();
   },
-};
+});
 
 /** Chart.js config of the heatmap of a sweep's summary. */
 export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfiguration<'matrix'> {
   const l = LABELS[lang];
-  const lrLabels = summary.learningRates.map((v) => String(Number(v.toPrecision(3))));
+  // Three significant digits without trailing zeros: 0.001, 0,0316, 10.
+  const short = (t: string) => (/[.,]/.test(t) && !/e/.test(t) ? t.replace(/0+$/, '').replace(/[.,]$/, '') : t);
+  const lrLabels = summary.learningRates.map((v) => short(l.num(v, 3)));
   const kLabels = summary.hiddenUnits.map(String);
   const values = summary.cells.flat().filter((v): v is number => v !== null && v > 0);
   const lo = Math.log(Math.min(...values, 1));
@@ -97,6 +101,6 @@ export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfi
         y: { type: 'category', labels: kLabels, offset: true, reverse: true, title: { display: true, text: l.K }, grid: { display: false } },
       },
     },
-    plugins: [whiteBackground as unknown as Plugin<'matrix'>, cellLabels],
+    plugins: [whiteBackground as unknown as Plugin<'matrix'>, cellLabels(l)],
   };
 }

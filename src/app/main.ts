@@ -5,7 +5,8 @@
 import { Chart } from 'chart.js';
 import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
-import { makeDataset, plotGrid } from '../experiment/data';
+import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
+import { yielder } from '../experiment/pause';
 import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import { DivergedError, type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
@@ -69,7 +70,8 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
   const config: ExperimentConfig = { ...DEFAULT_STATE.config, shuffle: parsed.state.config.shuffle };
   for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, (typeof NUMBER_FIELDS)[NumberField]][]) {
     const n = parseNumber(inputs[name].value);
-    if (n === null) errors[name] = inputs[name].value.trim() === '' ? `${name}: empty` : `${name}: "${inputs[name].value.slice(0, 30)}" is not a number`;
+    const raw = inputs[name].value.trim();
+    if (n === null) errors[name] = L.problemText(raw === '' ? { kind: 'empty' } : { kind: 'notANumber', text: `"${raw.slice(0, 30)}"` });
     else config[field] = n;
   }
   config.target = targetSelect.value as TargetName;
@@ -82,7 +84,7 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
     if (!(e instanceof ConfigError)) throw e;
     const byField: Record<string, NumberField | 'formula'> = Object.fromEntries(Object.entries(NUMBER_FIELDS).map(([name, field]) => [field, name as NumberField]));
     const name = e.field === 'epochs' ? 'M' : e.field === 'formula' ? 'formula' : (byField[e.field] ?? 'N');
-    errors[name] = e.message;
+    errors[name] = L.problemText(e.problem);
     return { config: null, errors };
   }
 }
@@ -100,6 +102,8 @@ function validate(): ExperimentConfig | null {
     input.setAttribute('aria-invalid', String(Boolean(errors[name])));
   }
   formulaInput.readOnly = targetSelect.value !== 'custom';
+  formulaInput.title = formulaInput.readOnly ? L.formulaReadOnly : '';
+  $('formula-hint').hidden = !formulaInput.readOnly;
   trainButton.disabled = running !== null || config === null;
   if (!config) {
     $('derived').textContent = L.derivedBad;
@@ -132,15 +136,35 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
     const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
     const a = alphaChartConfig(GRID, f, run?.alpha ?? null, lang);
     if (cfg && showPoints.checked) {
-      const d = makeDataset(run?.exp ?? prepareExperiment(cfg));
-      a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
+      const d = dataFor(run?.exp ?? prepareExperiment(cfg), () => drawCharts(running?.run ?? lastRun, readForm().config));
+      if (d) a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
     }
     replaceConfig(charts.alpha, a);
-    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang);
+    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, (run?.exp ?? (cfg ? prepareExperiment(cfg) : null))?.valPoints !== 0);
     if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
     replaceConfig(charts.loss, l);
     replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));
   });
+}
+
+/** The data of the last experiment whose points were shown: made in slices (a page never waits on 10^7 points), then kept. */
+let shownData: { key: string; data: Dataset | null } = { key: '', data: null };
+
+/** The experiment's data if it is made; otherwise starts making it and calls `ready` when it is. */
+function dataFor(exp: Experiment, ready: () => void): Dataset | null {
+  const c = exp.config;
+  const key = JSON.stringify([c.points, c.dataSeed, c.validationSplit, c.target, c.formula]);
+  if (shownData.key === key) return shownData.data;
+  shownData = { key, data: null };
+  makeDatasetAsync(exp, yielder()).then(
+    (data) => {
+      if (shownData.key !== key) return;
+      shownData.data = data;
+      ready();
+    },
+    () => undefined,
+  );
+  return null;
 }
 
 function safeTarget(config: ExperimentConfig): (x: number) => number {
@@ -200,11 +224,13 @@ async function startTraining(): Promise<void> {
         if (window.webgpuSgdPage.firstEpochDrawnAt === null) requestAnimationFrame(() => (window.webgpuSgdPage.firstEpochDrawnAt ??= performance.now()));
       },
     });
-    status.textContent = `${L.progress(run.loss.length, exp.epochs)}. ${run.result.status === 'completed' ? L.done : L.stopped}`;
+    const inside = run.result.partialEpoch;
+    status.textContent = `${L.progress(run.loss.length, exp.epochs)}. ${run.result.status === 'completed' ? L.done : inside ? L.stoppedInside(inside.epoch, inside.stepsDone, inside.steps) : L.stopped}`;
   } catch (e) {
     const err = e as Error & { partial?: TrainResult };
     if (err.partial) run.result = err.partial;
-    status.textContent = `${L.failed} ${err.message}`;
+    status.textContent =
+      e instanceof DivergedError ? L.divergedRun(e.epoch, L.num(e.loss, 3)) : err.name === 'DeviceLostError' ? L.deviceLost : `${L.failed} ${err.message}`;
     if (err.name === 'DeviceLostError') showBanner(L.deviceLost);
     if (!(e instanceof DivergedError) && !err.partial) console.warn(e);
   } finally {
@@ -216,8 +242,8 @@ async function startTraining(): Promise<void> {
 }
 
 const ENGINE_LABEL = (e: EngineName) => (e === 'gpu' ? L.engineGpu : e === 'gpu-perop' ? L.engineGpuPerop : L.engineCpu);
-const msText = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(6));
+const msText = (ms: number) => (ms >= 1000 ? `${L.num(ms / 1000, 3)} s` : `${L.num(ms, 3)} ms`);
+const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : L.num(v, 6));
 
 function showResults(run: Run): void {
   const r = run.result!;
@@ -229,8 +255,8 @@ function showResults(run: Run): void {
     ['setup-time', L.setupTime, msText(r.timings.setupMs)],
     ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
     ['dispatches', L.dispatches, r.dispatches.toLocaleString(lang)],
-    ...(r.kernel ? [['kernel', L.kernelChosen, r.kernel] as [string, string, string]] : []),
-    ['device', L.device, r.device],
+    ...(r.kernelChoice ? [['kernel', L.kernelChosen, L.kernelName(r.kernelChoice.variant, r.kernelChoice.workgroupSize)] as [string, string, string]] : []),
+    ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.device],
   ];
   list.replaceChildren(
     ...rows.flatMap(([id, label, value]) => {
@@ -255,6 +281,11 @@ function otherEngine(engine: EngineName): PageEngine {
   return 'cpu';
 }
 
+/**
+ * Runs the same experiment on the other engine and says how long each took. A GPU run is held to
+ * the float32 CPU twin (cpu-f32: the same arithmetic, so they must agree), and its difference from
+ * the float64 CPU is shown beside that, with why the two drift apart.
+ */
 async function compareWithOther(): Promise<void> {
   const run = lastRun;
   if (!run?.result || running) return;
@@ -268,10 +299,21 @@ async function compareWithOther(): Promise<void> {
     // The same experiment, cut to the epochs the first run did, so the two are comparable.
     const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
     const second = await train(exp, { engine: other });
-    const c = compareRuns(run.result, second);
     const ratio = run.result.timings.trainMs / second.timings.trainMs;
-    $('comparison').textContent = `${L.comparison(ENGINE_LABEL(run.engine), msText(run.result.timings.trainMs), ENGINE_LABEL(other), msText(second.timings.trainMs), ratio)} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
-    window.webgpuSgdPage.lastComparison = { other, result: second, ...c };
+    const timing = L.comparison(ENGINE_LABEL(run.engine), msText(run.result.timings.trainMs), ENGINE_LABEL(other), msText(second.timings.trainMs), ratio);
+    const gpu = run.engine !== 'cpu' ? run.result : other !== 'cpu' ? second : null;
+    if (!gpu) {
+      const c = compareRuns(run.result, second);
+      $('comparison').textContent = `${timing} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
+      window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c };
+      return;
+    }
+    const float64 = gpu === run.result ? second : run.result;
+    const twin = await train(exp, { engine: 'cpu-f32' });
+    const c = compareRuns(gpu, twin);
+    const d = compareRuns(gpu, float64);
+    $('comparison').textContent = `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
+    window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
   } catch (e) {
     $('comparison').textContent = `${L.failed} ${(e as Error).message}`;
   } finally {
@@ -353,6 +395,7 @@ function applyLanguage(next: Language): void {
   L = LABELS[lang];
   localStorage.setItem(LANG_KEY, lang);
   document.documentElement.lang = lang;
+  document.title = `webgpu-sgd: ${L.title}`;
   $<HTMLSelectElement>('lang').value = lang;
   for (const el of document.querySelectorAll<HTMLElement>('[data-label]')) {
     const value = L[el.dataset.label as keyof Labels];
@@ -362,14 +405,23 @@ function applyLanguage(next: Language): void {
     ...[...Object.keys(TARGETS), 'custom'].map((name) => {
       const o = document.createElement('option');
       o.value = name;
-      o.textContent = name === 'custom' ? L.custom : `${name}: ${TARGETS[name as keyof typeof TARGETS].formula}`;
+      o.textContent = name === 'custom' ? L.custom : `${L.targetName(name)}: ${TARGETS[name as keyof typeof TARGETS].formula}`;
       return o;
     }),
   );
   if (!gpuAvailable) showBanner(`${L.noWebGpu} ${gpuReason}`);
+  showUrlNotices();
   if (!running) status.textContent = lastRun?.result ? status.textContent : L.idle;
   if (lastRun?.result) showResults(lastRun);
   else drawKernels(null);
+}
+
+/** What the link asked for that could not be used, in the page's language. */
+function showUrlNotices(): void {
+  if (parsed.problems.length === 0) return;
+  const notice = $('notice');
+  notice.textContent = `${L.urlNotice}\n${parsed.problems.map((p) => L.urlNoticeLine(p.name, L.problemText(p.problem), p.fallback)).join('\n')}`;
+  notice.hidden = false;
 }
 
 function showBanner(text: string): void {
@@ -384,11 +436,7 @@ let gpuReason = '';
 fillForm(parsed.state);
 applyLanguage(lang);
 targetSelect.value = parsed.state.config.target;
-if (parsed.notices.length > 0) {
-  const notice = $('notice');
-  notice.textContent = `${L.urlNotice}\n${parsed.notices.join('\n')}`;
-  notice.hidden = false;
-}
+showUrlNotices();
 drawCharts(null, validate());
 
 form.addEventListener('submit', (e) => {

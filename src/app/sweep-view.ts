@@ -7,7 +7,10 @@ import { Chart } from 'chart.js';
 import { alphaCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
-import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { compareSweeps, modelsBenchmark, parseAxis, parseSweep, prepareSweep, summarizeSweep, sweepDifference, SweepError, sweepModels, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { ConfigError } from '../experiment/config';
+import { parseDecimal } from '../experiment/numbers';
+import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
 import { trainMany } from '../train';
 import { alphaChartConfig, replaceConfig } from './charts';
@@ -34,7 +37,8 @@ export interface SweepViewState {
   sweep: Sweep | null;
   result: ManyResult | null;
   summary: SweepSummary | null;
-  comparison: { ok: boolean; maxRel: number } | null;
+  /** GPU against its float32 twin (ok, maxRel, how many models differ past 1e-3) and against float64. */
+  comparison: { ok: boolean; maxRel: number; float64: number; past?: number } | null;
   charts: { heatmap: Chart; loss: Chart; alpha: Chart };
 }
 
@@ -74,13 +78,18 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       return null;
     }
     try {
-      const seeds = Number($<HTMLInputElement>('sweep-seeds').value);
-      const text = `lr=${$<HTMLInputElement>('sweep-lr').value},K=${$<HTMLInputElement>('sweep-k').value}`;
-      const sweep = prepareSweep(config, parseSweep(text, seeds, config).models);
+      // Each field read on its own, so a decimal comma ("0,001:0,1:log8") is a number, not a separator.
+      const seedsText = $<HTMLInputElement>('sweep-seeds').value;
+      const seeds = parseDecimal(seedsText);
+      if (seeds === null) throw new SweepError(`seeds: "${seedsText}" is not a number`, 'seeds', { kind: 'seeds', got: seedsText.slice(0, 30) });
+      const learningRates = parseAxis('lr', $<HTMLInputElement>('sweep-lr').value);
+      const hiddenUnits = parseAxis('K', $<HTMLInputElement>('sweep-k').value).map((k) => Math.round(k));
+      const sweep = prepareSweep(config, sweepModels(learningRates, hiddenUnits, seeds, config.initSeed));
       error.textContent = '';
       return sweep;
     } catch (e) {
-      error.textContent = (e as Error).message;
+      if (!(e instanceof SweepError || e instanceof ConfigError)) throw e;
+      error.textContent = L().problemText(e.problem);
       return null;
     }
   };
@@ -116,8 +125,9 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
             partial.loss.push(loss);
             partial.valLoss.push(valLoss);
             loss.forEach((v, m) => {
-              if (partial.divergedAt[m] === null && !Number.isFinite(v)) partial.divergedAt[m] = epoch;
+              if (partial.divergedAt[m] === null && isDiverged(v, sweep.base.lossBound)) partial.divergedAt[m] = epoch;
             });
+            partial.epochs = epoch;
             const diverged = partial.divergedAt.filter((d) => d !== null).length;
             status.textContent = L().sweepProgress(epoch, sweep.base.epochs, sweep.models.length, diverged);
             redraw();
@@ -139,6 +149,9 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     train.disabled = true;
     stop.disabled = false;
     compare.hidden = true;
+    // The charts appear with the first sweep: before it they would be empty frames.
+    $('sweep-charts').hidden = false;
+    status.textContent = L().sweepRunning;
     $('sweep-comparison').textContent = '';
     try {
       const result = await run(engine, sweep, true);
@@ -146,11 +159,14 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const seconds = result.timings.trainMs / 1000;
       const best = summarizeSweep(sweep.models, result).best;
       const m = best ? sweep.models[best.index] : null;
+      // Models trained a second, counting a model done when all its epochs ran: for a stopped sweep, what ran.
+      const rate = Math.round((sweep.models.length * result.epochs) / sweep.base.epochs / Math.max(seconds, 1e-9)).toLocaleString(host.lang());
+      const E = sweep.base.epochs;
       status.textContent =
-        L().sweepDone(sweep.models.length, seconds.toFixed(2), Math.round(sweep.models.length / Math.max(seconds, 1e-9)).toLocaleString(host.lang())) +
-        (m && best ? ` ${L().sweepBestModel(m.learningRate.toPrecision(3), m.hiddenUnits, m.initSeed, best.valLoss.toPrecision(4))}` : '');
+        (result.status === 'completed' ? L().sweepDone(sweep.models.length, L().num(seconds, 3), rate) : L().sweepStopped(result.epochs, E, sweep.models.length, L().num(seconds, 3), rate)) +
+        (m && best ? ` ${L().sweepBestModel(L().num(m.learningRate, 3), m.hiddenUnits, m.initSeed, L().num(best.valLoss, 4))}` : '');
       compare.textContent = L().compareWith(name(engine === 'gpu' ? 'cpu' : 'gpu'));
-      compare.hidden = false;
+      compare.hidden = result.epochs === 0;
     } catch (err) {
       status.textContent = `${L().failed} ${(err as Error).message}`;
     } finally {
@@ -168,11 +184,26 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     compare.disabled = true;
     controller = new AbortController();
     try {
-      const second = await run(other, sweep, false);
-      const { ok, maxRel } = compareSweeps(result, second);
-      state.comparison = { ok, maxRel };
-      const rate = (r: ManyResult) => sweep.models.length / (r.timings.trainMs / 1000);
-      $('sweep-comparison').textContent = L().sweepCompared(name(result.engine), Math.round(rate(result)).toLocaleString(host.lang()), name(other), Math.round(rate(second)).toLocaleString(host.lang()), (rate(result) / rate(second)).toPrecision(3), ok);
+      // The same epochs as the first run (all of them, or those before its Stop).
+      const same = result.epochs === sweep.base.epochs ? sweep : prepareSweep({ ...sweep.base.config, steps: Math.ceil(result.epochs * (sweep.base.trainPoints / sweep.base.config.batchSize)) }, sweep.models);
+      const second = await run(other, same, false);
+      const rate = (r: ManyResult) => (sweep.models.length * r.epochs) / sweep.base.epochs / (r.timings.trainMs / 1000);
+      const lang = host.lang();
+      const timing = L().sweepCompared(name(result.engine), Math.round(rate(result)).toLocaleString(lang), name(other), Math.round(rate(second)).toLocaleString(lang), L().num(rate(result) / rate(second), 3));
+      // The GPU is held to its float32 twin (the same arithmetic); float64 is shown beside it.
+      const gpu = result.engine === 'gpu' ? result : other === 'gpu' ? second : null;
+      if (!gpu) {
+        const d = sweepDifference(result, second, 1e-9);
+        state.comparison = { ok: d.past === 0 && d.divergedInOne === 0, maxRel: d.maxRel, float64: d.maxRel };
+        $('sweep-comparison').textContent = timing;
+        return;
+      }
+      const float64 = gpu === result ? second : result;
+      const twin = await trainMany(same, { engine: 'cpu', precision: 'f32', signal: controller.signal });
+      const t = sweepDifference(gpu, twin);
+      const d = sweepDifference(gpu, float64);
+      state.comparison = { ok: t.past === 0 && t.divergedInOne === 0, maxRel: t.maxRel, float64: d.maxRel, past: t.past + t.divergedInOne };
+      $('sweep-comparison').textContent = `${timing} ${L().sweepTwin(state.comparison.ok, t.maxRel.toExponential(1), t.past + t.divergedInOne)} ${L().sweepFloat64(d.maxRel.toExponential(1))}`;
     } catch (err) {
       $('sweep-comparison').textContent = `${L().failed} ${(err as Error).message}`;
     } finally {
@@ -265,8 +296,9 @@ function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: 
   const curve = (m: number) => (result ? result.valLoss.map((v, e) => ({ x: e + 1, y: Number.isFinite(v[m]) && v[m] > 0 ? v[m] : (null as unknown as number) })) : []);
   const datasets = [];
   if (best !== null) datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0 });
+  // A diverged model is left out: its losses would set the axis (up to 1e28 and past) for all the others.
   for (let m = 0; m < P; m += step) {
-    if (m !== best) datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
+    if (m !== best && result!.divergedAt[m] === null) datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
   }
   const shown = Math.min(P, Math.ceil(P / step));
   return {
@@ -280,7 +312,7 @@ function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: 
         legend: { labels: { filter: (item: { text: string }) => item.text !== '' } },
       },
       scales: {
-        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch } },
+        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch }, ticks: { precision: 0 } },
         y: { type: 'logarithmic' as const, title: { display: true, text: l.mse } },
       },
     },

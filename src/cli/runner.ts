@@ -6,7 +6,7 @@ import { alphaChartConfig, benchChartConfig, lossChartConfig, renderPng, type Be
 import type { Language } from '../app/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
-import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
+import { isDiverged, type EngineName, type EpochRecord, type TrainResult } from '../experiment/run';
 import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
 import { calibrateShape, type Calibration } from '../gpu/calibrate';
@@ -114,7 +114,7 @@ const runner = {
         engine,
         signal,
         onEpoch: async ({ epoch, loss, valLoss }) => {
-          const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: models.map((_, m) => (Number.isFinite(loss[m]) ? null : epoch)) });
+          const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: models.map((_, m) => (isDiverged(loss[m], sweep.base.lossBound) ? epoch : null)) });
           const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
           await window.runnerSweepEpoch?.({ epoch, epochs: sweep.base.epochs, models: models.length, diverged, best: s.best ? { ...s.best, model: models[s.best.index] } : null });
         },
@@ -167,7 +167,7 @@ const runner = {
     const f = grid.map(targetFunction(input.target, input.formula));
     return {
       alpha: renderPng(alphaChartConfig(grid, f, input.alpha.length ? input.alpha : null, input.lang), input.width, input.height),
-      loss: renderPng(lossChartConfig(input.loss, input.valLoss, input.lang), input.width, input.height),
+      loss: renderPng(lossChartConfig(input.loss, input.valLoss, input.lang, input.valLoss.some((v) => v !== null)), input.width, input.height),
     };
   },
 };

@@ -10,8 +10,9 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
   const t0 = performance.now();
   const P = sweep.models.length;
   const pause = yielder();
-  const data = await cpuDataAsync(sweep.base, 'f64', pause);
-  const models = sweep.experiments.map((exp) => cpuModel(exp, data, 'f64'));
+  const precision = options.precision ?? 'f64';
+  const data = await cpuDataAsync(sweep.base, precision, pause);
+  const models = sweep.experiments.map((exp) => cpuModel(exp, data, precision));
   const divergedAt: (number | null)[] = new Array(P).fill(null);
   const loss: Float64Array[] = [];
   const valLoss: Float64Array[] = [];
@@ -62,7 +63,7 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
     epochs: loss.length,
     dispatches: 0,
     timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
-    device: 'CPU, JavaScript, float64, one thread',
+    device: `CPU, JavaScript, ${precision === 'f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`,
   };
 }
 

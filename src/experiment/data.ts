@@ -102,3 +102,13 @@ export function epochOrders(exp: Experiment): () => Uint32Array<ArrayBuffer> {
   const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
   return () => rs.permutation(n);
 }
+
+/** epochOrders, each order made in slices with `pause` between them (a page stays responsive while it shuffles 10^7 points). */
+export function epochOrdersAsync(exp: Experiment, pause: () => Promise<void>): () => Promise<Uint32Array<ArrayBuffer>> {
+  if (!exp.config.shuffle) {
+    const identity = epochOrders(exp);
+    return async () => identity();
+  }
+  const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
+  return () => rs.permutationAsync(exp.trainPoints, pause);
+}

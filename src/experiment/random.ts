@@ -93,6 +93,23 @@ export class RandomState {
     return a;
   }
 
+  /** `permutation(n)` in slices of 2^18 swaps, awaiting `pause` between them (the same numbers), for n in the millions. */
+  async permutationAsync(n: number, pause: () => Promise<void>): Promise<Uint32Array<ArrayBuffer>> {
+    const a = new Uint32Array(n);
+    for (let i = 0; i < n; i++) a[i] = i;
+    for (let i = n - 1; i > 0; ) {
+      const stop = Math.max(0, i - 2 ** 18);
+      for (; i > stop; i--) {
+        const j = this.interval(i);
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+      }
+      await pause();
+    }
+    return a;
+  }
+
   /** `permutation(n)`: a shuffled 0..n-1. */
   permutation(n: number): Uint32Array<ArrayBuffer> {
     const a = new Uint32Array(n);

@@ -202,6 +202,8 @@ export interface ManyResult {
 /** How to run a sweep. */
 export interface ManyOptions {
   engine: ManyEngine;
+  /** engine 'cpu' only: 'f32' rounds every operation to float32 as the GPU does (the GPU's twin); default 'f64'. */
+  precision?: 'f64' | 'f32';
   onEpoch?: (record: ManyEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
 }
@@ -277,6 +279,39 @@ export function compareSweeps(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { ok
     if (!c.ok) return { ok: false, maxRel, detail: `model ${m}: ${c.detail}` };
   }
   return { ok: true, maxRel, detail: `every model, every epoch within ${rtol} rel` };
+}
+
+/**
+ * How far two runs of one sweep are apart, model by model: the largest relative difference of any
+ * epoch's loss or val_loss among the models neither run marked diverged, how many of those pass
+ * `rtol`, and how many models diverged in one run only.
+ */
+export function sweepDifference(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { maxRel: number; past: number; divergedInOne: number; compared: number } {
+  const num = (v: number | null) => (v === null ? NaN : v);
+  let maxRel = 0;
+  let past = 0;
+  let divergedInOne = 0;
+  let compared = 0;
+  for (let m = 0; m < b.divergedAt.length; m++) {
+    if ((a.divergedAt[m] === null) !== (b.divergedAt[m] === null)) {
+      divergedInOne++;
+      continue;
+    }
+    if (b.divergedAt[m] !== null) continue;
+    compared++;
+    let worst = 0;
+    for (const key of ['loss', 'valLoss'] as const) {
+      for (let e = 0; e < Math.min(a[key].length, b[key].length); e++) {
+        const x = num(a[key][e][m]);
+        const y = num(b[key][e][m]);
+        if (Number.isNaN(x) && Number.isNaN(y)) continue;
+        worst = Math.max(worst, Math.abs(x - y) / Math.max(Math.abs(y), 1e-300));
+      }
+    }
+    if (!(worst <= rtol)) past++;
+    maxRel = Math.max(maxRel, worst);
+  }
+  return { maxRel, past, divergedInOne, compared };
 }
 
 /** The models-at-once benchmark's sweep of P models: 4 seeds, log-spaced learning rates, K = 10, batch 8, one epoch of 100 steps. */

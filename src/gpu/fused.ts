@@ -67,6 +67,8 @@ export interface FusedRun {
   models: FusedModel[];
   /** One generator of per-epoch visiting orders per distinct seed. */
   orders: (() => Uint32Array<ArrayBuffer>)[];
+  /** The same orders made in slices (epochOrdersAsync), used instead for long epochs, where one order is a long task. */
+  ordersAsync?: (() => Promise<Uint32Array<ArrayBuffer>>)[];
   plotAt: Float64Array | null;
   choice: KernelChoice;
   /** Most steps one dispatch runs; a longer epoch takes several. */
@@ -267,10 +269,10 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
   // then the epochs' records copied out in one piece.
-  const gatherVisits = (count: number) => {
+  const gatherVisits = (count: number, given?: Uint32Array[]) => {
     for (let e = 0; e < count; e++) {
       run.orders.forEach((next, s) => {
-        const order = next();
+        const order = given?.[s] ?? next();
         const at = 2 * (e * seeds + s) * trainPoints;
         for (let i = 0; i < trainPoints; i++) {
           visitPairs[at + 2 * i] = xTrain[order[i]];
@@ -284,7 +286,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // took; the Stop signal is read before each. Only the last span copies the record out.
   let spanSteps = Math.max(1, Math.floor(2 ** 16 / (B * perInvocation)));
   const submitLong = async (epoch: number, staging: GPUBuffer): Promise<number> => {
-    gatherVisits(1);
+    gatherVisits(1, run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : undefined);
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * seeds * trainPoints);
     let dispatched = 0;
     let previous: { done: Promise<undefined>; steps: number } | null = null;

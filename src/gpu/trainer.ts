@@ -4,7 +4,7 @@
  * turns what comes back into the one TrainResult every engine reports.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
+import { epochOrders, epochOrdersAsync, initialTheta, makeDatasetAsync } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import { DivergedError, isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
@@ -103,6 +103,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
       data,
       models: [{ ...model, orderIndex: 0, theta: initialTheta(exp) }],
       orders: [epochOrders(exp)],
+      ordersAsync: [epochOrdersAsync(exp, yielder())],
       plotAt: alphaAt,
       choice,
       stepsPerDispatch: tuning.fusedStepsPerDispatch,

@@ -65,7 +65,8 @@ describe('npm run train answers a signal inside a long epoch', () => {
     expect(h.status).toBe('aborted');
     const { epoch, steps, stepsDone } = h.partialEpoch;
     expect(steps).toBe(8_000_000);
-    expect(stepsDone).toBeGreaterThan(0);
+    // 0 when the Stop came while the epoch's order was being shuffled, before its first step.
+    expect(stepsDone).toBeGreaterThanOrEqual(0);
     expect(stepsDone).toBeLessThan(8_000_000);
     expect(h.history.loss.length).toBeLessThan(epoch);
     expect(r.stdout).toMatch(new RegExp(`^Stopped after epoch ${h.history.loss.length} of 10; stopped in epoch ${epoch} after ${stepsDone} of its 8000000 steps \\(not in the history\\)`, 'm'));

@@ -4,7 +4,7 @@
  * they are exact float64 values, compared with toBe.
  */
 import { describe, expect, it } from 'vitest';
-import { initialTheta, makeDataset, plotGrid } from '../../src/experiment/data';
+import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, plotGrid } from '../../src/experiment/data';
 import { prepareExperiment } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
 
@@ -83,5 +83,21 @@ describe('the lecture experiment', () => {
     expect(grid[1]).toBe(-3.9732441471571907);
     expect(grid[150]).toBe(0.013377926421404673);
     expect(grid[299]).toBe(4);
+  });
+
+  it('makes the same data and visiting orders in slices as at once (makeDatasetAsync, epochOrdersAsync)', async () => {
+    const exp = prepareExperiment({ points: 700_000, steps: 560_000 });
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    // Element by element (toEqual on arrays this long takes seconds).
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+    const whole = makeDataset(exp);
+    const sliced = await makeDatasetAsync(exp, pause);
+    for (const key of ['xTrain', 'yTrain', 'xVal', 'yVal'] as const) expect(same(sliced[key], whole[key]), key).toBe(true);
+    const orders = epochOrders(exp);
+    const slicedOrders = epochOrdersAsync(exp, pause);
+    for (let e = 0; e < 2; e++) expect(same(await slicedOrders(), orders()), `epoch ${e + 1}`).toBe(true);
+    // 700,000 points in slices of 65,536, then 560,000-point orders in slices of 262,144 swaps.
+    expect(pauses).toBe(11 + 2 * 3);
   });
 });
