@@ -10,6 +10,7 @@ import type { Experiment } from '../experiment/config';
 import { makeDataset, type Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
+import { yielder } from '../experiment/pause';
 import { GpuLimitError } from './errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
@@ -160,6 +161,16 @@ export function tiledWorkgroupBytes(K: number, subgroups: number): number {
   return 4 * (2 * (3 * K + 1) * subgroups + 2);
 }
 
+/** A float32 copy of `a`, made 2^18 values at a time with `pause` between. */
+async function toFloat32(a: Float64Array, pause: () => Promise<void>): Promise<Float32Array> {
+  const out = new Float32Array(a.length);
+  for (let from = 0; from < a.length; from += 2 ** 18) {
+    out.set(a.subarray(from, Math.min(from + 2 ** 18, a.length)), from);
+    await pause();
+  }
+  return out;
+}
+
 /** Points as (x, y) pairs in float32, at least one pair so the buffer is never empty. */
 function interleave(xs: Float64Array, ys: Float64Array): Float32Array<ArrayBuffer> {
   const out = new Float32Array(Math.max(2, 2 * xs.length));
@@ -225,12 +236,16 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
   const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
 
+  // The points in float32, converted in slices (at 10^7 points one conversion is a long task).
+  const data = run.data ?? makeDataset(base);
+  const pause = yielder();
+  const xTrain = await toFloat32(data.xTrain, pause);
+  const yTrain = await toFloat32(data.yTrain, pause);
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const owned = runBuffers(device);
   const { make, empty } = owned;
   const STORAGE = GPUBufferUsage.STORAGE;
-  const data = run.data ?? makeDataset(base);
   // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
   const slotFloats = P * layout.stride;
   const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
@@ -240,8 +255,6 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
   const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
   const visits = empty('visits', visitPairs.byteLength, STORAGE | GPUBufferUsage.COPY_DST);
-  const xTrain = Float32Array.from(data.xTrain);
-  const yTrain = Float32Array.from(data.yTrain);
   const val = make('val', interleave(data.xVal, data.yVal));
   const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
   const group = device.createBindGroup({
@@ -269,10 +282,10 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
   // then the epochs' records copied out in one piece.
-  const gatherVisits = (count: number, given?: Uint32Array[]) => {
+  const gatherVisits = (count: number) => {
     for (let e = 0; e < count; e++) {
       run.orders.forEach((next, s) => {
-        const order = given?.[s] ?? next();
+        const order = next();
         const at = 2 * (e * seeds + s) * trainPoints;
         for (let i = 0; i < trainPoints; i++) {
           visitPairs[at + 2 * i] = xTrain[order[i]];
@@ -286,7 +299,20 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // took; the Stop signal is read before each. Only the last span copies the record out.
   let spanSteps = Math.max(1, Math.floor(2 ** 16 / (B * perInvocation)));
   const submitLong = async (epoch: number, staging: GPUBuffer): Promise<number> => {
-    gatherVisits(1, run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : undefined);
+    // The order (shuffled in slices where it can be) and the gather in slices too: at 10^7 points
+    // each is most of a second in one piece.
+    const orders = run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : run.orders.map((next) => next());
+    for (let s = 0; s < seeds; s++) {
+      const order = orders[s];
+      for (let from = 0; from < trainPoints; from += 2 ** 18) {
+        const to = Math.min(from + 2 ** 18, trainPoints);
+        for (let i = from, at = 2 * (s * trainPoints + from); i < to; i++, at += 2) {
+          visitPairs[at] = xTrain[order[i]];
+          visitPairs[at + 1] = yTrain[order[i]];
+        }
+        await pause();
+      }
+    }
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * seeds * trainPoints);
     let dispatched = 0;
     let previous: { done: Promise<undefined>; steps: number } | null = null;
