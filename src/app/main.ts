@@ -13,9 +13,9 @@ import { TARGETS, targetFormula, targetFunction, type TargetName } from '../expe
 import { getGpu, onDeviceLost } from '../gpu/device';
 import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES, SERIAL_STEPS_SOURCE, THETA_REGISTERS_SOURCE } from '../gpu/kernels';
 import { train } from '../train';
-import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from './charts';
+import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { $ } from './dom';
-import { LABELS, type Labels, type Language } from './i18n';
+import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 

@@ -6,7 +6,7 @@
 import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName } from '../experiment/run';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
-import type { Language } from './i18n';
+import type { Language } from '../plots/i18n';
 import { parseDecimal } from '../experiment/numbers';
 import type { Problem } from '../experiment/problems';
 

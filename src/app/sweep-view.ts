@@ -13,10 +13,10 @@ import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
 import { trainMany } from '../train';
-import { alphaChartConfig, replaceConfig } from './charts';
+import { alphaChartConfig, replaceConfig } from '../plots/charts';
 import { $ } from './dom';
-import { heatmapConfig } from './heatmap';
-import { LABELS, type Language } from './i18n';
+import { heatmapConfig } from '../plots/heatmap';
+import { LABELS, type Language } from '../plots/i18n';
 
 /** At most this many faded curves are drawn; the rest are summarised in the title. */
 const MAX_CURVES = 400;

@@ -2,8 +2,8 @@
  * The page the command line drives in headless Chrome: it trains with the one training
  * interface, sends each epoch to Node as it comes, and draws the lecture's plots as PNG.
  */
-import { alphaChartConfig, benchChartConfig, lossChartConfig, renderPng, type BenchChartInput } from '../app/charts';
-import type { Language } from '../app/i18n';
+import { alphaChartConfig, benchChartConfig, lossChartConfig, renderPng, type BenchChartInput } from '../plots/charts';
+import type { Language } from '../plots/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
 import { isDiverged, type EngineName, type EpochRecord, type TrainResult } from '../experiment/run';
@@ -11,7 +11,7 @@ import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
 import { calibrateShape, type Calibration } from '../gpu/calibrate';
 import { train, trainMany } from '../train';
-import { heatmapConfig } from '../app/heatmap';
+import { heatmapConfig } from '../plots/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
 import { parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 

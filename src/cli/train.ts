@@ -9,7 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { LABELS, type Language } from '../app/i18n';
+import { LABELS, type Language } from '../plots/i18n';
 import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
 import { parseDecimal } from '../experiment/numbers';

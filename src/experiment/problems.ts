@@ -1,6 +1,6 @@
 /**
  * Why an input was refused, as data: the errors of the config, the sweep and the URL carry one, so
- * the page can say it in its own language (src/app/i18n.ts, problemText) while the command line
+ * the page can say it in its own language (src/plots/i18n.ts, problemText) while the command line
  * and the API keep the English message of the error itself.
  */
 export type Problem =
