@@ -64,7 +64,7 @@ export function program(): Command {
     .option('--seed <n>', 'data seed, as np.random.seed', number, d.dataSeed)
     .option('--init-seed <n>', 'seed of the initial theta and the per-epoch shuffle', number, d.initSeed)
     .option('--no-shuffle', 'keep the training points in their order every epoch')
-    .addOption(new Option('--engine <engine>', 'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32').choices(ENGINES).default('gpu'))
+    .addOption(new Option('--engine <engine>', 'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers)').choices(ENGINES).default('gpu'))
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')

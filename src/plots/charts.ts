@@ -61,7 +61,8 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
     options: {
       animation: false,
       parsing: false,
-      plugins: { title: { display: true, text: l.alphaTitle } },
+      // The legend in dataset order (f first), whatever the drawing order.
+      plugins: { title: { display: true, text: l.alphaTitle }, legend: { labels: { sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } } },
       scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
     },
     plugins: [whiteBackground],

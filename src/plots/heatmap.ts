@@ -51,10 +51,17 @@ const cellLabels = (l: Labels): Plugin<'matrix'> => ({
       const cell = data[i];
       // White on the dark end of the scale and on grey, black on the light end.
       ctx.fillStyle = cell.v === null || cell.t < 0.55 ? '#ffffff' : '#000000';
-      // The longest label that fits the cell: value and diverged count, the value alone, or nothing.
+      // The longest label that fits the cell (value and diverged count, the value alone, or nothing),
+      // in 12 px, else 10 px, else 9 px.
       const texts = cell.v === null ? [l.divergedCell, l.divergedShort] : [`${l.num(cell.v, 2)} ${l.divergedCount(cell.diverged)}`, l.num(cell.v, 2)].slice(cell.diverged > 0 ? 0 : 1);
-      const text = texts.find((t) => ctx.measureText(t).width <= width - 6 && height >= 14);
-      if (text) ctx.fillText(text, x + width / 2, y + height / 2);
+      const fit = texts.flatMap((text) => [12, 10, 9].map((px) => ({ text, px }))).find(({ text, px }) => {
+        ctx.font = `${px}px sans-serif`;
+        return ctx.measureText(text).width <= width - 4 && height >= px + 2;
+      });
+      if (fit) {
+        ctx.font = `${fit.px}px sans-serif`;
+        ctx.fillText(fit.text, x + width / 2, y + height / 2);
+      }
     });
     ctx.restore();
   },
