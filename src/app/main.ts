@@ -3,12 +3,12 @@
  * and watches f and alpha, the errors per epoch and the hidden units change after every epoch.
  */
 import { Chart } from 'chart.js';
-import { ConfigError, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
 import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import { historyCsv, historyJson, thetaJson } from '../experiment/records';
-import { DivergedError, type EngineName, type TrainResult } from '../experiment/run';
+import { type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu, onDeviceLost } from '../gpu/device';
 import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES, SERIAL_STEPS_SOURCE, THETA_REGISTERS_SOURCE } from '../gpu/kernels';
@@ -18,6 +18,7 @@ import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
+import { ConfigError, DeviceLostError, DivergedError } from '../errors';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -230,8 +231,8 @@ async function startTraining(): Promise<void> {
     const err = e as Error & { partial?: TrainResult };
     if (err.partial) run.result = err.partial;
     status.textContent =
-      e instanceof DivergedError ? L.divergedRun(e.epoch, L.num(e.loss, 3)) : err.name === 'DeviceLostError' ? L.deviceLost : `${L.failed} ${err.message}`;
-    if (err.name === 'DeviceLostError') showBanner(L.deviceLost);
+      e instanceof DivergedError ? L.divergedRun(e.epoch, L.num(e.loss, 3)) : e instanceof DeviceLostError ? L.deviceLost : `${L.failed} ${err.message}`;
+    if (e instanceof DeviceLostError) showBanner(L.deviceLost);
     if (!(e instanceof DivergedError) && !err.partial) console.warn(e);
   } finally {
     running = null;

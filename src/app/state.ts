@@ -3,12 +3,13 @@
  * exact experiment. Reading a URL never throws: each bad field falls back to its default and
  * says so.
  */
-import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName } from '../experiment/run';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
 import type { Language } from '../plots/i18n';
 import { parseDecimal } from '../experiment/numbers';
 import type { Problem } from '../experiment/problems';
+import { ConfigError } from '../errors';
 
 /** The numeric fields, with their URL names (the lecture's). */
 export const NUMBER_FIELDS = {

@@ -7,8 +7,8 @@ import { Chart } from 'chart.js';
 import { alphaCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
-import { compareSweeps, modelsBenchmark, parseAxis, parseSweep, prepareSweep, summarizeSweep, sweepDifference, SweepError, sweepModels, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
-import { ConfigError } from '../experiment/config';
+import { compareSweeps, modelsBenchmark, parseAxis, parseSweep, prepareSweep, summarizeSweep, sweepDifference, sweepModels, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+
 import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
@@ -17,6 +17,7 @@ import { alphaChartConfig, replaceConfig } from '../plots/charts';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Language } from '../plots/i18n';
+import { ConfigError, SweepError } from '../errors';
 
 /** At most this many faded curves are drawn; the rest are summarised in the title. */
 const MAX_CURVES = 400;
@@ -41,7 +42,6 @@ export interface SweepViewState {
   comparison: { ok: boolean; maxRel: number; float64: number; past?: number } | null;
   charts: { heatmap: Chart; loss: Chart; alpha: Chart };
 }
-
 
 /** Wires the sweep form and charts; returns its state and a relabel function for a language change. */
 export function setupSweepView(host: SweepViewHost): { state: SweepViewState; relabel: () => void } {

@@ -21,13 +21,14 @@ import type { EngineName, TrainResult } from '../experiment/run';
 import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type ManyEngine } from '../experiment/sweep';
 import { trainManyCpu } from '../cpu/many';
 import { compareRuns } from '../experiment/compare';
-import { ChromeNotFoundError } from './chrome';
+
 import { dawnEnvironment, installDawn } from './dawn';
 import { prepareOutDir, writePng } from './output';
 import type { Calibration } from '../gpu/calibrate';
 import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
 import type { Runner } from './runner';
 import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
+import { ChromeNotFoundError } from '../errors';
 
 /** One thing to time: a config, and where it sits on its group's size axis. */
 export interface Workload {

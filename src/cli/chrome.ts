@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { ChromeNotFoundError } from '../errors';
 
 /** Where Chrome or Chromium usually lives, in the order we look. */
 export const CHROME_CANDIDATES = [
@@ -16,17 +17,6 @@ export const CHROME_CANDIDATES = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
-
-/** Thrown when no browser can be found; its message says what to install. */
-export class ChromeNotFoundError extends Error {
-  constructor(detail: string) {
-    super(
-      `${detail}\nwebgpu-sgd drives headless Chrome or Chromium. Install one ` +
-        `(Debian/Ubuntu: \`sudo apt-get install -y chromium\`) or point CHROME_PATH at its binary.`,
-    );
-    this.name = 'ChromeNotFoundError';
-  }
-}
 
 /** The browser binary to use: CHROME_PATH if set, else the first usual path that exists. */
 export function findChrome(env: NodeJS.ProcessEnv = process.env, exists = existsSync): string {

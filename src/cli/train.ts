@@ -10,17 +10,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { LABELS, type Language } from '../plots/i18n';
-import { ConfigError, DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
 import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, TARGETS } from '../experiment/targets';
-import { ChromeNotFoundError } from './chrome';
+
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
-import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, SweepError, type ManyEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type ManyEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import { withPageCalibrations } from './calibrations';
 import { openPage, startSession, type Session } from './session';
+import { ChromeNotFoundError, ConfigError, DivergedError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
 
 /** Exit codes, as the README lists them. */
 export const EXIT = { ok: 0, error: 1, badInput: 2, noWebGpu: 3, diverged: 4, interrupted: 130, terminated: 143 } as const;
@@ -218,20 +219,18 @@ function watchSignals(): Signals {
   };
 }
 
+/** The exit code of each error a run in the page may end with (it arrives as JSON: its name). */
+const EXIT_BY_ERROR: [{ prototype: Error }, number][] = [
+  [DivergedError, EXIT.diverged],
+  [WebGpuUnavailableError, EXIT.noWebGpu],
+  [GpuLimitError, EXIT.badInput],
+  [ConfigError, EXIT.badInput],
+  [SweepError, EXIT.badInput],
+];
+
 /** The exit code of a run that failed in the page. */
 function exitCodeOf(name: string): number {
-  switch (name) {
-    case 'DivergedError':
-      return EXIT.diverged;
-    case 'WebGpuUnavailableError':
-      return EXIT.noWebGpu;
-    case 'GpuLimitError':
-    case 'ConfigError':
-    case 'SweepError':
-      return EXIT.badInput;
-    default:
-      return EXIT.error;
-  }
+  return EXIT_BY_ERROR.find(([type]) => type.prototype.name === name)?.[1] ?? EXIT.error;
 }
 
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */

@@ -5,8 +5,9 @@
  */
 import type { Experiment } from '../experiment/config';
 import { initialTheta } from '../experiment/data';
-import { DivergedError, isDiverged, type TrainOptions, type TrainResult } from '../experiment/run';
+import { isDiverged, type TrainOptions, type TrainResult } from '../experiment/run';
 import { CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
+import { DivergedError } from '../errors';
 
 /** Workers the engine starts by default: one a logical core. */
 export function defaultWorkers(): number {

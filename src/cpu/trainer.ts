@@ -5,8 +5,9 @@
 import type { Experiment } from '../experiment/config';
 import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
-import { DivergedError, isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
+import { isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
 import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
+import { DivergedError } from '../errors';
 
 /** A copy of `a` with every element rounded to the precision. */
 function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
@@ -125,7 +126,6 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
 export function stepsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / (exp.config.hiddenUnits * exp.config.batchSize)));
 }
-
 
 /** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
 export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {

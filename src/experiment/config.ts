@@ -3,9 +3,9 @@
  * from them (EPOCHS, the Keras split, steps per epoch).
  */
 import { MAX_SEED } from './random';
-import { compileFormula, FormulaError, isTargetName, targetFunction, TARGETS, type TargetName } from './targets';
+import { compileFormula, isTargetName, targetFunction, TARGETS, type TargetName } from './targets';
 import { plotGrid } from './grid';
-import type { Problem } from './problems';
+import { ConfigError, FormulaError } from '../errors';
 
 /** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
 export interface ExperimentConfig {
@@ -94,19 +94,6 @@ export const BUDGET = {
   /** Epochs: each is reported, kept and drawn. */
   epochs: 1_000_000,
 } as const;
-
-/** A config refused before any work; `field` names the offending parameter. */
-export class ConfigError extends Error {
-  constructor(
-    readonly field: keyof ExperimentConfig | 'epochs',
-    message: string,
-    /** The same as data, for a message in the page's language. */
-    readonly problem: Problem = { kind: 'unknown', text: message },
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
   points: 'points (N)',

@@ -1,7 +1,8 @@
 /** The lecture's data, its Keras split, the initial theta and the plot grid. */
-import { ConfigError, type Experiment } from './config';
+import { type Experiment } from './config';
 import { RandomState } from './random';
 import { targetFunction } from './targets';
+import { ConfigError } from '../errors';
 export { PLOT_POINTS, plotGrid } from './grid';
 
 /** Training and validation points in float64, in the order numpy drew them. */

@@ -77,21 +77,6 @@ export interface PartialEpoch {
   steps: number;
 }
 
-/** A run stopped because its loss passed the experiment's lossBound or stopped being finite; `partial` keeps what came before. */
-export class DivergedError extends Error {
-  constructor(
-    readonly epoch: number,
-    readonly loss: number,
-    readonly partial: TrainResult,
-  ) {
-    super(
-      `Training diverged at epoch ${epoch}: the loss became ${Number.isFinite(loss) ? loss.toExponential(3) : loss}. ` +
-        `Try a smaller learning rate (dt).`,
-    );
-    this.name = 'DivergedError';
-  }
-}
-
 /** Whether an epoch's loss counts as diverged: not finite, or past the experiment's lossBound. */
 export function isDiverged(loss: number, bound: number): boolean {
   return !(loss <= bound);

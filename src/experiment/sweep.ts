@@ -4,11 +4,12 @@
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
 import { compareRuns } from './compare';
-import { checkBudget, ConfigError, LIMITS, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+import { checkBudget, LIMITS, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
 import type { Problem } from './problems';
 import { isDiverged } from './run';
+import { ConfigError, SweepError } from '../errors';
 
 /** What differs between the models of a sweep. */
 export interface ModelSpec {
@@ -27,20 +28,6 @@ export interface Sweep {
 
 /** The most models one sweep may hold. */
 export const MAX_MODELS = 65_535;
-
-/** A sweep's description could not be read; the message says which part and why. */
-export class SweepError extends Error {
-  constructor(
-    message: string,
-    /** The input at fault: the axes, or the number of seeds. */
-    readonly field: 'sweep' | 'seeds' = 'sweep',
-    /** The same as data, for a message in the page's language. */
-    readonly problem: Problem = { kind: 'unknown', text: message },
-  ) {
-    super(message);
-    this.name = 'SweepError';
-  }
-}
 
 /**
  * The values of one axis: `v` (one value), `lo:hi:logN` (N values evenly spaced on a log scale),

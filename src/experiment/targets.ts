@@ -3,6 +3,7 @@
  * user types, parsed by mathjs (never eval) and limited to arithmetic on x.
  */
 import { parse, type MathNode } from 'mathjs/number';
+import { FormulaError } from '../errors';
 
 /** A target function f: R -> R with its formula in the syntax the formula box takes. */
 export interface Target {
@@ -26,14 +27,6 @@ export type TargetName = keyof typeof TARGETS | 'custom';
 /** Whether a string names a target (a built-in one or 'custom'). */
 export function isTargetName(name: string): name is TargetName {
   return name === 'custom' || Object.prototype.hasOwnProperty.call(TARGETS, name);
-}
-
-/** A formula that cannot be used; the message says why, for showing next to the box. */
-export class FormulaError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FormulaError';
-  }
 }
 
 /** The longest formula accepted. */

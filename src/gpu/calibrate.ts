@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConf
 import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialTheta, makeDataset, type Dataset } from '../experiment/data';
 import { getGpu, type Gpu } from './device';
-import { GpuLimitError } from './errors';
+import { GpuLimitError } from '../errors';
 import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
 

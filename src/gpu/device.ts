@@ -2,14 +2,7 @@
  * The one place that gets a WebGPU adapter and device. Every GPU path calls getGpu(); a lost
  * device is forgotten so the next call asks for a fresh one.
  */
-
-/** WebGPU cannot be used here; the message says why and what to try. */
-export class WebGpuUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WebGpuUnavailableError';
-  }
-}
+import { WebGpuUnavailableError } from '../errors';
 
 /** A device with a line that names the adapter behind it. */
 export interface Gpu {

@@ -11,7 +11,7 @@ import { makeDataset, type Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
-import { GpuLimitError } from './errors';
+import { GpuLimitError } from '../errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
 

@@ -10,7 +10,7 @@ import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data'
 import { yielder } from '../experiment/pause';
 import { runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
-import { GpuLimitError } from './errors';
+import { GpuLimitError } from '../errors';
 import { getPipeline } from './kernels';
 import { packBatchParams, packUpdateParams } from './params';
 

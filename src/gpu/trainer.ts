@@ -6,15 +6,15 @@
 import type { Experiment } from '../experiment/config';
 import { epochOrders, epochOrdersAsync, initialTheta, makeDatasetAsync } from '../experiment/data';
 import { yielder } from '../experiment/pause';
-import { DivergedError, isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
+import { isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
-import { DeviceLostError } from './errors';
+
 import { describeKernel, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
+import { DeviceLostError, DivergedError } from '../errors';
 
-export { DeviceLostError, GpuLimitError } from './errors';
 
 /** Knobs of the GPU hosts, for tests and the benchmark; by default the kernel is chosen by calibration. */
 export interface GpuTuning {

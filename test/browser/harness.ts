@@ -5,7 +5,7 @@
 import { forward, mseGrad, sgdUpdate } from '../../src/cpu/kernels';
 import type { ExperimentConfig } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
-import { DivergedError, type EngineName, type TrainResult } from '../../src/experiment/run';
+import { type EngineName, type TrainResult } from '../../src/experiment/run';
 import { bufferWith, readBuffer } from '../../src/gpu/buffers';
 import { getGpu, releaseGpu } from '../../src/gpu/device';
 import { getPipeline, type KernelName } from '../../src/gpu/kernels';
@@ -19,6 +19,7 @@ import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { train, trainMany } from '../../src/train';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
+import { DivergedError } from '../../src/errors';
 
 /** A kernel case: K units, batches of `batch` out of `total` points, the batch at `step`. */
 export interface KernelCase {

@@ -10,6 +10,7 @@ import { closeness, compareRuns } from '../../src/experiment/compare';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import type { ModelSpec } from '../../src/experiment/sweep';
 import { useHarness } from './page';
+import { GpuLimitError } from '../../src/errors';
 
 const webgpu = inject('webgpu');
 
@@ -80,7 +81,7 @@ describe.skipIf(!webgpu.ok)(`many models on ${webgpu.description}`, () => {
     const r = await harness().call('trainSweep', { steps: 800 }, `lr=0.001:0.01:${fits + 1},K=1024`, 1);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.name).toBe('GpuLimitError');
+    expect(r.error.name).toBe(GpuLimitError.prototype.name);
     expect(r.error.message).toMatch(new RegExp(`${fits + 1} models do not fit this device: at most ${fits} with K up to 1024 .*Train P <= ${fits} at a time`));
   });
 });

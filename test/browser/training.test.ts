@@ -18,6 +18,7 @@ import { closeness } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
 import type { GpuTuning } from '../../src/gpu/trainer';
 import { useHarness } from './page';
+import { DeviceLostError, DivergedError, GpuLimitError } from '../../src/errors';
 
 const webgpu = inject('webgpu');
 
@@ -118,7 +119,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     it('stops a diverging run', async () => {
       const r = await harness().call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error.name).toBe('DivergedError');
+      if (!r.ok) expect(r.error.name).toBe(DivergedError.prototype.name);
     });
   });
 
@@ -179,7 +180,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
         const r = await harness().call('train', { learningRate: 5, steps: 4000 }, engine);
         expect(r.ok).toBe(false);
         if (r.ok) continue;
-        expect(r.error.name).toBe('DivergedError');
+        expect(r.error.name).toBe(DivergedError.prototype.name);
         expect(r.error.message).toMatch(new RegExp(`diverged at epoch ${r.error.epoch}.*smaller learning rate`));
         expect(r.partial?.status).toBe('diverged');
         expect(r.partial?.history.loss.length).toBe((r.error.epoch ?? 0) - 1);
@@ -190,7 +191,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const r = await harness().call('train', {}, 'gpu', { loseDeviceAfterEpoch: 2 });
       expect(r.ok).toBe(false);
       if (r.ok) return;
-      expect(r.error.name).toBe('DeviceLostError');
+      expect(r.error.name).toBe(DeviceLostError.prototype.name);
       // Epochs already read back with epoch 2 (one staging buffer a submission) are kept too.
       const kept = r.partial?.history.loss.length ?? 0;
       expect(kept).toBeGreaterThanOrEqual(2);
@@ -205,7 +206,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const r = await harness().call('train', { hiddenUnits: 4096, steps: 800 }, 'gpu', { tuning: { kernel: { variant: 'invocation', workgroupSize: 1 } } });
       expect(r.ok).toBe(false);
       if (r.ok) return;
-      expect(r.error.name).toBe('GpuLimitError');
+      expect(r.error.name).toBe(GpuLimitError.prototype.name);
       expect(r.error.message).toMatch(/K = 4096 needs 4096 hidden units in each invocation's registers .*\(K <= 256\).*gpu-perop/);
     });
   });

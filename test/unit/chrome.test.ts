@@ -1,6 +1,7 @@
 /** Finding Chrome without configuration, and saying what to install when there is none. */
 import { describe, expect, it } from 'vitest';
-import { ChromeNotFoundError, CHROME_CANDIDATES, findChrome } from '../../src/cli/chrome';
+import { CHROME_CANDIDATES, findChrome } from '../../src/cli/chrome';
+import { ChromeNotFoundError } from '../../src/errors';
 
 describe('findChrome', () => {
   it('takes CHROME_PATH when it is set and exists', () => {

@@ -1,8 +1,9 @@
 /** Config validation: every bad input is refused before any work, naming the field and the range. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, epochsFor, prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
+import { DEFAULT_CONFIG, epochsFor, prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';
 import { TARGETS } from '../../src/experiment/targets';
+import { ConfigError } from '../../src/errors';
 
 describe('the lecture defaults', () => {
   it('derive EPOCHS = 50, 800 training and 200 validation points, 800 steps an epoch', () => {

@@ -5,8 +5,9 @@ import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';
 import { RandomState } from '../../src/experiment/random';
-import { DivergedError } from '../../src/experiment/run';
+
 import { closeness } from '../../src/experiment/compare';
+import { DivergedError } from '../../src/errors';
 
 const sigma = (z: number) => 1 / (1 + Math.exp(-z));
 

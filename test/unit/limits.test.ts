@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { trainManyCpu } from '../../src/cpu/many';
 import { trainCpu } from '../../src/cpu/trainer';
-import { BUDGET, ConfigError, DIVERGENCE_FACTOR, estimateWork, prepareExperiment } from '../../src/experiment/config';
+import { BUDGET, DIVERGENCE_FACTOR, estimateWork, prepareExperiment } from '../../src/experiment/config';
 import { isDiverged } from '../../src/experiment/run';
-import { markDiverged, MAX_MODELS, parseSweep, prepareSweep, summarizeSweep, sweepModels, SweepError } from '../../src/experiment/sweep';
+import { markDiverged, MAX_MODELS, parseSweep, prepareSweep, summarizeSweep, sweepModels } from '../../src/experiment/sweep';
 import { sweepTable } from '../../src/cli/train';
+import { ConfigError, SweepError } from '../../src/errors';
 
 const refused = (f: () => unknown): ConfigError => {
   try {

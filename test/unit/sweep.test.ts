@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { trainManyCpu } from '../../src/cpu/many';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
-import { parseAxis, parseSweep, prepareSweep, SweepError } from '../../src/experiment/sweep';
+import { parseAxis, parseSweep, prepareSweep } from '../../src/experiment/sweep';
+import { DivergedError, SweepError } from '../../src/errors';
 
 describe('reading a sweep', () => {
   it('reads log, geometric and linear axes, ends included', () => {
@@ -62,7 +63,7 @@ describe('many models on the CPU', () => {
         single = await trainCpu(exp, { engine: 'cpu' });
       } catch (e) {
         // A single run that diverges throws; the sweep marks the model and goes on with the rest.
-        expect((e as Error).name).toBe('DivergedError');
+        expect(e).toBeInstanceOf(DivergedError);
         expect(many.divergedAt[m]).toBe((e as { epoch: number }).epoch);
         diverged++;
         continue;
