@@ -73,10 +73,7 @@ DeviceLostError.prototype.name = 'DeviceLostError';
 /** No browser to drive (the CLI); the message says what to install. */
 export class ChromeNotFoundError extends Error {
   constructor(detail: string) {
-    super(
-      `${detail}\nwebgpu-sgd drives headless Chrome or Chromium. Install one ` +
-        `(Debian/Ubuntu: \`sudo apt-get install -y chromium\`) or point CHROME_PATH at its binary.`,
-    );
+    super(`${detail}\nwebgpu-sgd drives headless Chrome or Chromium. Install one ` + `(Debian/Ubuntu: \`sudo apt-get install -y chromium\`) or point CHROME_PATH at its binary.`);
   }
 }
 ChromeNotFoundError.prototype.name = 'ChromeNotFoundError';

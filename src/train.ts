@@ -9,11 +9,7 @@ import type { GpuTuning } from './gpu/trainer';
 import { trainCpu } from './cpu/trainer';
 
 /** Trains the network of `config` (defaults: the lecture's) with the chosen engine. */
-export async function train(
-  config: Partial<ExperimentConfig> | Experiment,
-  options: TrainOptions,
-  tuning?: GpuTuning,
-): Promise<TrainResult> {
+export async function train(config: Partial<ExperimentConfig> | Experiment, options: TrainOptions, tuning?: GpuTuning): Promise<TrainResult> {
   const exp = 'config' in config && 'epochs' in config ? (config as Experiment) : prepareExperiment(config as Partial<ExperimentConfig>);
   const { engine } = options;
   if (engine === 'cpu' || engine === 'cpu-f32') return trainCpu(exp, { ...options, engine });

@@ -230,8 +230,7 @@ async function startTraining(): Promise<void> {
   } catch (e) {
     const err = e as Error & { partial?: TrainResult };
     if (err.partial) run.result = err.partial;
-    status.textContent =
-      e instanceof DivergedError ? L.divergedRun(e.epoch, L.num(e.loss, 3)) : e instanceof DeviceLostError ? L.deviceLost : `${L.failed} ${err.message}`;
+    status.textContent = e instanceof DivergedError ? L.divergedRun(e.epoch, L.num(e.loss, 3)) : e instanceof DeviceLostError ? L.deviceLost : `${L.failed} ${err.message}`;
     if (e instanceof DeviceLostError) showBanner(L.deviceLost);
     if (!(e instanceof DivergedError) && !err.partial) console.warn(e);
   } finally {
@@ -313,7 +312,8 @@ async function compareWithOther(): Promise<void> {
     const twin = await train(exp, { engine: 'cpu-f32' });
     const c = compareRuns(gpu, twin);
     const d = compareRuns(gpu, float64);
-    $('comparison').textContent = `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
+    $('comparison').textContent =
+      `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
     window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
   } catch (e) {
     $('comparison').textContent = `${L.failed} ${(e as Error).message}`;
@@ -475,7 +475,11 @@ for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
 $('export-csv').addEventListener('click', () => exportRun('csv'));
 $('export-json').addEventListener('click', () => exportRun('json'));
 $('export-theta').addEventListener('click', () => exportRun('theta'));
-for (const [id, chart] of [['export-alpha', charts.alpha], ['export-loss', charts.loss], ['export-units', charts.units]] as const) {
+for (const [id, chart] of [
+  ['export-alpha', charts.alpha],
+  ['export-loss', charts.loss],
+  ['export-units', charts.units],
+] as const) {
   $(id).addEventListener('click', () => download(`${id.slice(7)}.png`, 'image/png', dataUrlToBlob(chart.toBase64Image('image/png', 1))));
 }
 
@@ -528,4 +532,13 @@ declare global {
     };
   }
 }
-window.webgpuSgdPage = { charts, lastRun: () => lastRun, running: () => running !== null, trainPressedAt: null, firstEpochDrawnAt: null, lastComparison: null, engines: PAGE_ENGINES, sweep: sweepView.state };
+window.webgpuSgdPage = {
+  charts,
+  lastRun: () => lastRun,
+  running: () => running !== null,
+  trainPressedAt: null,
+  firstEpochDrawnAt: null,
+  lastComparison: null,
+  engines: PAGE_ENGINES,
+  sweep: sweepView.state,
+};

@@ -117,7 +117,8 @@ export function stateFromQuery(search: string): ParsedQuery {
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       const field = e.field === 'epochs' ? 'steps' : e.field;
-      const fallback = field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };
+      const fallback =
+        field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };
       notices.push(`${e.message}; using the default`);
       Object.assign(config, fallback);
       const name = field === 'formula' ? 'formula' : (Object.entries(NUMBER_FIELDS).find(([, f]) => f === field)?.[0] ?? field);

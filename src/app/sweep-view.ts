@@ -7,7 +7,20 @@ import { Chart } from 'chart.js';
 import { alphaCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
-import { compareSweeps, modelsBenchmark, parseAxis, parseSweep, prepareSweep, summarizeSweep, sweepDifference, sweepModels, type ManyEngine, type ManyResult, type Sweep, type SweepSummary } from '../experiment/sweep';
+import {
+  compareSweeps,
+  modelsBenchmark,
+  parseAxis,
+  parseSweep,
+  prepareSweep,
+  summarizeSweep,
+  sweepDifference,
+  sweepModels,
+  type ManyEngine,
+  type ManyResult,
+  type Sweep,
+  type SweepSummary,
+} from '../experiment/sweep';
 
 import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
@@ -54,7 +67,8 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   const engineSelect = $<HTMLSelectElement>('sweep-engine');
   const L = () => LABELS[host.lang()];
   const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
-  const make = (id: string, config: unknown) => new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
+  const make = (id: string, config: unknown) =>
+    new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
   const state: SweepViewState = {
     running: false,
     sweep: null,
@@ -64,7 +78,15 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     charts: {
       heatmap: make('chart-heatmap', heatmapConfig({ learningRates: [], hiddenUnits: [], cells: [], diverged: [], best: null }, host.lang())),
       loss: make('chart-sweep-loss', lossCurvesConfig(null, null, host.lang())),
-      alpha: make('chart-sweep-alpha', alphaChartConfig(GRID, GRID.map(() => NaN), null, host.lang())),
+      alpha: make(
+        'chart-sweep-alpha',
+        alphaChartConfig(
+          GRID,
+          GRID.map(() => NaN),
+          null,
+          host.lang(),
+        ),
+      ),
     },
   };
   let controller: AbortController | null = null;
@@ -145,7 +167,18 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     state.running = true;
     state.sweep = sweep;
     state.comparison = null;
-    state.result = { engine, loss: [], valLoss: [], divergedAt: sweep.models.map(() => null), thetas: [], status: 'aborted', epochs: 0, dispatches: 0, timings: { setupMs: 0, trainMs: 0, totalMs: 0 }, device: '' };
+    state.result = {
+      engine,
+      loss: [],
+      valLoss: [],
+      divergedAt: sweep.models.map(() => null),
+      thetas: [],
+      status: 'aborted',
+      epochs: 0,
+      dispatches: 0,
+      timings: { setupMs: 0, trainMs: 0, totalMs: 0 },
+      device: '',
+    };
     train.disabled = true;
     stop.disabled = false;
     compare.hidden = true;
@@ -163,7 +196,9 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const rate = Math.round((sweep.models.length * result.epochs) / sweep.base.epochs / Math.max(seconds, 1e-9)).toLocaleString(host.lang());
       const E = sweep.base.epochs;
       status.textContent =
-        (result.status === 'completed' ? L().sweepDone(sweep.models.length, L().num(seconds, 3), rate) : L().sweepStopped(result.epochs, E, sweep.models.length, L().num(seconds, 3), rate)) +
+        (result.status === 'completed'
+          ? L().sweepDone(sweep.models.length, L().num(seconds, 3), rate)
+          : L().sweepStopped(result.epochs, E, sweep.models.length, L().num(seconds, 3), rate)) +
         (m && best ? ` ${L().sweepBestModel(L().num(m.learningRate, 3), m.hiddenUnits, m.initSeed, L().num(best.valLoss, 4))}` : '');
       compare.textContent = L().compareWith(name(engine === 'gpu' ? 'cpu' : 'gpu'));
       compare.hidden = result.epochs === 0;
@@ -185,11 +220,20 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     controller = new AbortController();
     try {
       // The same epochs as the first run (all of them, or those before its Stop).
-      const same = result.epochs === sweep.base.epochs ? sweep : prepareSweep({ ...sweep.base.config, steps: Math.ceil(result.epochs * (sweep.base.trainPoints / sweep.base.config.batchSize)) }, sweep.models);
+      const same =
+        result.epochs === sweep.base.epochs
+          ? sweep
+          : prepareSweep({ ...sweep.base.config, steps: Math.ceil(result.epochs * (sweep.base.trainPoints / sweep.base.config.batchSize)) }, sweep.models);
       const second = await run(other, same, false);
       const rate = (r: ManyResult) => (sweep.models.length * r.epochs) / sweep.base.epochs / (r.timings.trainMs / 1000);
       const lang = host.lang();
-      const timing = L().sweepCompared(name(result.engine), Math.round(rate(result)).toLocaleString(lang), name(other), Math.round(rate(second)).toLocaleString(lang), L().num(rate(result) / rate(second), 3));
+      const timing = L().sweepCompared(
+        name(result.engine),
+        Math.round(rate(result)).toLocaleString(lang),
+        name(other),
+        Math.round(rate(second)).toLocaleString(lang),
+        L().num(rate(result) / rate(second), 3),
+      );
       // The GPU is held to its float32 twin (the same arithmetic); float64 is shown beside it.
       const gpu = result.engine === 'gpu' ? result : other === 'gpu' ? second : null;
       if (!gpu) {
@@ -203,7 +247,8 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const t = sweepDifference(gpu, twin);
       const d = sweepDifference(gpu, float64);
       state.comparison = { ok: t.past === 0 && t.divergedInOne === 0, maxRel: t.maxRel, float64: d.maxRel, past: t.past + t.divergedInOne };
-      $('sweep-comparison').textContent = `${timing} ${L().sweepTwin(state.comparison.ok, t.maxRel.toExponential(1), t.past + t.divergedInOne)} ${L().sweepFloat64(d.maxRel.toExponential(1))}`;
+      $('sweep-comparison').textContent =
+        `${timing} ${L().sweepTwin(state.comparison.ok, t.maxRel.toExponential(1), t.past + t.divergedInOne)} ${L().sweepFloat64(d.maxRel.toExponential(1))}`;
     } catch (err) {
       $('sweep-comparison').textContent = `${L().failed} ${(err as Error).message}`;
     } finally {
@@ -239,7 +284,14 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
           const ok = compareSweeps(r, reference, e === 'gpu' ? 1e-3 : 1e-9).ok;
           rows[P][e] = { rate: ok ? P / (r.timings.trainMs / 1000) : null, ok };
         }
-        drawBenchTable(table, Ps.filter((p) => rows[p]), engines, rows, name, L());
+        drawBenchTable(
+          table,
+          Ps.filter((p) => rows[p]),
+          engines,
+          rows,
+          name,
+          L(),
+        );
       }
       benchStatus.textContent = L().modelsBenchDone;
       window.webgpuSgdPage.modelsBench = rows;
@@ -298,7 +350,8 @@ function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: 
   if (best !== null) datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0 });
   // A diverged model is left out: its losses would set the axis (up to 1e28 and past) for all the others.
   for (let m = 0; m < P; m += step) {
-    if (m !== best && result!.divergedAt[m] === null) datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
+    if (m !== best && result!.divergedAt[m] === null)
+      datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
   }
   const shown = Math.min(P, Math.ceil(P / step));
   return {

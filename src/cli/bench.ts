@@ -167,11 +167,27 @@ type Timed = { timings: TrainResult['timings']; dispatches: number; device: stri
  * One engine's row: a warm-up and then `repeats` runs (3 when a run takes over 3 s), each
  * checked before its time counts; the first disagreement or failure ends the row without a time.
  */
-async function timeRow<R extends Timed>(engine: BenchEngine, reference: BenchRow['check']['reference'], repeats: number, run: () => Promise<R>, check: (r: Exclude<R, { error: string }>) => { ok: boolean; maxRel: number; detail: string }): Promise<BenchRow> {
+async function timeRow<R extends Timed>(
+  engine: BenchEngine,
+  reference: BenchRow['check']['reference'],
+  repeats: number,
+  run: () => Promise<R>,
+  check: (r: Exclude<R, { error: string }>) => { ok: boolean; maxRel: number; detail: string },
+): Promise<BenchRow> {
   const row: BenchRow = {
-    engine, timingsMs: [], setupMs: [], warmupMs: null, medianMs: null, minMs: null, maxMs: null, speedup: null, dispatches: 0,
-    modelsPerSecond: null, modelStepsPerSecond: null,
-    check: { ok: false, reference, maxRel: Infinity, detail: 'not run' }, device: '',
+    engine,
+    timingsMs: [],
+    setupMs: [],
+    warmupMs: null,
+    medianMs: null,
+    minMs: null,
+    maxMs: null,
+    speedup: null,
+    dispatches: 0,
+    modelsPerSecond: null,
+    modelStepsPerSecond: null,
+    check: { ok: false, reference, maxRel: Infinity, detail: 'not run' },
+    device: '',
   };
   let runs = repeats;
   for (let i = 0; i <= runs; i++) {
@@ -210,7 +226,15 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     const reference = engine.startsWith('gpu') ? 'cpu-f32' : 'cpu';
-    rows.push(await timeRow(engine, reference, repeats, () => runOnce(w.config, engine), (r) => check(r, exp, refs)));
+    rows.push(
+      await timeRow(
+        engine,
+        reference,
+        repeats,
+        () => runOnce(w.config, engine),
+        (r) => check(r, exp, refs),
+      ),
+    );
   }
   finishRows(rows, 1, exp.totalSteps);
   return rows;
@@ -245,7 +269,15 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   for (const engine of engines) {
     if (engine === 'gpu-perop') continue; // sweeps run fused
     const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
-    rows.push(await timeRow(engine, 'cpu', repeats, () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine), (r) => compareSweeps(r, ref, rtol)));
+    rows.push(
+      await timeRow(
+        engine,
+        'cpu',
+        repeats,
+        () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine),
+        (r) => compareSweeps(r, ref, rtol),
+      ),
+    );
   }
   finishRows(rows, models.length, sweep.base.totalSteps);
   return rows;
@@ -261,10 +293,16 @@ export function formatRows(w: Workload, rows: BenchRow[]): string {
   for (const r of rows) {
     const spread = r.minMs === null ? '-' : `${ms(r.minMs)}-${ms(r.maxMs)}`;
     const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x`;
-    const verdict = r.error ? `FAILED: ${r.error.split('\n')[0]}` : r.check.ok ? `ok (max rel ${r.check.maxRel.toExponential(1)} vs ${r.check.reference})` : `DISAGREES with ${r.check.reference}: ${r.check.detail.split('\n')[0]}`;
+    const verdict = r.error
+      ? `FAILED: ${r.error.split('\n')[0]}`
+      : r.check.ok
+        ? `ok (max rel ${r.check.maxRel.toExponential(1)} vs ${r.check.reference})`
+        : `DISAGREES with ${r.check.reference}: ${r.check.detail.split('\n')[0]}`;
     const throughput = w.group === 'models' && r.modelsPerSecond !== null ? `  ${Math.round(r.modelsPerSecond)} models/s, ${Math.round(r.modelStepsPerSecond!)} model-steps/s` : '';
     const kernel = r.kernel ? `  [${r.kernel}]` : '';
-    lines.push(`  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}${kernel}`);
+    lines.push(
+      `  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}${kernel}`,
+    );
   }
   return lines.join('\n');
 }
@@ -288,7 +326,11 @@ export function program(): Command {
     .option('--quick', 'a few small workloads, a few seconds')
     .option('--no-tfjs', 'leave out the TensorFlow.js rows (they take about a minute)')
     .option('--kernels', 'instead of the workloads: check and time every fused kernel variant on a set of shapes, and say which the engine picks')
-    .addOption(new Option('--runtime <runtime>', 'chrome (headless Chromium) or node (Dawn, the webgpu package; for a server without a browser)').choices(['chrome', 'node']).default('chrome'))
+    .addOption(
+      new Option('--runtime <runtime>', 'chrome (headless Chromium) or node (Dawn, the webgpu package; for a server without a browser)')
+        .choices(['chrome', 'node'])
+        .default('chrome'),
+    )
     .option('--engines <list>', `comma-separated subset of ${BENCH_ENGINES.join(',')}`, parseEngines, [...BENCH_ENGINES])
     .option('--repeats <n>', 'timed runs after the warm-up', positiveInt, 5)
     .option('--out <dir>', 'where to write bench.json and bench.png', 'out/bench')
@@ -322,8 +364,14 @@ function machine() {
  * and then timed, as the engine's calibration does; prints the table and writes kernels.json.
  * Exit 0 when every shape has a variant that passed.
  */
-async function kernelTable(calibrateOne: (config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }) => Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>, adapter: string, out: string): Promise<number> {
-  say('every fused kernel variant: checked against its CPU twin on a short probe (every probe model), then timed on the shape (best of 2 after a warm-up); * = the engine picks it');
+async function kernelTable(
+  calibrateOne: (config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }) => Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>,
+  adapter: string,
+  out: string,
+): Promise<number> {
+  say(
+    'every fused kernel variant: checked against its CPU twin on a short probe (every probe model), then timed on the shape (best of 2 after a warm-up); * = the engine picks it',
+  );
   const results: { shape: (typeof KERNEL_SHAPES)[number]; calibration: Calibration | null; error?: string }[] = [];
   for (const shape of KERNEL_SHAPES) {
     say(shape.name);
@@ -374,16 +422,32 @@ const TFJS_EPOCHS = 2;
  * TensorFlow.js 4.22 (webgpu and cpu backends) on the lecture's workload in the same page: two
  * epochs timed and scaled to the run, its history first checked against our float32 reference.
  */
-async function benchTfjs(config: Partial<ExperimentConfig>, ours: BenchRow[], run: (config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number) => Promise<{ ok: true; run: import('./tfjs').TfjsRun } | { ok: false; error: string }>): Promise<Competitor[]> {
+async function benchTfjs(
+  config: Partial<ExperimentConfig>,
+  ours: BenchRow[],
+  run: (config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number) => Promise<{ ok: true; run: import('./tfjs').TfjsRun } | { ok: false; error: string }>,
+): Promise<Competitor[]> {
   const exp = prepareExperiment(config);
   const ref = await trainCpu(prepareExperiment({ ...config, steps: TFJS_EPOCHS * exp.stepsPerEpoch * exp.config.batchSize }), { engine: 'cpu-f32' });
   const out: Competitor[] = [];
-  say(`TensorFlow.js 4.22 in the same page: Keras fit of the same model from the same theta over the same orders; ${TFJS_EPOCHS} of ${exp.epochs} epochs timed and scaled to ${exp.epochs}, history checked first`);
+  say(
+    `TensorFlow.js 4.22 in the same page: Keras fit of the same model from the same theta over the same orders; ${TFJS_EPOCHS} of ${exp.epochs} epochs timed and scaled to ${exp.epochs}, history checked first`,
+  );
   for (const backend of ['webgpu', 'cpu'] as const) {
     const name = `tfjs-${backend}`;
     const r = await run(config, backend, TFJS_EPOCHS);
     if (!r.ok) {
-      out.push({ name, version: '4.22.0', epochsTimed: 0, epochsInRun: exp.epochs, epochMs: [], scaledMs: null, check: { ok: false, maxRel: Infinity, detail: r.error }, oursFaster: {}, error: r.error });
+      out.push({
+        name,
+        version: '4.22.0',
+        epochsTimed: 0,
+        epochsInRun: exp.epochs,
+        epochMs: [],
+        scaledMs: null,
+        check: { ok: false, maxRel: Infinity, detail: r.error },
+        oursFaster: {},
+        error: r.error,
+      });
       say(`  ${pad(name, 12)}FAILED: ${r.error}`);
       continue;
     }
@@ -392,8 +456,12 @@ async function benchTfjs(config: Partial<ExperimentConfig>, ours: BenchRow[], ru
     const oursFaster: Competitor['oursFaster'] = {};
     for (const row of ours) if (scaledMs !== null && row.medianMs !== null) oursFaster[row.engine] = scaledMs / row.medianMs;
     out.push({ name, version: r.run.version, epochsTimed: r.run.epochMs.length, epochsInRun: r.run.epochsInRun, epochMs: r.run.epochMs, scaledMs, check: c, oursFaster });
-    const vs = Object.entries(oursFaster).map(([engine, f]) => `${engine} ${f >= 100 ? Math.round(f).toLocaleString('en') : f.toFixed(2)}x faster`).join(', ');
-    say(`  ${pad(name, 12)}${scaledMs === null ? '-' : `${ms(scaledMs)} ms (scaled; ${r.run.epochMs.map((t) => ms(t)).join(', ')} ms an epoch)`}  ${c.ok ? `ok (max rel ${c.maxRel.toExponential(1)} vs cpu-f32)` : `DISAGREES: ${c.detail.split('\n')[0]}`}${vs ? `  ours: ${vs}` : ''}`);
+    const vs = Object.entries(oursFaster)
+      .map(([engine, f]) => `${engine} ${f >= 100 ? Math.round(f).toLocaleString('en') : f.toFixed(2)}x faster`)
+      .join(', ');
+    say(
+      `  ${pad(name, 12)}${scaledMs === null ? '-' : `${ms(scaledMs)} ms (scaled; ${r.run.epochMs.map((t) => ms(t)).join(', ')} ms an epoch)`}  ${c.ok ? `ok (max rel ${c.maxRel.toExponential(1)} vs cpu-f32)` : `DISAGREES: ${c.detail.split('\n')[0]}`}${vs ? `  ours: ${vs}` : ''}`,
+    );
   }
   return out;
 }
@@ -514,7 +582,9 @@ export async function main(argv: string[]): Promise<number> {
     if (options.tfjs && lecture && runner && options.runtime === 'chrome' && !options.quick) {
       const page = runner;
       competitors.push(
-        ...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) => page.evaluate((c, b, e) => (window as unknown as { runner: Runner }).runner.tfjs(c, b, e), config, backend, epochs))),
+        ...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) =>
+          page.evaluate((c, b, e) => (window as unknown as { runner: Runner }).runner.tfjs(c, b, e), config, backend, epochs),
+        )),
       );
     }
 
@@ -545,7 +615,14 @@ export async function main(argv: string[]): Promise<number> {
         }),
       }));
       const med = (engine: BenchEngine) => points.map((p) => p.rows.find((r) => r.engine === engine)?.medianMs ?? NaN);
-      const cross = options.engines.includes('gpu') && options.engines.includes('cpu') ? crossover(points.map((p) => p.workload.size), med('gpu'), med('cpu')) : null;
+      const cross =
+        options.engines.includes('gpu') && options.engines.includes('cpu')
+          ? crossover(
+              points.map((p) => p.workload.size),
+              med('gpu'),
+              med('cpu'),
+            )
+          : null;
       const steps = points[0].workload.config.steps;
       const png = await runner.evaluate((input) => (window as unknown as { runner: Runner }).runner.benchChart(input), {
         title: `Training time against batch size (${steps} steps, K = 10) on ${adapter.description}`,
@@ -557,13 +634,23 @@ export async function main(argv: string[]): Promise<number> {
         height: 800,
       });
       written.push(writePng(options.out, 'bench.png', png));
-      say(cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`);
+      say(
+        cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`,
+      );
     }
     say(`Wrote ${written.join(', ')}`);
     return results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok) ? 0 : 1;
   } finally {
     if (runner && options.runtime === 'chrome' && !options.kernels) {
-      const kept = await runner.evaluate(() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('webgpu-sgd kernel')).map((k) => [k, localStorage.getItem(k)!]))).catch(() => ({}));
+      const kept = await runner
+        .evaluate(() =>
+          Object.fromEntries(
+            Object.keys(localStorage)
+              .filter((k) => k.startsWith('webgpu-sgd kernel'))
+              .map((k) => [k, localStorage.getItem(k)!]),
+          ),
+        )
+        .catch(() => ({}));
       writeCalibrations(options.out, kept);
     }
     await session?.close();

@@ -18,7 +18,11 @@ export function readCalibrations(dir: string): Record<string, string> {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
     if (!parsed || typeof parsed !== 'object') return {};
-    return Object.fromEntries(Object.entries(parsed).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k, JSON.stringify(v)]));
+    return Object.fromEntries(
+      Object.entries(parsed)
+        .filter(([k]) => k.startsWith(PREFIX))
+        .map(([k, v]) => [k, JSON.stringify(v)]),
+    );
   } catch {
     return {};
   }
@@ -51,7 +55,15 @@ export async function withPageCalibrations<T>(page: Page, dir: string, body: () 
     return await body();
   } finally {
     const after = await page
-      .evaluate((prefix) => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith(prefix)).map((k) => [k, localStorage.getItem(k)!])), PREFIX)
+      .evaluate(
+        (prefix) =>
+          Object.fromEntries(
+            Object.keys(localStorage)
+              .filter((k) => k.startsWith(prefix))
+              .map((k) => [k, localStorage.getItem(k)!]),
+          ),
+        PREFIX,
+      )
       .catch(() => ({}) as Record<string, string>);
     writeCalibrations(dir, after);
   }

@@ -20,8 +20,7 @@ export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
 
 /** A run's outcome as JSON: the result (theta as an array), or the error and what was kept. */
 export type RunOutcome =
-  | { ok: true; result: JsonResult; alpha: number[] }
-  | { ok: false; error: { name: string; message: string; epoch?: number }; partial?: JsonResult; alpha: number[] };
+  { ok: true; result: JsonResult; alpha: number[] } | { ok: false; error: { name: string; message: string; epoch?: number }; partial?: JsonResult; alpha: number[] };
 
 /** A TrainResult with theta as a plain array. */
 export type JsonResult = Omit<TrainResult, 'theta'> & { theta: number[] };
@@ -37,7 +36,10 @@ export interface SweepLine {
 
 /** A sweep's outcome as JSON (NaN as null), or the error. */
 export type SweepOutcome =
-  | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<ManyResult, 'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'>)
+  | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<
+      ManyResult,
+      'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'
+    >)
   | { ok: false; error: { name: string; message: string } };
 
 declare global {
@@ -120,7 +122,19 @@ const runner = {
         },
       });
       const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-      return { ok: true, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, status: r.status, epochs: r.epochs, timings: r.timings, dispatches: r.dispatches, device: r.device, kernel: r.kernel };
+      return {
+        ok: true,
+        models,
+        loss: r.loss.map(plain),
+        valLoss: r.valLoss.map(plain),
+        divergedAt: r.divergedAt,
+        status: r.status,
+        epochs: r.epochs,
+        timings: r.timings,
+        dispatches: r.dispatches,
+        device: r.device,
+        kernel: r.kernel,
+      };
     } catch (e) {
       return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
     }
@@ -167,7 +181,16 @@ const runner = {
     const f = grid.map(targetFunction(input.target, input.formula));
     return {
       alpha: renderPng(alphaChartConfig(grid, f, input.alpha.length ? input.alpha : null, input.lang), input.width, input.height),
-      loss: renderPng(lossChartConfig(input.loss, input.valLoss, input.lang, input.valLoss.some((v) => v !== null)), input.width, input.height),
+      loss: renderPng(
+        lossChartConfig(
+          input.loss,
+          input.valLoss,
+          input.lang,
+          input.valLoss.some((v) => v !== null),
+        ),
+        input.width,
+        input.height,
+      ),
     };
   },
 };

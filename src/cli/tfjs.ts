@@ -55,7 +55,12 @@ export async function tfjsTrain(config: Partial<ExperimentConfig>, backend: 'web
   // A warm-up on a few points compiles the backend's kernels for these shapes.
   const warm = lectureModel(K, learningRate, null);
   const few = Math.min(16, exp.config.points);
-  await warm.fit(tf.tensor2d(Float32Array.from(data.xTrain.subarray(0, few)), [few, 1]), tf.tensor2d(Float32Array.from(data.yTrain.subarray(0, few)), [few, 1]), { batchSize, epochs: 1, shuffle: false, verbose: 0 });
+  await warm.fit(tf.tensor2d(Float32Array.from(data.xTrain.subarray(0, few)), [few, 1]), tf.tensor2d(Float32Array.from(data.yTrain.subarray(0, few)), [few, 1]), {
+    batchSize,
+    epochs: 1,
+    shuffle: false,
+    verbose: 0,
+  });
   warm.dispose();
 
   const model = lectureModel(K, learningRate, initialTheta(exp));

@@ -65,7 +65,14 @@ export function program(): Command {
     .option('--seed <n>', 'data seed, as np.random.seed', number, d.dataSeed)
     .option('--init-seed <n>', 'seed of the initial theta and the per-epoch shuffle', number, d.initSeed)
     .option('--no-shuffle', 'keep the training points in their order every epoch')
-    .addOption(new Option('--engine <engine>', 'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers)').choices(ENGINES).default('gpu'))
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers)',
+      )
+        .choices(ENGINES)
+        .default('gpu'),
+    )
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
@@ -248,7 +255,9 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
       (gpu ? ` on ${adapter.description}` : ''),
   );
   await page.exposeFunction('runnerSweepEpoch', (line: SweepLine) => {
-    const best = line.best ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})` : 'no model finite';
+    const best = line.best
+      ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})`
+      : 'no model finite';
     say(`Epoch ${line.epoch}/${line.epochs} - ${line.models} models - ${best} - diverged: ${line.diverged}`);
   });
   const outcome = await page.evaluate(
@@ -268,8 +277,17 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
   mkdirSync(options.out, { recursive: true });
   const files = [join(options.out, 'sweep.csv'), join(options.out, 'sweep.json')];
   writeFileSync(files[0], sweepCsv(models, result));
-  writeFileSync(files[1], `${JSON.stringify({ config: base.config, epochs: outcome.epochs, status: outcome.status, device: outcome.device, timings: outcome.timings, dispatches: outcome.dispatches, models, loss: outcome.loss, val_loss: outcome.valLoss, divergedAt: outcome.divergedAt, summary }, null, 1)}\n`);
-  const png = await page.evaluate((s, lang, w, h) => (window as unknown as { runner: Runner }).runner.heatmap(s, lang, w, h), summary, options.lang, PLOT_SIZE.width, PLOT_SIZE.height);
+  writeFileSync(
+    files[1],
+    `${JSON.stringify({ config: base.config, epochs: outcome.epochs, status: outcome.status, device: outcome.device, timings: outcome.timings, dispatches: outcome.dispatches, models, loss: outcome.loss, val_loss: outcome.valLoss, divergedAt: outcome.divergedAt, summary }, null, 1)}\n`,
+  );
+  const png = await page.evaluate(
+    (s, lang, w, h) => (window as unknown as { runner: Runner }).runner.heatmap(s, lang, w, h),
+    summary,
+    options.lang,
+    PLOT_SIZE.width,
+    PLOT_SIZE.height,
+  );
   files.push(writePng(options.out, 'heatmap.png', png));
 
   say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
@@ -279,7 +297,9 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
   say(
     `${outcome.status === 'completed' ? 'Done' : `Stopped after epoch ${outcome.epochs} of ${base.epochs}`}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
       `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${dispatchCount(outcome.dispatches)}, on ${outcome.device}${outcome.kernel ? ` (kernel: ${outcome.kernel})` : ''}` +
-      (best ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}` : ''),
+      (best
+        ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}`
+        : ''),
   );
   say(`Wrote ${files.join(', ')} (heatmap ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
   return signals.exitCode() ?? EXIT.ok;
@@ -312,10 +332,15 @@ async function run(page: Page, exp: Experiment, options: Options, signals: Signa
   const result = outcome.ok ? outcome.result : outcome.partial;
   if (result) {
     const files = writeRun(options.out, exp, result);
-    const plots = await page.evaluate(
-      (input) => (window as unknown as { runner: Runner }).runner.plots(input),
-      { target: c.target, formula: c.formula, alpha: outcome.alpha, loss: result.history.loss, valLoss: result.history.valLoss, lang: options.lang, ...PLOT_SIZE },
-    );
+    const plots = await page.evaluate((input) => (window as unknown as { runner: Runner }).runner.plots(input), {
+      target: c.target,
+      formula: c.formula,
+      alpha: outcome.alpha,
+      loss: result.history.loss,
+      valLoss: result.history.valLoss,
+      lang: options.lang,
+      ...PLOT_SIZE,
+    });
     files.push(writePng(options.out, 'alpha.png', plots.alpha), writePng(options.out, 'loss.png', plots.loss));
     const seconds = result.timings.trainMs / 1000;
     const steps = result.epochs * exp.stepsPerEpoch;

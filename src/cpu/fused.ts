@@ -84,7 +84,13 @@ export function fusedSpan(
 }
 
 /** The end of an epoch: the validation MSE (null without validation points) and alpha on `plotAt`. */
-export function fusedFinish(theta: ArrayLike<number>, data: FusedData, plotAt: ArrayLike<number>, lanes: number, precision: Precision): { valLoss: number | null; alpha: number[] } {
+export function fusedFinish(
+  theta: ArrayLike<number>,
+  data: FusedData,
+  plotAt: ArrayLike<number>,
+  lanes: number,
+  precision: Precision,
+): { valLoss: number | null; alpha: number[] } {
   const single = precision === 'f32';
   let valLoss: number | null = null;
   if (data.xVal.length > 0) {

@@ -15,10 +15,7 @@ export interface ParallelSetup {
 
 /** What a worker tells the main thread (only the leader reports epochs). */
 export type WorkerMessage =
-  | { type: 'epoch'; epoch: number; loss: number; valLoss: number | null; theta: number[] }
-  | { type: 'ready' }
-  | { type: 'done' }
-  | { type: 'error'; name: string; message: string };
+  { type: 'epoch'; epoch: number; loss: number; valLoss: number | null; theta: number[] } | { type: 'ready' } | { type: 'done' } | { type: 'error'; name: string; message: string };
 
 /**
  * Waits until all `workers` have arrived. The last to arrive starts the next generation; the

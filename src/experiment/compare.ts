@@ -53,10 +53,22 @@ export function compareRuns(
   rtol = 1e-3,
 ): { ok: boolean; maxRel: number; detail: string } {
   const loss = closeness(a.history.loss, b.history.loss, 0, rtol, 'loss');
-  const val = closeness(a.history.valLoss.map((v) => v ?? 0), b.history.valLoss.map((v) => v ?? 0), 0, rtol, 'val_loss');
+  const val = closeness(
+    a.history.valLoss.map((v) => v ?? 0),
+    b.history.valLoss.map((v) => v ?? 0),
+    0,
+    rtol,
+    'val_loss',
+  );
   return {
     ok: loss.ok && val.ok,
     maxRel: Math.max(loss.maxRel, val.maxRel),
-    detail: loss.ok && val.ok ? `every epoch within ${rtol} rel` : [loss, val].filter((c) => !c.ok).map((c) => c.report).join('\n'),
+    detail:
+      loss.ok && val.ok
+        ? `every epoch within ${rtol} rel`
+        : [loss, val]
+            .filter((c) => !c.ok)
+            .map((c) => c.report)
+            .join('\n'),
   };
 }

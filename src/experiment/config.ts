@@ -143,11 +143,11 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   // Keras: split_at = int(floor(N * (1 - validation_split))).
   const trainPoints = Math.floor(N * (1 - split));
   if (trainPoints < 1) {
-    throw new ConfigError(
-      'validationSplit',
-      `${LABEL.validationSplit} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`,
-      { kind: 'noTraining', split, points: N },
-    );
+    throw new ConfigError('validationSplit', `${LABEL.validationSplit} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`, {
+      kind: 'noTraining',
+      split,
+      points: N,
+    });
   }
   const batch = integerIn('batchSize', config.batchSize, 1, trainPoints);
   integerIn('dataSeed', config.dataSeed, 0, MAX_SEED);
@@ -177,11 +177,10 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   const epochs = epochsFor(config);
   if (epochs < 1) {
     const minSteps = Math.ceil((N * (1 - split)) / batch);
-    throw new ConfigError(
-      'epochs',
-      `EPOCHS = floor(M / (N (1 - split) / Nbatch)) is 0: M = ${config.steps} is too small for one epoch; use M >= ${minSteps}`,
-      { kind: 'noEpoch', minSteps },
-    );
+    throw new ConfigError('epochs', `EPOCHS = floor(M / (N (1 - split) / Nbatch)) is 0: M = ${config.steps} is too small for one epoch; use M >= ${minSteps}`, {
+      kind: 'noEpoch',
+      minSteps,
+    });
   }
   const stepsPerEpoch = Math.ceil(trainPoints / batch);
   const derived = { trainPoints, valPoints: N - trainPoints, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
@@ -228,15 +227,27 @@ export function checkBudget(
   const e = estimateWork(d, config, models, seeds);
   const many = models.length > 1 ? ` for ${models.length} models` : '';
   if (e.epochs > BUDGET.epochs) {
-    throw new ConfigError('epochs', `EPOCHS = ${e.epochs} is more than the ${BUDGET.epochs} epochs a run may have; use a smaller M or more points per epoch`, { kind: 'epochs', epochs: e.epochs, limit: BUDGET.epochs });
+    throw new ConfigError('epochs', `EPOCHS = ${e.epochs} is more than the ${BUDGET.epochs} epochs a run may have; use a smaller M or more points per epoch`, {
+      kind: 'epochs',
+      epochs: e.epochs,
+      limit: BUDGET.epochs,
+    });
   }
   if (e.unitSteps > BUDGET.unitSteps) {
-    throw new ConfigError('steps', `M x batch x K = ${e.unitSteps.toExponential(2)} hidden-unit evaluations${many} is more than the limit of ${BUDGET.unitSteps.toExponential(0)}; use a smaller M, batch or K`, { kind: 'work', estimate: e.unitSteps, limit: BUDGET.unitSteps, models: models.length });
+    throw new ConfigError(
+      'steps',
+      `M x batch x K = ${e.unitSteps.toExponential(2)} hidden-unit evaluations${many} is more than the limit of ${BUDGET.unitSteps.toExponential(0)}; use a smaller M, batch or K`,
+      { kind: 'work', estimate: e.unitSteps, limit: BUDGET.unitSteps, models: models.length },
+    );
   }
   if (e.bytes > BUDGET.memoryBytes) {
     const data = 32 * config.points;
     const field = data * 2 > e.bytes ? 'points' : models.length > 1 ? 'hiddenUnits' : 'steps';
-    throw new ConfigError(field, `the run needs about ${gib(e.bytes)} of memory${many}, more than the limit of ${gib(BUDGET.memoryBytes)}; use fewer points${models.length > 1 ? ', models' : ''} or epochs`, { kind: 'memory', bytes: e.bytes, limit: BUDGET.memoryBytes, models: models.length });
+    throw new ConfigError(
+      field,
+      `the run needs about ${gib(e.bytes)} of memory${many}, more than the limit of ${gib(BUDGET.memoryBytes)}; use fewer points${models.length > 1 ? ', models' : ''} or epochs`,
+      { kind: 'memory', bytes: e.bytes, limit: BUDGET.memoryBytes, models: models.length },
+    );
   }
   return e;
 }

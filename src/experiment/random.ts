@@ -97,7 +97,7 @@ export class RandomState {
   async permutationAsync(n: number, pause: () => Promise<void>): Promise<Uint32Array<ArrayBuffer>> {
     const a = new Uint32Array(n);
     for (let i = 0; i < n; i++) a[i] = i;
-    for (let i = n - 1; i > 0; ) {
+    for (let i = n - 1; i > 0;) {
       const stop = Math.max(0, i - 2 ** 18);
       for (; i > stop; i--) {
         const j = this.interval(i);

@@ -47,7 +47,8 @@ export function parseAxis(name: string, text: string): number[] {
   const spec = parts[2];
   const count = (s: string) => {
     const n = num(s);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_MODELS) throw new SweepError(`${name}: the count must be an integer from 1 to ${MAX_MODELS}, got "${s}"`, 'sweep', { kind: 'axisCount', axis: name, text: s, max: MAX_MODELS });
+    if (!Number.isInteger(n) || n < 1 || n > MAX_MODELS)
+      throw new SweepError(`${name}: the count must be an integer from 1 to ${MAX_MODELS}, got "${s}"`, 'sweep', { kind: 'axisCount', axis: name, text: s, max: MAX_MODELS });
     return n;
   };
   if (spec.startsWith('log')) {
@@ -70,7 +71,11 @@ export function parseAxis(name: string, text: string): number[] {
  * Reads `lr=0.001:0.1:log8,K=2:32:x2` (axes lr and K; either may be left out, taking the base's)
  * and `seeds` init seeds per cell (base initSeed, +1, ...): the models, lr outermost, seed innermost.
  */
-export function parseSweep(text: string, seeds: number, base: Pick<ExperimentConfig, 'learningRate' | 'hiddenUnits' | 'initSeed'>): { learningRates: number[]; hiddenUnits: number[]; models: ModelSpec[] } {
+export function parseSweep(
+  text: string,
+  seeds: number,
+  base: Pick<ExperimentConfig, 'learningRate' | 'hiddenUnits' | 'initSeed'>,
+): { learningRates: number[]; hiddenUnits: number[]; models: ModelSpec[] } {
   let learningRates = [base.learningRate];
   let hiddenUnits = [base.hiddenUnits];
   const axes = text.split(',').filter((a) => a.trim() !== '');
@@ -92,14 +97,18 @@ export function sweepModels(learningRates: number[], hiddenUnits: number[], seed
   // Counted before any model is made: a sweep of 10^8 models is refused, not built.
   const count = learningRates.length * hiddenUnits.length * seeds;
   if (count > MAX_MODELS) {
-    throw new SweepError(`${learningRates.length} learning rates x ${hiddenUnits.length} K x ${seeds} seeds = ${count} models: at most ${MAX_MODELS} in one sweep`, seeds > 1 ? 'seeds' : 'sweep', {
-      kind: 'tooManyModels',
-      learningRates: learningRates.length,
-      hiddenUnits: hiddenUnits.length,
-      seeds,
-      count,
-      max: MAX_MODELS,
-    });
+    throw new SweepError(
+      `${learningRates.length} learning rates x ${hiddenUnits.length} K x ${seeds} seeds = ${count} models: at most ${MAX_MODELS} in one sweep`,
+      seeds > 1 ? 'seeds' : 'sweep',
+      {
+        kind: 'tooManyModels',
+        learningRates: learningRates.length,
+        hiddenUnits: hiddenUnits.length,
+        seeds,
+        count,
+        max: MAX_MODELS,
+      },
+    );
   }
   const models: ModelSpec[] = [];
   for (const learningRate of learningRates) {

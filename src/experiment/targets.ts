@@ -34,8 +34,30 @@ export const MAX_FORMULA_LENGTH = 200;
 
 /** Functions a formula may call: those of one real variable (and min, max, pow, mod). */
 export const FORMULA_FUNCTIONS = [
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log10', 'log2',
-  'sqrt', 'cbrt', 'abs', 'sign', 'floor', 'ceil', 'round', 'min', 'max', 'pow', 'mod',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'exp',
+  'log',
+  'log10',
+  'log2',
+  'sqrt',
+  'cbrt',
+  'abs',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'min',
+  'max',
+  'pow',
+  'mod',
 ];
 const FUNCTIONS = new Set(FORMULA_FUNCTIONS);
 const SYMBOLS = new Set(['x', 'pi', 'e']);

@@ -140,7 +140,13 @@ async function check(gpu: Gpu, base: Experiment, data: Dataset, models: readonly
  * Time per step of the run's models with this variant: a warm-up, then the best of two probes, on
  * the GPU's clock (timestamps) where the adapter has one, else wall time from submission to results.
  */
-async function time(gpu: Gpu, base: Experiment, data: Dataset, models: readonly ShapeModel[], choice: KernelChoice): Promise<{ ms: number; clock: 'gpu timestamps' | 'wall time' }> {
+async function time(
+  gpu: Gpu,
+  base: Experiment,
+  data: Dataset,
+  models: readonly ShapeModel[],
+  choice: KernelChoice,
+): Promise<{ ms: number; clock: 'gpu timestamps' | 'wall time' }> {
   const P = models.length;
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
   const work = P * base.config.batchSize * maxK;
@@ -151,13 +157,27 @@ async function time(gpu: Gpu, base: Experiment, data: Dataset, models: readonly 
   const seeds = [...new Set(models.map((m, i) => m.initSeed ?? i))];
   const seedIndex = new Map(seeds.map((s, i) => [s, i]));
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
-  const fusedModels = models.map((m, i) => ({ hiddenUnits: m.hiddenUnits, learningRate: m.learningRate, orderIndex: seedIndex.get(m.initSeed ?? i)!, theta: probeTheta(base, m, i) }));
+  const fusedModels = models.map((m, i) => ({
+    hiddenUnits: m.hiddenUnits,
+    learningRate: m.learningRate,
+    orderIndex: seedIndex.get(m.initSeed ?? i)!,
+    theta: probeTheta(base, m, i),
+  }));
   // Both clocks from every timed probe; the GPU's is used only if every probe had it.
   const gpuMs: (number | null)[] = [];
   const wallMs: number[] = [];
   for (let trial = 0; trial < 3; trial++) {
     let end = 0;
-    const outcome = await runFused(gpu.device, { base: probe, models: fusedModels, orders, plotAt: null, choice, timestamps: true, data, onEpoch: () => void (end = performance.now()) });
+    const outcome = await runFused(gpu.device, {
+      base: probe,
+      models: fusedModels,
+      orders,
+      plotAt: null,
+      choice,
+      timestamps: true,
+      data,
+      onEpoch: () => void (end = performance.now()),
+    });
     if (outcome.failure) throw outcome.failure;
     if (trial === 0) continue;
     gpuMs.push(outcome.gpuMs);
@@ -179,7 +199,12 @@ export function probeBase(base: Experiment): Experiment {
 }
 
 /** Checks and times every variant for this shape; throws if none passes its check. */
-export async function calibrate(gpu: Gpu, run: Experiment, models: readonly ShapeModel[], list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), run.config.batchSize)): Promise<Calibration> {
+export async function calibrate(
+  gpu: Gpu,
+  run: Experiment,
+  models: readonly ShapeModel[],
+  list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), run.config.batchSize),
+): Promise<Calibration> {
   const base = probeBase(run);
   const rows: CalibrationRow[] = [];
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
@@ -220,7 +245,10 @@ export async function calibrate(gpu: Gpu, run: Experiment, models: readonly Shap
   if (timed.length === 0) {
     // Nothing fits: say which limit, as a run past the limits would.
     if (limit && rows.every((r) => r.maxRel === undefined)) throw limit;
-    if (rows.every((r) => r.maxRel === undefined)) throw new GpuLimitError(`No fused kernel can run this shape on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`);
+    if (rows.every((r) => r.maxRel === undefined))
+      throw new GpuLimitError(
+        `No fused kernel can run this shape on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`,
+      );
     throw new Error(`No fused kernel passed its check on ${gpu.description}: ${rows.map((r) => `${r.kernel}: ${r.skipped}`).join('; ')}. Use the per-op engine (gpu-perop).`);
   }
   return { key: calibrationKey(gpu, base, models), choice: timed[0].choice, rows };

@@ -115,7 +115,9 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
   if (choice.variant === 'tiled') {
     const bytes = tiledWorkgroupBytes(maxK, tiledSubgroups(device as GPUDevice, choice.workgroupSize));
     if (bytes > limits.maxComputeWorkgroupStorageSize) {
-      throw new GpuLimitError(`K = ${maxK} needs ${bytes} bytes of workgroup memory in the ${describeKernel(choice)} kernel; this device has ${limits.maxComputeWorkgroupStorageSize}. Use fewer hidden units or another kernel.`);
+      throw new GpuLimitError(
+        `K = ${maxK} needs ${bytes} bytes of workgroup memory in the ${describeKernel(choice)} kernel; this device has ${limits.maxComputeWorkgroupStorageSize}. Use fewer hidden units or another kernel.`,
+      );
     }
   }
   const perInvocation = unitsPerInvocation(choice, maxK);
@@ -128,7 +130,10 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
   }
   // The records buffer holds the carried state and at least one epoch's records: two slots.
   const recordBytes = 4 * recordLayout(maxK, plotPoints).stride;
-  const fits = Math.min(Math.floor(maxBinding / (2 * recordBytes)), choice.variant === 'invocation' ? limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize : limits.maxComputeWorkgroupsPerDimension);
+  const fits = Math.min(
+    Math.floor(maxBinding / (2 * recordBytes)),
+    choice.variant === 'invocation' ? limits.maxComputeWorkgroupsPerDimension * choice.workgroupSize : limits.maxComputeWorkgroupsPerDimension,
+  );
   if (P > fits) {
     throw new GpuLimitError(`${P} models do not fit this device: at most ${fits} with K up to ${maxK} (${recordBytes} bytes a model, twice). Train P <= ${fits} at a time.`);
   }
@@ -223,13 +228,16 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const workPerEpoch = P * trainPoints * maxK;
   const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const recordBytes = 4 * P * layout.stride;
-  const epochsPerSubmit = Math.max(1, Math.min(
-    base.epochs,
-    Math.floor(WORK_PER_SUBMIT / workPerEpoch),
-    Math.floor(MAX_DISPATCHES_PER_SUBMIT / spansPerEpoch),
-    Math.floor(maxBinding / (8 * seeds * trainPoints)),
-    Math.floor(maxBinding / recordBytes) - 1,
-  ));
+  const epochsPerSubmit = Math.max(
+    1,
+    Math.min(
+      base.epochs,
+      Math.floor(WORK_PER_SUBMIT / workPerEpoch),
+      Math.floor(MAX_DISPATCHES_PER_SUBMIT / spansPerEpoch),
+      Math.floor(maxBinding / (8 * seeds * trainPoints)),
+      Math.floor(maxBinding / recordBytes) - 1,
+    ),
+  );
   const dispatchesPerSubmit = kGroups.length * (spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch));
   const align = device.limits.minUniformBufferOffsetAlignment;
   const spanWords = new Uint32Array((dispatchesPerSubmit * align) / 4);
@@ -250,7 +258,11 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const slotFloats = P * layout.stride;
   const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
   byShape.forEach((m, at) => records.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
-  const runParams = make('run', packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }), GPUBufferUsage.UNIFORM);
+  const runParams = make(
+    'run',
+    packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }),
+    GPUBufferUsage.UNIFORM,
+  );
   const span = empty('spans', dispatchesPerSubmit * align, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
   const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
@@ -277,7 +289,8 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   }
   // GPU timestamps at the start and end of each submission's pass, when asked for and offered.
   const submissions = Math.ceil(base.epochs / epochsPerSubmit);
-  const querySet = run.timestamps && !long && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
+  const querySet =
+    run.timestamps && !long && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
@@ -317,10 +330,16 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     let dispatched = 0;
     let previous: { done: Promise<undefined>; steps: number } | null = null;
     let lastDone = performance.now();
-    for (let begin = 0; begin < stepsPerEpoch; ) {
+    for (let begin = 0; begin < stepsPerEpoch;) {
       if (run.signal?.aborted) throw new StopInsideEpoch(epoch, begin, dispatched);
       const end = Math.min(begin + spanSteps, stepsPerEpoch);
-      dispatchGroups.forEach((g, n) => packSpan({ stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch, visitOffset: 0, recordSlot: 1, modelBegin: g.begin, modelEnd: g.end }, spanWords, (n * align) / 4));
+      dispatchGroups.forEach((g, n) =>
+        packSpan(
+          { stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch, visitOffset: 0, recordSlot: 1, modelBegin: g.begin, modelEnd: g.end },
+          spanWords,
+          (n * align) / 4,
+        ),
+      );
       device.queue.writeBuffer(span, 0, spanWords, 0, (dispatchGroups.length * align) / 4);
       const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${begin}-${end}` });
       const pass = encoder.beginComputePass({ label: `epoch ${epoch} steps ${begin}-${end}` });
@@ -408,7 +427,17 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   const startedAt = performance.now();
   try {
-    const outcome = await runEpochs({ device, label: `fused ${choice.variant}`, epochs: base.epochs, epochsPerSubmit, ringSize, stagingBytes: recordBytes, submit, report, signal: run.signal });
+    const outcome = await runEpochs({
+      device,
+      label: `fused ${choice.variant}`,
+      epochs: base.epochs,
+      epochsPerSubmit,
+      ringSize,
+      stagingBytes: recordBytes,
+      submit,
+      report,
+      signal: run.signal,
+    });
     const gpuMs = querySet && !outcome.failure && !outcome.lost ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
     return { ...outcome, startedAt, gpuMs };
   } finally {

@@ -30,7 +30,12 @@ export async function trainManyGpu(sweep: Sweep, options: ManyOptions, tuning: G
   const outcome = await runFused(gpu.device, {
     base,
     data,
-    models: models.map((spec, m) => ({ hiddenUnits: spec.hiddenUnits, learningRate: spec.learningRate, orderIndex: seedIndex.get(spec.initSeed)!, theta: initialTheta(experiments[m]) })),
+    models: models.map((spec, m) => ({
+      hiddenUnits: spec.hiddenUnits,
+      learningRate: spec.learningRate,
+      orderIndex: seedIndex.get(spec.initSeed)!,
+      theta: initialTheta(experiments[m]),
+    })),
     orders: seeds.map((seed) => epochOrders(experiments[models.findIndex((m) => m.initSeed === seed)])),
     plotAt: null,
     choice,

@@ -44,7 +44,8 @@ function checkLimits(exp: Experiment, limits: GPUSupportedLimits, plotCount: num
     ['the hidden activations (Nbatch x K)', 4 * B * K],
   ];
   for (const [what, bytes] of buffers) {
-    if (bytes > maxBinding) throw new GpuLimitError(`${what} need ${bytes} bytes in one buffer; this device allows ${maxBinding}. Use fewer points, a smaller batch or fewer hidden units.`);
+    if (bytes > maxBinding)
+      throw new GpuLimitError(`${what} need ${bytes} bytes in one buffer; this device allows ${maxBinding}. Use fewer points, a smaller batch or fewer hidden units.`);
   }
   const dispatches: [string, number][] = [
     ['the forward pass of a batch (Nbatch / 64)', Math.ceil(B / WG)],
@@ -53,7 +54,8 @@ function checkLimits(exp: Experiment, limits: GPUSupportedLimits, plotCount: num
     ['the MSE gradient (one workgroup per hidden unit)', K],
   ];
   for (const [what, groups] of dispatches) {
-    if (groups > limits.maxComputeWorkgroupsPerDimension) throw new GpuLimitError(`${what} needs ${groups} workgroups; this device allows ${limits.maxComputeWorkgroupsPerDimension} per dispatch. Use a smaller size.`);
+    if (groups > limits.maxComputeWorkgroupsPerDimension)
+      throw new GpuLimitError(`${what} needs ${groups} workgroups; this device allows ${limits.maxComputeWorkgroupsPerDimension} per dispatch. Use a smaller size.`);
   }
 }
 
@@ -107,7 +109,11 @@ export async function runPerOp(
   const paramsUpdate = make('params update', packUpdateParams({ n: 3 * K, learningRate: config.learningRate }), UNIFORM);
 
   const bind = (label: string, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>) =>
-    device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })) });
+    device.createBindGroup({
+      label,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+    });
   // forward.wgsl: 0 params, 1 state, 2 theta, 3 xs, 4 order, 5 hidden, 6 alpha
   const forwardTrain = bind('forward train', forwardPipe, { 0: paramsTrain, 1: state, 2: theta, 3: xTrain, 4: order, 5: hidden, 6: alphaBatch });
   const forwardVal = bind('forward val', forwardPipe, { 0: paramsVal, 1: state, 2: theta, 3: xVal, 4: order, 5: hidden, 6: alphaVal });
@@ -180,7 +186,17 @@ export async function runPerOp(
   };
   const startedAt = performance.now();
   try {
-    const outcome = await runEpochs({ device, label: 'per-op', epochs: exp.epochs, epochsPerSubmit: 1, ringSize: options.ringSize ?? 3, stagingBytes: STATE_BYTES + thetaBytes + 4 * plotCount, submit, report, signal: options.signal });
+    const outcome = await runEpochs({
+      device,
+      label: 'per-op',
+      epochs: exp.epochs,
+      epochsPerSubmit: 1,
+      ringSize: options.ringSize ?? 3,
+      stagingBytes: STATE_BYTES + thetaBytes + 4 * plotCount,
+      submit,
+      report,
+      signal: options.signal,
+    });
     return { ...outcome, startedAt };
   } finally {
     owned.destroyAll();

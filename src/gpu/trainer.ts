@@ -15,7 +15,6 @@ import { describeKernel, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
 import { DeviceLostError, DivergedError } from '../errors';
 
-
 /** Knobs of the GPU hosts, for tests and the benchmark; by default the kernel is chosen by calibration. */
 export interface GpuTuning {
   /** Most steps one fused dispatch runs (an epoch takes several dispatches past it). */

@@ -2,19 +2,7 @@
  * The lecture's two plots with Chart.js: f against alpha on the plot grid, and the training
  * and validation error per epoch on a log axis. The page and the CLI draw the same charts.
  */
-import {
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Title,
-  type ChartConfiguration,
-  type ChartType,
-  type Plugin,
-} from 'chart.js';
+import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Title, type ChartConfiguration, type ChartType, type Plugin } from 'chart.js';
 import { LABELS, type Language } from './i18n';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title);
@@ -101,7 +89,13 @@ export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<numbe
 }
 
 /** Scatter datasets of the training and validation points (at most MAX_DRAWN of each, sampled), for the alpha chart. */
-export function pointDatasets(xTrain: ArrayLike<number>, yTrain: ArrayLike<number>, xVal: ArrayLike<number>, yVal: ArrayLike<number>, lang: Language): ChartConfiguration<'line'>['data']['datasets'] {
+export function pointDatasets(
+  xTrain: ArrayLike<number>,
+  yTrain: ArrayLike<number>,
+  xVal: ArrayLike<number>,
+  yVal: ArrayLike<number>,
+  lang: Language,
+): ChartConfiguration<'line'>['data']['datasets'] {
   const l = LABELS[lang];
   const sampled = (xs: ArrayLike<number>, ys: ArrayLike<number>) => sampleIndices(xs.length).map((i) => ({ x: xs[i], y: ys[i] }));
   const sets: ChartConfiguration<'line'>['data']['datasets'] = [
@@ -124,7 +118,9 @@ export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<numb
   const drawn = sampleIndices(loss.length);
   const positive = (v: number | null) => (v !== null && v > 0 ? v : null);
   const series = (vs: ArrayLike<number | null>) => drawn.map((i) => ({ x: i + 1, y: positive(vs[i]) as number }));
-  const datasets: ChartConfiguration<'line'>['data']['datasets'] = [{ label: l.training, data: series(loss), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 }];
+  const datasets: ChartConfiguration<'line'>['data']['datasets'] = [
+    { label: l.training, data: series(loss), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
+  ];
   // Without validation points (split 0) there is no validation line, and the legend names none.
   if (validation) datasets.push({ label: l.validation, data: series(valLoss), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 });
   return {

@@ -53,11 +53,14 @@ const cellLabels = (l: Labels): Plugin<'matrix'> => ({
       ctx.fillStyle = cell.v === null || cell.t < 0.55 ? '#ffffff' : '#000000';
       // The longest label that fits the cell (value and diverged count, the value alone, or nothing),
       // in 12 px, else 10 px, else 9 px.
-      const texts = cell.v === null ? [l.divergedCell, l.divergedShort] : [`${l.num(cell.v, 2)} ${l.divergedCount(cell.diverged)}`, l.num(cell.v, 2)].slice(cell.diverged > 0 ? 0 : 1);
-      const fit = texts.flatMap((text) => [12, 10, 9].map((px) => ({ text, px }))).find(({ text, px }) => {
-        ctx.font = `${px}px sans-serif`;
-        return ctx.measureText(text).width <= width - 4 && height >= px + 2;
-      });
+      const texts =
+        cell.v === null ? [l.divergedCell, l.divergedShort] : [`${l.num(cell.v, 2)} ${l.divergedCount(cell.diverged)}`, l.num(cell.v, 2)].slice(cell.diverged > 0 ? 0 : 1);
+      const fit = texts
+        .flatMap((text) => [12, 10, 9].map((px) => ({ text, px })))
+        .find(({ text, px }) => {
+          ctx.font = `${px}px sans-serif`;
+          return ctx.measureText(text).width <= width - 4 && height >= px + 2;
+        });
       if (fit) {
         ctx.font = `${fit.px}px sans-serif`;
         ctx.fillText(fit.text, x + width / 2, y + height / 2);

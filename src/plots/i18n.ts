@@ -83,17 +83,24 @@ const en = {
   lossPng: 'errors per epoch (PNG)',
   unitsPng: 'hidden units (PNG)',
   gpuView: 'What the GPU runs',
-  gpuViewIntro: 'Each kernel is a WGSL compute shader. Per-op encodes three dispatches a step; the fused kernels run whole epochs, validation included, in one dispatch, and the host reads back only each epoch\'s record.',
+  gpuViewIntro:
+    "Each kernel is a WGSL compute shader. Per-op encodes three dispatches a step; the fused kernels run whole epochs, validation included, in one dispatch, and the host reads back only each epoch's record.",
   dispatchedLast: (n: number) => `dispatched ${n.toLocaleString('en')} time${n === 1 ? '' : 's'} in the last run`,
-  kernelForward: 'One invocation per point of the batch computes the K hidden activations sigma(w_k x + b_k) and alpha(x). It also gives alpha for the validation points and for the 300 plot points.',
-  kernelMseGrad: 'One workgroup per hidden unit sums r_i times the derivative of alpha over the batch, then the partial sums are added up in workgroup memory. Its loss-only mode gives val_loss.',
+  kernelForward:
+    'One invocation per point of the batch computes the K hidden activations sigma(w_k x + b_k) and alpha(x). It also gives alpha for the validation points and for the 300 plot points.',
+  kernelMseGrad:
+    'One workgroup per hidden unit sums r_i times the derivative of alpha over the batch, then the partial sums are added up in workgroup memory. Its loss-only mode gives val_loss.',
   kernelSgdUpdate: 'One invocation per entry of theta takes a step against the gradient, then the step counter moves on so the next dispatches take the next batch.',
-  kernelFusedCommon: 'What the fused kernels share: one dispatch runs every step of an epoch for one model or thousands, then the validation error and alpha on the plot points, all written to one record a model.',
-  kernelThetaRegisters: 'A whole theta in one invocation\'s registers, for the invocation and tiled kernels: the host writes K into the source and unrolls the loops over the units, so each v, w and b is a register.',
+  kernelFusedCommon:
+    'What the fused kernels share: one dispatch runs every step of an epoch for one model or thousands, then the validation error and alpha on the plot points, all written to one record a model.',
+  kernelThetaRegisters:
+    "A whole theta in one invocation's registers, for the invocation and tiled kernels: the host writes K into the source and unrolls the loops over the units, so each v, w and b is a register.",
   kernelSerialSteps: 'The SGD steps of the invocation and subgroup kernels: each point of a batch in turn, its residual, its gradient added up, then one step of every unit.',
   kernelInvocation: 'One invocation a model, theta in registers: no invocation waits for another, so there is no barrier at all. Chosen when it measured fastest.',
-  kernelSubgroup: 'One subgroup a model: each lane owns some hidden units, and subgroupAdd gives every lane alpha without shared memory or a barrier. Chosen when it measured fastest.',
-  kernelTiled: 'One workgroup a model, for big batches: the batch is dealt out over the workgroup, subgroupAdd and one barrier a step sum the gradient, and every invocation takes the same step. Chosen when it measured fastest.',
+  kernelSubgroup:
+    'One subgroup a model: each lane owns some hidden units, and subgroupAdd gives every lane alpha without shared memory or a barrier. Chosen when it measured fastest.',
+  kernelTiled:
+    'One workgroup a model, for big batches: the batch is dealt out over the workgroup, subgroupAdd and one barrier a step sum the gradient, and every invocation takes the same step. Chosen when it measured fastest.',
   kernelChosen: 'Kernel',
   kernelCommon: 'Shared by every kernel: the layout of theta, sigmoid and the gradient of one unit.',
   noWebGpu: 'No WebGPU here, so the GPU engines are off; the CPU engine works.',
@@ -102,7 +109,8 @@ const en = {
   invalid: 'invalid',
   heatmapTitle: 'Final validation error, mean over seeds (grey: diverged)',
   sweepTitle: 'Many models at once',
-  sweepIntro: 'One network of ten hidden units cannot keep a GPU busy; thousands can. Train a model for every learning rate, K and seed below, all at once, on the experiment set above (its N, M, Nbatch, split and f).',
+  sweepIntro:
+    'One network of ten hidden units cannot keep a GPU busy; thousands can. Train a model for every learning rate, K and seed below, all at once, on the experiment set above (its N, M, Nbatch, split and f).',
   sweepLr: 'learning rates (lo:hi:logN)',
   sweepK: 'K values (lo:hi:xF)',
   sweepSeeds: 'seeds per cell',
@@ -118,7 +126,8 @@ const en = {
   sweepCompared: (a: string, ra: string, b: string, rb: string, ratio: string) => `${a}: ${ra} models/s; ${b}: ${rb} models/s; ratio ${ratio}.`,
   sweepFaded: (shown: number, P: number) => `(${shown} of ${P} curves drawn)`,
   modelsBenchTitle: 'How many models a second?',
-  modelsBenchIntro: 'Times P = 1, 64, 1024 and 16384 models at once (batch 8, 100 steps each) on each engine, after checking every model against the CPU. The ratio is against one CPU thread.',
+  modelsBenchIntro:
+    'Times P = 1, 64, 1024 and 16384 models at once (batch 8, 100 steps each) on each engine, after checking every model against the CPU. The ratio is against one CPU thread.',
   modelsBenchRun: 'Run the benchmark',
   modelsBenchRunning: (P: number, engine: string) => `Timing P = ${P} on ${engine}…`,
   modelsBenchDone: 'Done.',
@@ -129,7 +138,8 @@ const en = {
   problemText: (p: Problem): string => problemEn(p),
   urlNoticeLine: (name: string, why: string, fallback: string | null) => `${name}: ${why}${fallback === null ? '' : `; using ${fallback}`}`,
   divergedRun: (epoch: number, loss: string) => `Training diverged at epoch ${epoch}: the loss became ${loss}. Try a smaller learning rate (dt).`,
-  stoppedInside: (epoch: number, done: number, steps: number) => `Stopped inside epoch ${epoch}, after ${done.toLocaleString('en')} of its ${steps.toLocaleString('en')} steps; that epoch is not in the history.`,
+  stoppedInside: (epoch: number, done: number, steps: number) =>
+    `Stopped inside epoch ${epoch}, after ${done.toLocaleString('en')} of its ${steps.toLocaleString('en')} steps; that epoch is not in the history.`,
   divergedCell: 'diverged',
   divergedShort: 'div.',
   divergedCount: (n: number) => `(${n} diverged)`,
@@ -139,13 +149,16 @@ const en = {
   formulaReadOnly: 'Choose “custom formula” above to type your own f.',
   twinAgree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): every epoch within 1e-3 relative (largest difference ${rel}).`,
   twinDisagree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): a difference of ${rel}, past 1e-3; this is a fault, please report it.`,
-  float64Diff: (rel: string) => `Against float64: largest relative difference ${rel}. float32 keeps about 7 digits and each SGD step carries the last step's rounding on, so float32 and float64 runs drift apart, most where training is unstable.`,
-  sweepStopped: (epochs: number, E: number, P: number, seconds: string, rate: string) => `Stopped after epoch ${epochs} of ${E}: ${P.toLocaleString('en')} models, ${seconds} s for what ran, ${rate} models/s.`,
+  float64Diff: (rel: string) =>
+    `Against float64: largest relative difference ${rel}. float32 keeps about 7 digits and each SGD step carries the last step's rounding on, so float32 and float64 runs drift apart, most where training is unstable.`,
+  sweepStopped: (epochs: number, E: number, P: number, seconds: string, rate: string) =>
+    `Stopped after epoch ${epochs} of ${E}: ${P.toLocaleString('en')} models, ${seconds} s for what ran, ${rate} models/s.`,
   sweepTwin: (ok: boolean, rel: string, chaotic: number) =>
     ok
       ? `Against the float32 CPU twin (the same arithmetic): every model within 1e-3 (largest difference ${rel}).`
       : `Against the float32 CPU twin (the same arithmetic): ${chaotic} model(s) differ past 1e-3 (largest ${rel}); these are the unstable ones, where even a difference in the last bit of a sum grows step by step.`,
-  sweepFloat64: (rel: string) => `Against float64: largest relative difference ${rel}, because float32 rounding, carried from step to step, grows fastest where training is unstable.`,
+  sweepFloat64: (rel: string) =>
+    `Against float64: largest relative difference ${rel}, because float32 rounding, carried from step to step, grows fastest where training is unstable.`,
   sweepRunning: 'Training every model…',
   targetName: (name: string) => name,
 } as const;
@@ -216,7 +229,8 @@ const sv: Labels = {
   compareWith: (engine) => `Jämför med ${engine}`,
   comparing: 'Kör samma experiment på den andra motorn…',
   comparison: (a, ta, b, tb, ratio) =>
-    `${a}: ${ta}; ${b}: ${tb}. ` + (ratio >= 1 ? `${a} tog ${ratio.toPrecision(3)} gånger så lång tid som ${b}.` : `${a} var ${(1 / ratio).toPrecision(3)} gånger så snabb som ${b}.`),
+    `${a}: ${ta}; ${b}: ${tb}. ` +
+    (ratio >= 1 ? `${a} tog ${ratio.toPrecision(3)} gånger så lång tid som ${b}.` : `${a} var ${(1 / ratio).toPrecision(3)} gånger så snabb som ${b}.`),
   agree: (rel) => `Resultaten stämmer: varje epoks loss och val_loss inom 1e-3 relativt (största skillnad ${rel}).`,
   disagree: (rel) => `Resultaten STÄMMER INTE: största relativa skillnaden i en epoks loss är ${rel}, mer än 1e-3.`,
   exports: 'Exportera',
@@ -227,17 +241,24 @@ const sv: Labels = {
   lossPng: 'felen per epok (PNG)',
   unitsPng: 'dolda noder (PNG)',
   gpuView: 'Vad GPU:n kör',
-  gpuViewIntro: 'Varje kärna är en WGSL-beräkningsskuggare. Per operation kodar tre anrop per steg; de sammanslagna kärnorna kör hela epoker, validering inräknad, i ett anrop, och värden läser bara tillbaka varje epoks post.',
+  gpuViewIntro:
+    'Varje kärna är en WGSL-beräkningsskuggare. Per operation kodar tre anrop per steg; de sammanslagna kärnorna kör hela epoker, validering inräknad, i ett anrop, och värden läser bara tillbaka varje epoks post.',
   dispatchedLast: (n) => `anropad ${n.toLocaleString('sv')} ${n === 1 ? 'gång' : 'gånger'} i senaste körningen`,
-  kernelForward: 'En tråd per punkt i batchen räknar ut de K dolda aktiveringarna sigma(w_k x + b_k) och alfa(x). Den ger också alfa för valideringspunkterna och för de 300 punkterna i grafen.',
-  kernelMseGrad: 'En arbetsgrupp per dold nod summerar r_i gånger derivatan av alfa över batchen, och delsummorna läggs ihop i arbetsgruppens minne. Dess läge för bara förlust ger val_loss.',
+  kernelForward:
+    'En tråd per punkt i batchen räknar ut de K dolda aktiveringarna sigma(w_k x + b_k) och alfa(x). Den ger också alfa för valideringspunkterna och för de 300 punkterna i grafen.',
+  kernelMseGrad:
+    'En arbetsgrupp per dold nod summerar r_i gånger derivatan av alfa över batchen, och delsummorna läggs ihop i arbetsgruppens minne. Dess läge för bara förlust ger val_loss.',
   kernelSgdUpdate: 'En tråd per element i theta tar ett steg mot gradienten, sedan flyttas stegräknaren så att nästa anrop tar nästa batch.',
-  kernelFusedCommon: 'Det de sammansmälta kärnorna delar: ett anrop kör alla steg i en epok för en modell eller tusentals, sedan valideringsfelet och alfa i grafens punkter, allt skrivet till en post per modell.',
-  kernelThetaRegisters: 'Hela theta i en tråds register, för kärnorna med en tråd och en arbetsgrupp per modell: värden skriver in K i källkoden och vecklar ut looparna över noderna, så att varje v, w och b är ett register.',
-  kernelSerialSteps: 'SGD-stegen i kärnorna med en tråd och en undergrupp per modell: varje punkt i batchen i tur och ordning, dess residual, dess gradient summerad, sedan ett steg för varje nod.',
+  kernelFusedCommon:
+    'Det de sammansmälta kärnorna delar: ett anrop kör alla steg i en epok för en modell eller tusentals, sedan valideringsfelet och alfa i grafens punkter, allt skrivet till en post per modell.',
+  kernelThetaRegisters:
+    'Hela theta i en tråds register, för kärnorna med en tråd och en arbetsgrupp per modell: värden skriver in K i källkoden och vecklar ut looparna över noderna, så att varje v, w och b är ett register.',
+  kernelSerialSteps:
+    'SGD-stegen i kärnorna med en tråd och en undergrupp per modell: varje punkt i batchen i tur och ordning, dess residual, dess gradient summerad, sedan ett steg för varje nod.',
   kernelInvocation: 'En tråd per modell, theta i register: ingen tråd väntar på en annan, så det finns ingen barriär alls. Väljs när den mättes snabbast.',
   kernelSubgroup: 'En undergrupp per modell: varje bana äger några dolda noder, och subgroupAdd ger alla banor alfa utan delat minne eller barriär. Väljs när den mättes snabbast.',
-  kernelTiled: 'En arbetsgrupp per modell, för stora batcher: batchen delas ut över arbetsgruppen, subgroupAdd och en barriär per steg summerar gradienten, och alla trådar tar samma steg. Väljs när den mättes snabbast.',
+  kernelTiled:
+    'En arbetsgrupp per modell, för stora batcher: batchen delas ut över arbetsgruppen, subgroupAdd och en barriär per steg summerar gradienten, och alla trådar tar samma steg. Väljs när den mättes snabbast.',
   kernelChosen: 'Kärna',
   kernelCommon: 'Delas av alla kärnor: hur theta ligger i minnet, sigmoid och gradienten för en nod.',
   noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorn fungerar.',
@@ -246,7 +267,8 @@ const sv: Labels = {
   invalid: 'ogiltigt',
   heatmapTitle: 'Slutligt generaliseringsfel, medel över frön (grått: divergerade)',
   sweepTitle: 'Många modeller på en gång',
-  sweepIntro: 'Ett nätverk med tio dolda noder kan inte hålla en GPU sysselsatt; tusentals kan det. Träna en modell för varje inlärningshastighet, K och frö nedan, alla på en gång, på experimentet ovan (dess N, M, Nbatch, valideringsandel och f).',
+  sweepIntro:
+    'Ett nätverk med tio dolda noder kan inte hålla en GPU sysselsatt; tusentals kan det. Träna en modell för varje inlärningshastighet, K och frö nedan, alla på en gång, på experimentet ovan (dess N, M, Nbatch, valideringsandel och f).',
   sweepLr: 'inlärningshastigheter (lo:hi:logN)',
   sweepK: 'K-värden (lo:hi:xF)',
   sweepSeeds: 'frön per cell',
@@ -262,7 +284,8 @@ const sv: Labels = {
   sweepCompared: (a, ra, b, rb, ratio) => `${a}: ${ra} modeller/s; ${b}: ${rb} modeller/s; kvot ${ratio}.`,
   sweepFaded: (shown, P) => `(${shown} av ${P} kurvor ritade)`,
   modelsBenchTitle: 'Hur många modeller per sekund?',
-  modelsBenchIntro: 'Tar tid på P = 1, 64, 1024 och 16384 modeller på en gång (batch 8, 100 steg var) med varje motor, efter att varje modell kontrollerats mot processorn. Kvoten är mot en processortråd.',
+  modelsBenchIntro:
+    'Tar tid på P = 1, 64, 1024 och 16384 modeller på en gång (batch 8, 100 steg var) med varje motor, efter att varje modell kontrollerats mot processorn. Kvoten är mot en processortråd.',
   modelsBenchRun: 'Kör mätningen',
   modelsBenchRunning: (P, engine) => `Mäter P = ${P} på ${engine}…`,
   modelsBenchDone: 'Klart.',
@@ -272,23 +295,30 @@ const sv: Labels = {
   problemText: (p) => problemSv(p),
   urlNoticeLine: (name, why, fallback) => `${name}: ${why}${fallback === null ? '' : `; använder ${fallback.replace('.', ',')}`}`,
   divergedRun: (epoch, loss) => `Träningen divergerade i epok ${epoch}: felet blev ${loss}. Pröva en lägre inlärningshastighet (dt).`,
-  stoppedInside: (epoch, done, steps) => `Stoppad inne i epok ${epoch}, efter ${done.toLocaleString('sv')} av dess ${steps.toLocaleString('sv')} steg; den epoken finns inte i historiken.`,
+  stoppedInside: (epoch, done, steps) =>
+    `Stoppad inne i epok ${epoch}, efter ${done.toLocaleString('sv')} av dess ${steps.toLocaleString('sv')} steg; den epoken finns inte i historiken.`,
   divergedCell: 'divergerade',
   divergedShort: 'div.',
   divergedCount: (n) => `(${n} divergerade)`,
   kernelName: (variant, size) =>
-    variant === 'subgroup' ? `undergrupp, ${size} banor per modell` : variant === 'tiled' ? `arbetsgrupp, ${size} trådar per modell` : `en tråd per modell, ${size} per arbetsgrupp`,
+    variant === 'subgroup'
+      ? `undergrupp, ${size} banor per modell`
+      : variant === 'tiled'
+        ? `arbetsgrupp, ${size} trådar per modell`
+        : `en tråd per modell, ${size} per arbetsgrupp`,
   cpuDevice: 'CPU, JavaScript, float64, en tråd',
   formulaReadOnly: 'Välj ”egen formel” ovan för att skriva ett eget f.',
   twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 1e-3 relativt (största skillnad ${rel}).`,
   twinDisagree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): en skillnad på ${rel}, mer än 1e-3; det är ett fel, rapportera det gärna.`,
-  float64Diff: (rel) => `Mot float64: största relativa skillnad ${rel}. float32 har ungefär 7 siffror och varje SGD-steg bär med sig förra stegets avrundning, så körningar i float32 och float64 glider isär, mest där träningen är instabil.`,
+  float64Diff: (rel) =>
+    `Mot float64: största relativa skillnad ${rel}. float32 har ungefär 7 siffror och varje SGD-steg bär med sig förra stegets avrundning, så körningar i float32 och float64 glider isär, mest där träningen är instabil.`,
   sweepStopped: (epochs, E, P, seconds, rate) => `Stoppad efter epok ${epochs} av ${E}: ${P.toLocaleString('sv')} modeller, ${seconds} s för det som kördes, ${rate} modeller/s.`,
   sweepTwin: (ok, rel, chaotic) =>
     ok
       ? `Mot CPU-tvillingen i float32 (samma aritmetik): varje modell inom 1e-3 (största skillnad ${rel}).`
       : `Mot CPU-tvillingen i float32 (samma aritmetik): ${chaotic} modell(er) skiljer mer än 1e-3 (största ${rel}); det är de instabila, där till och med en skillnad i sista biten av en summa växer steg för steg.`,
-  sweepFloat64: (rel) => `Mot float64: största relativa skillnad ${rel}, eftersom avrundningen i float32, som förs vidare från steg till steg, växer snabbast där träningen är instabil.`,
+  sweepFloat64: (rel) =>
+    `Mot float64: största relativa skillnad ${rel}, eftersom avrundningen i float32, som förs vidare från steg till steg, växer snabbast där träningen är instabil.`,
   sweepRunning: 'Tränar alla modeller…',
   targetName: (name) => ({ lecture: 'föreläsningen', step: 'steg' })[name] ?? name,
 };

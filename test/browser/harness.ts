@@ -134,7 +134,8 @@ const harness = {
     const hiddenCpu = new Float64Array(batch * c.K);
     const alphaCpu = new Float64Array(batch);
     forward(c.K, first, count, d.theta, d.xs, train ? d.order : null, hiddenCpu, alphaCpu, 'f32');
-    const [, , , , hidden, alpha] = await runKernel('forward',
+    const [, , , , hidden, alpha] = await runKernel(
+      'forward',
       { WG },
       [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.order, new Float32Array(batch * c.K), new Float32Array(batch)],
       params(c.K, batch, c.total, MODE[c.mode ?? 'train']),
@@ -157,7 +158,8 @@ const harness = {
     const lossBefore = 0.75;
     const sumSq = mseGrad(c.K, first, count, d.theta, d.xs, d.ys, train ? d.order : null, train ? d.hidden : null, d.alpha, train ? gradCpu : null, 'f32');
     const wg = train ? gradWorkgroupSize(c.batch) : WG;
-    const [st, , , , , , , grad] = await runKernel('mse_grad',
+    const [st, , , , , , , grad] = await runKernel(
+      'mse_grad',
       { WG: wg },
       [new Uint8Array(state(c.step, lossBefore)), d.theta, d.xs, d.ys, d.order, d.hidden, d.alpha, new Float32Array(3 * c.K)],
       params(c.K, train ? c.batch : c.total, c.total, MODE[c.mode ?? 'train']),
@@ -209,7 +211,9 @@ const harness = {
       return f32(t);
     });
     const choice: KernelChoice =
-      c.variant === 'subgroup' ? { variant: 'subgroup', workgroupSize: c.lanes ?? gpu.subgroupMinSize ?? 0 } : { variant: c.variant, workgroupSize: c.workgroupSize ?? (c.variant === 'tiled' ? 16 : 64) };
+      c.variant === 'subgroup'
+        ? { variant: 'subgroup', workgroupSize: c.lanes ?? gpu.subgroupMinSize ?? 0 }
+        : { variant: c.variant, workgroupSize: c.workgroupSize ?? (c.variant === 'tiled' ? 16 : 64) };
     const grid = plotGrid();
     let got: FusedEpoch | null = null;
     const outcome = await runFused(gpu.device, {
@@ -226,7 +230,12 @@ const harness = {
     const data = makeDataset(exp);
     const twinData = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xVal: f32(data.xVal), yVal: f32(data.yVal) };
     const lanes = c.variant === 'subgroup' ? choice.workgroupSize : 1;
-    const out = { theta: { gpu: [] as number[], cpu: [] as number[] }, lossSum: { gpu: [] as number[], cpu: [] as number[] }, valLoss: { gpu: [] as number[], cpu: [] as number[] }, alpha: { gpu: [] as number[], cpu: [] as number[] } };
+    const out = {
+      theta: { gpu: [] as number[], cpu: [] as number[] },
+      lossSum: { gpu: [] as number[], cpu: [] as number[] },
+      valLoss: { gpu: [] as number[], cpu: [] as number[] },
+      alpha: { gpu: [] as number[], cpu: [] as number[] },
+    };
     c.models.forEach((m, i) => {
       const theta = Float64Array.from(thetas[i]);
       const loss = new Float64Array(2);
@@ -339,7 +348,17 @@ async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: 
     const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
     const r = await trainMany(prepareSweep(base, models), { engine: 'gpu' });
     const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-    return { ok: true as const, models, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain), divergedAt: r.divergedAt, thetas: r.thetas.map((t) => [...t]), dispatches: r.dispatches, trainMs: r.timings.trainMs, kernel: r.kernel };
+    return {
+      ok: true as const,
+      models,
+      loss: r.loss.map(plain),
+      valLoss: r.valLoss.map(plain),
+      divergedAt: r.divergedAt,
+      thetas: r.thetas.map((t) => [...t]),
+      dispatches: r.dispatches,
+      trainMs: r.timings.trainMs,
+      kernel: r.kernel,
+    };
   } catch (e) {
     return { ok: false as const, error: { name: (e as Error).name, message: (e as Error).message } };
   }

@@ -68,10 +68,19 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
   const lrs = [0.002, 0.008, 0.02, 0.05];
   const mixed = (P: number, Ks: number[]) => Array.from({ length: P }, (_, m) => ({ K: Ks[m % Ks.length], lr: lrs[Math.floor(m / Ks.length) % lrs.length] }));
   const cases: [string, Omit<FusedCase, 'variant' | 'seed'>][] = [
-    ...[1, 3, 10, 33, 256].map((K): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`one model, K ${K}, batch 7`, { models: [{ K, lr: 0.008 }], batch: 7, points: 200, steps: K > 100 ? 4 : 23, stepsPerDispatch: 10 }]),
-    ...[1, 64, 65, 800].map((batch): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`one model, K 10, batch ${batch}`, { models: [{ K: 10, lr: 0.02 }], batch, points: 1000, steps: batch === 800 ? 1 : Math.min(12, Math.ceil(800 / batch)) }]),
+    ...[1, 3, 10, 33, 256].map((K): [string, Omit<FusedCase, 'variant' | 'seed'>] => [
+      `one model, K ${K}, batch 7`,
+      { models: [{ K, lr: 0.008 }], batch: 7, points: 200, steps: K > 100 ? 4 : 23, stepsPerDispatch: 10 },
+    ]),
+    ...[1, 64, 65, 800].map((batch): [string, Omit<FusedCase, 'variant' | 'seed'>] => [
+      `one model, K 10, batch ${batch}`,
+      { models: [{ K: 10, lr: 0.02 }], batch, points: 1000, steps: batch === 800 ? 1 : Math.min(12, Math.ceil(800 / batch)) },
+    ]),
     ['one model, K 33, batch 65, the last batch short', { models: [{ K: 33, lr: 0.02 }], batch: 65, points: 1000, steps: 13, stepsPerDispatch: 5 }],
-    ...[63, 64, 65].map((P): [string, Omit<FusedCase, 'variant' | 'seed'>] => [`${P} models, K 1/3/10/33, batch 7`, { models: mixed(P, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4 }]),
+    ...[63, 64, 65].map((P): [string, Omit<FusedCase, 'variant' | 'seed'>] => [
+      `${P} models, K 1/3/10/33, batch 7`,
+      { models: mixed(P, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4 },
+    ]),
     ['4096 models, K 1/3/10, batch 1', { models: mixed(4096, [1, 3, 10]), batch: 1, points: 50, steps: 5 }],
   ];
 
@@ -89,7 +98,10 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
 
   it('sgd_invocation.wgsl with 4 and 16 models a workgroup = its twin (65 models)', async () => {
     for (const workgroupSize of [4, 16]) {
-      expectClose(await harness().call('fusedKernel', { variant: 'invocation', workgroupSize, models: mixed(65, [2, 10]), batch: 3, points: 100, steps: 9, seed: workgroupSize }), FUSED_TOL);
+      expectClose(
+        await harness().call('fusedKernel', { variant: 'invocation', workgroupSize, models: mixed(65, [2, 10]), batch: 3, points: 100, steps: 9, seed: workgroupSize }),
+        FUSED_TOL,
+      );
     }
   });
 });

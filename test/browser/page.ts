@@ -24,11 +24,7 @@ export async function openHarness(): Promise<HarnessPage> {
     browser,
     errors,
     call: (name, ...args) =>
-      page.evaluate(
-        (n, a) => (window as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n](...a),
-        name as string,
-        args as unknown[],
-      ) as never,
+      page.evaluate((n, a) => (window as unknown as { harness: Record<string, (...x: unknown[]) => unknown> }).harness[n](...a), name as string, args as unknown[]) as never,
     close: async () => {
       await page.close();
       await browser.disconnect();

@@ -11,12 +11,12 @@ import { useHarness } from './page';
 
 const webgpu = inject('webgpu');
 
-describe('TensorFlow.js, the benchmark\'s competitor', () => {
+describe("TensorFlow.js, the benchmark's competitor", () => {
   const harness = useHarness();
   // 100 points, batch 1: two epochs of 80 steps (tfjs-webgpu takes milliseconds a step here).
   const config = { points: 100, steps: 160 };
 
-  it.each((webgpu.ok ? ['cpu', 'webgpu'] : ['cpu']) as ('cpu' | 'webgpu')[])('tfjs-%s trains the lecture\'s network as our reference does', async (backend) => {
+  it.each((webgpu.ok ? ['cpu', 'webgpu'] : ['cpu']) as ('cpu' | 'webgpu')[])("tfjs-%s trains the lecture's network as our reference does", async (backend) => {
     const r = await harness().call('tfjs', config, backend, 2);
     if (!r.ok) throw new Error(r.error);
     expect(r.run.backend).toBe(backend);
@@ -24,7 +24,10 @@ describe('TensorFlow.js, the benchmark\'s competitor', () => {
     expect(r.run.epochMs).toHaveLength(2);
     expect(r.run.epochsInRun).toBe(prepareExperiment(config).epochs);
     const ref = await trainCpu(prepareExperiment(config), { engine: 'cpu-f32' });
-    for (const c of [closeness(r.run.loss, ref.history.loss, 0, 1e-3, `tfjs-${backend} loss`), closeness(r.run.valLoss, ref.history.valLoss as number[], 0, 1e-3, `tfjs-${backend} val_loss`)]) {
+    for (const c of [
+      closeness(r.run.loss, ref.history.loss, 0, 1e-3, `tfjs-${backend} loss`),
+      closeness(r.run.valLoss, ref.history.valLoss as number[], 0, 1e-3, `tfjs-${backend} val_loss`),
+    ]) {
       console.log(c.report);
       expect(c.ok, c.report).toBe(true);
     }

@@ -83,7 +83,9 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
         expect(gpu.result.dispatches).toBeLessThanOrEqual(exp.epochs);
       }
       if (engine === 'gpu') expect(gpu.result.kernel).toMatch(tuning?.kernel ? new RegExp(`^${tuning.kernel.variant}`) : /^(subgroup|invocation|tiled)/);
-      console.log(`${name} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches, ${gpu.result.kernel ?? 'per-op'} (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`);
+      console.log(
+        `${name} ${label}: ${gpu.result.timings.trainMs.toFixed(0)} ms, ${gpu.result.dispatches} dispatches, ${gpu.result.kernel ?? 'per-op'} (CPU f32 ${cpu.timings.trainMs.toFixed(0)} ms)`,
+      );
     });
   });
 

@@ -15,11 +15,27 @@ const history = (dir: string) => JSON.parse(readFileSync(join(dir, 'history.json
 
 describe('npm run train refuses work past its budget, at once', () => {
   it.each([
-    ['10^8 models by seeds', ['--sweep', 'lr=0.01', '--seeds', '100000000'], new RegExp(`^error: --seeds: 1 learning rates x 1 K x 100000000 seeds = 100000000 models: at most ${MAX_MODELS} in one sweep$`)],
-    ['10^8 models by axes', ['--sweep', 'lr=0.001:0.1:log1000,K=1:4096:1000', '--seeds', '100'], /^error: --seeds: 1000 learning rates x 1000 K x 100 seeds = 100000000 models: at most/],
-    ['10^12 hidden-unit evaluations', ['--N', '1000000', '--K', '4096', '--M', '1000000000'], /^error: --M: M x batch x K = 4\.10e\+12 hidden-unit evaluations is more than the limit of 1e\+12/],
+    [
+      '10^8 models by seeds',
+      ['--sweep', 'lr=0.01', '--seeds', '100000000'],
+      new RegExp(`^error: --seeds: 1 learning rates x 1 K x 100000000 seeds = 100000000 models: at most ${MAX_MODELS} in one sweep$`),
+    ],
+    [
+      '10^8 models by axes',
+      ['--sweep', 'lr=0.001:0.1:log1000,K=1:4096:1000', '--seeds', '100'],
+      /^error: --seeds: 1000 learning rates x 1000 K x 100 seeds = 100000000 models: at most/,
+    ],
+    [
+      '10^12 hidden-unit evaluations',
+      ['--N', '1000000', '--K', '4096', '--M', '1000000000'],
+      /^error: --M: M x batch x K = 4\.10e\+12 hidden-unit evaluations is more than the limit of 1e\+12/,
+    ],
     ['6 x 10^8 epochs', ['--N', '2', '--M', '1000000000'], new RegExp(`^error: --M: EPOCHS = 625000000 is more than the ${BUDGET.epochs} epochs a run may have`)],
-    ['9 GiB of memory', ['--N', '10000000', '--M', '8000000', '--sweep', 'lr=0.001:0.1:log600'], /^error: --sweep: the run needs about 9\.\d GiB of memory for 600 models, more than the limit of 2\.0 GiB/],
+    [
+      '9 GiB of memory',
+      ['--N', '10000000', '--M', '8000000', '--sweep', 'lr=0.001:0.1:log600'],
+      /^error: --sweep: the run needs about 9\.\d GiB of memory for 600 models, more than the limit of 2\.0 GiB/,
+    ],
   ])('%s: exit 2 within 10 s, one line naming the flag, the estimate and the limit', async (_, args, message) => {
     const started = performance.now();
     const r = await runCli('train', [...args, '--out', tempDir()], { timeoutMs: 30_000 });
@@ -69,6 +85,8 @@ describe('npm run train answers a signal inside a long epoch', () => {
     expect(stepsDone).toBeGreaterThanOrEqual(0);
     expect(stepsDone).toBeLessThan(8_000_000);
     expect(h.history.loss.length).toBeLessThan(epoch);
-    expect(r.stdout).toMatch(new RegExp(`^Stopped after epoch ${h.history.loss.length} of 10; stopped in epoch ${epoch} after ${stepsDone} of its 8000000 steps \\(not in the history\\)`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`^Stopped after epoch ${h.history.loss.length} of 10; stopped in epoch ${epoch} after ${stepsDone} of its 8000000 steps \\(not in the history\\)`, 'm'),
+    );
   });
 });

@@ -99,7 +99,16 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     }
     // What the GPU runs: the last run was on the CPU, so the GPU kernels ran 0 times; the sources are there.
     expect(await page.$$eval('#kernels details', (d) => d.map((e) => (e as HTMLElement).dataset.kernel))).toEqual([
-      'common.wgsl', 'forward.wgsl', 'mse_grad.wgsl', 'sgd_update.wgsl', 'fused_common.wgsl', 'theta_registers.wgsl', 'serial_steps.wgsl', 'sgd_invocation.wgsl', 'sgd_subgroup.wgsl', 'sgd_tiled.wgsl',
+      'common.wgsl',
+      'forward.wgsl',
+      'mse_grad.wgsl',
+      'sgd_update.wgsl',
+      'fused_common.wgsl',
+      'theta_registers.wgsl',
+      'serial_steps.wgsl',
+      'sgd_invocation.wgsl',
+      'sgd_subgroup.wgsl',
+      'sgd_tiled.wgsl',
     ]);
     expect(await text('#kernels details[data-kernel="sgd_subgroup.wgsl"] pre')).toContain('subgroupAdd(part)');
     expect(await text('#kernels details[data-kernel="serial_steps.wgsl"] pre')).toContain('fn train_steps');
@@ -217,7 +226,12 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'page-after-training.png'), fullPage: true });
     for (const id of ['chart-alpha', 'chart-loss', 'chart-units']) expect(await canvasColours(id), id).toBeGreaterThan(5);
     const datasets = await page.evaluate(() => window.webgpuSgdPage.charts.alpha.data.datasets.map((d) => [d.label, d.data.length]));
-    expect(datasets).toEqual([['f', 300], ['alpha', 300], ['training points', 800], ['validation points', 200]]);
+    expect(datasets).toEqual([
+      ['f', 300],
+      ['alpha', 300],
+      ['training points', 800],
+      ['validation points', 200],
+    ]);
     expect(await page.evaluate(() => window.webgpuSgdPage.charts.units.data.datasets.length)).toBe(10);
   });
 
@@ -309,16 +323,21 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     // Compare engines on stable learning rates: near divergence, float32 and float64 runs part ways, and the page says so.
     await setField('sweep-lr', '0.001:0.005:log3');
     await page.click('#sweep-train');
-    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && window.webgpuSgdPage.sweep.result?.epochs === 2 && !document.getElementById('sweep-compare')!.hidden, { timeout: 120_000 });
+    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && window.webgpuSgdPage.sweep.result?.epochs === 2 && !document.getElementById('sweep-compare')!.hidden, {
+      timeout: 120_000,
+    });
     await page.click('#sweep-compare');
     await page.waitForFunction(() => window.webgpuSgdPage.sweep.comparison !== null, { timeout: 120_000 });
-    expect(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison!.ok), JSON.stringify(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison)) + await text('#sweep-comparison')).toBe(true);
+    expect(
+      await page.evaluate(() => window.webgpuSgdPage.sweep.comparison!.ok),
+      JSON.stringify(await page.evaluate(() => window.webgpuSgdPage.sweep.comparison)) + (await text('#sweep-comparison')),
+    ).toBe(true);
     expect(await text('#sweep-comparison')).toMatch(
       /GPU \(every model at once\): [\d,]+ models\/s; CPU .*: [\d,]+ models\/s; ratio [\d.]+\. Against the float32 CPU twin \(the same arithmetic\): every model within 1e-3 \(largest difference \S+\)\. Against float64: largest relative difference \S+, because float32 rounding/,
     );
   });
 
-  it('trains a sweep on all cores too, with the best model\'s alpha', async () => {
+  it("trains a sweep on all cores too, with the best model's alpha", async () => {
     await open('?lang=en&M=1600');
     await setField('sweep-lr', '0.002:0.02:log3');
     await setField('sweep-k', '4:8:x2');
@@ -398,14 +417,15 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running, { timeout: 30_000 });
     const tasks = await longTasks(since);
     const worst = (a: number[]) => Math.max(...a);
-    console.log(`Train to first epoch drawn: ${firstMs.toFixed(0)} ms; a posted task waited at most ${worst(perop).toFixed(1)} ms during per-op, ${worst(sweep).toFixed(1)} ms during a 1024-model CPU sweep; longest task ${Math.max(0, ...tasks).toFixed(0)} ms`);
+    console.log(
+      `Train to first epoch drawn: ${firstMs.toFixed(0)} ms; a posted task waited at most ${worst(perop).toFixed(1)} ms during per-op, ${worst(sweep).toFixed(1)} ms during a 1024-model CPU sweep; longest task ${Math.max(0, ...tasks).toFixed(0)} ms`,
+    );
     expect(firstMs).toBeLessThan(2000);
     expect(worst(perop)).toBeLessThan(100);
     expect(worst(sweep)).toBeLessThan(100);
     // Starting and stopping runs has a few tasks over 50 ms (measured up to 180 ms); none comes near a second.
     expect(Math.max(0, ...tasks)).toBeLessThan(500);
   });
-
 });
 
 /** The longest main-thread tasks the page ran (PerformanceObserver 'longtask'), in ms, since `since`. */
@@ -457,7 +477,9 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     await page.click('#show-points');
     await page.waitForFunction(() => window.webgpuSgdPage.charts.alpha.data.datasets.length >= 3, { timeout: 60_000 }).catch(() => undefined);
     const tasks = await longTasks();
-    console.log(`heavy link: click answered in ${click.toFixed(0)} ms, a later click in ${key.toFixed(0)} ms; longest task ${Math.max(0, ...tasks).toFixed(0)} ms of ${tasks.length} over 50 ms`);
+    console.log(
+      `heavy link: click answered in ${click.toFixed(0)} ms, a later click in ${key.toFixed(0)} ms; longest task ${Math.max(0, ...tasks).toFixed(0)} ms of ${tasks.length} over 50 ms`,
+    );
     expect(click).toBeLessThan(1000);
     expect(key).toBeLessThan(1000);
     expect(Math.max(0, ...tasks)).toBeLessThan(1000);
@@ -554,7 +576,10 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     expect(charts.alphaOnTop).toBe(true);
     expect(charts.lossLabels).toEqual(['Training error']);
     expect(charts.ticks.length).toBeGreaterThan(0);
-    expect(charts.ticks.every((t) => Number.isInteger(t)), String(charts.ticks)).toBe(true);
+    expect(
+      charts.ticks.every((t) => Number.isInteger(t)),
+      String(charts.ticks),
+    ).toBe(true);
     await setField('sweep-lr', '0.005');
     await setField('sweep-k', '10');
     await page.select('#sweep-engine', 'cpu');
@@ -598,7 +623,8 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
       }
       return texts.filter((t) => t !== '');
     });
-    const english = /\b(the|and|of|with|epochs?|diverged|models?|stopped|done|training|errors?|best|steps?|threads?|invocations?|lanes?|workgroups?|seeds?|learning|rate|compare|press|failed|dispatch(es|ed)?|time|setup|final|train|stop|points|units?|not|number|empty|agree|against|every|than|past|ran)\b/i;
+    const english =
+      /\b(the|and|of|with|epochs?|diverged|models?|stopped|done|training|errors?|best|steps?|threads?|invocations?|lanes?|workgroups?|seeds?|learning|rate|compare|press|failed|dispatch(es|ed)?|time|setup|final|train|stop|points|units?|not|number|empty|agree|against|every|than|past|ran)\b/i;
     // EPOCHS is the lecture's own variable, in both languages.
     const left = shown.filter((t) => english.test(t.replace(/EPOCHS/g, '')));
     expect(left, left.join('\n')).toEqual([]);
@@ -606,9 +632,17 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     for (const id of ['status', 'comparison', 'result-list', 'sweep-status', 'sweep-comparison', 'N-error']) {
       const t = (await text(`#${id}`)).trim();
       expect(t, id).not.toBe('');
-      expect(shown.some((x) => t.includes(x)), id).toBe(true);
+      expect(
+        shown.some((x) => t.includes(x)),
+        id,
+      ).toBe(true);
     }
-    console.log(shown.filter((t) => t.length > 30).slice(-12).join('\n'));
+    console.log(
+      shown
+        .filter((t) => t.length > 30)
+        .slice(-12)
+        .join('\n'),
+    );
     expect(await text('#N-error')).toBe('"tio" är inget tal');
     await page.select('#lang', 'en');
   });

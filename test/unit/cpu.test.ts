@@ -55,7 +55,10 @@ describe('Keras semantics on a tiny case, checked by hand', () => {
   it('without shuffle: batches [0, 1] and [2], loss averaged over samples, val_loss at epoch end', async () => {
     const exp = prepareExperiment({ ...config, shuffle: false });
     expect(exp).toMatchObject({ trainPoints: 3, valPoints: 2, epochs: 2, stepsPerEpoch: 2 });
-    const expected = byHand([[0, 1, 2], [0, 1, 2]]);
+    const expected = byHand([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
     const result = await trainCpu(exp, { engine: 'cpu' });
     expect(result.status).toBe('completed');
     expect(closeness(result.history.loss, expected.loss, 0, 1e-14).ok).toBe(true);
@@ -72,7 +75,12 @@ describe('Keras semantics on a tiny case, checked by hand', () => {
     expect(closeness(result.history.loss, expected.loss, 0, 1e-14).ok).toBe(true);
     expect(closeness(result.history.valLoss as number[], expected.valLoss, 0, 1e-14).ok).toBe(true);
     // The shuffle changes the outcome, so this case really tests the order.
-    expect(byHand([[0, 1, 2], [0, 1, 2]]).loss[1]).not.toBe(expected.loss[1]);
+    expect(
+      byHand([
+        [0, 1, 2],
+        [0, 1, 2],
+      ]).loss[1],
+    ).not.toBe(expected.loss[1]);
   });
 
   it('reports val_loss as null when nothing is held out', async () => {

@@ -42,7 +42,7 @@ describe('numerics', () => {
   });
 });
 
-describe('the fused kernels\' twin', () => {
+describe("the fused kernels' twin", () => {
   it('with one lane is exactly the float32 reference trainer, epoch after epoch', () => {
     for (const config of [{ steps: 2400 }, { batchSize: 7, steps: 2400, hiddenUnits: 3 }, { batchSize: 65, points: 200, steps: 1000, learningRate: 0.05 }]) {
       const exp = prepareExperiment(config);

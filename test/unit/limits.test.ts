@@ -61,7 +61,7 @@ describe('the budget', () => {
 });
 
 describe('runaway models', () => {
-  it("bounds the loss at a million times the largest f(x)^2 on the plot grid", () => {
+  it('bounds the loss at a million times the largest f(x)^2 on the plot grid', () => {
     const exp = prepareExperiment();
     expect(exp.lossBound).toBe(DIVERGENCE_FACTOR * 4.5 ** 4);
     expect(prepareExperiment({ target: 'sin' }).lossBound).toBe(DIVERGENCE_FACTOR);
@@ -99,7 +99,14 @@ describe('runaway models', () => {
 
 describe('the sweep table', () => {
   it('keeps a space between columns whatever the numbers', () => {
-    const table = sweepTable({ learningRates: [0.001, 15.15], hiddenUnits: [2, 4096], cells: [[4.393587415441535e25, 0.01], [null, 123456.789]] });
+    const table = sweepTable({
+      learningRates: [0.001, 15.15],
+      hiddenUnits: [2, 4096],
+      cells: [
+        [4.393587415441535e25, 0.01],
+        [null, 123456.789],
+      ],
+    });
     const rows = table.split('\n').map((line) => line.trim().split(/\s{2,}/));
     expect(rows).toEqual([
       ['lr \\ K', '2', '4096'],

@@ -35,9 +35,7 @@ describe('RandomState (numpy legacy MT19937)', () => {
 
   it('draws normals by the legacy polar method, pairs cached', () => {
     // np.random.RandomState(124).normal(0, 0.05, 5)
-    expect([...new RandomState(124).normal(0, 0.05, 5)]).toEqual([
-      0.014423953046559216, -0.02314770411132935, -0.06690022103168056, 0.1158507836172301, -0.07336879669906059,
-    ]);
+    expect([...new RandomState(124).normal(0, 0.05, 5)]).toEqual([0.014423953046559216, -0.02314770411132935, -0.06690022103168056, 0.1158507836172301, -0.07336879669906059]);
   });
 
   it('permutes as np.random.RandomState(seed).permutation does', () => {
@@ -62,10 +60,14 @@ describe('the lecture experiment', () => {
 
   it('initialises theta from np.random.RandomState(initSeed): w = normal(0, 0.05, K), then v = uniform(+-sqrt(6/(K+1)), K), b = 0', () => {
     // rs = np.random.RandomState(124); w = rs.normal(0, .05, 10); v = rs.uniform(-l, l, 10), l = sqrt(6/11)
-    const w = [0.014423953046559216, -0.02314770411132935, -0.06690022103168056, 0.1158507836172301, -0.07336879669906059,
-      -0.0374273846067942, -0.050876068148132225, 0.08175334005124947, 0.04612728061842972, -0.035994066228114706];
-    const v = [0.14637178044864962, -0.5569451397829407, -0.16310996328437877, 0.7016043025806089, -0.04785959543188556,
-      -0.531502055152107, -0.6764095356543686, 0.336772808926308, 0.17076065403372243, 0.5948747303384405];
+    const w = [
+      0.014423953046559216, -0.02314770411132935, -0.06690022103168056, 0.1158507836172301, -0.07336879669906059, -0.0374273846067942, -0.050876068148132225, 0.08175334005124947,
+      0.04612728061842972, -0.035994066228114706,
+    ];
+    const v = [
+      0.14637178044864962, -0.5569451397829407, -0.16310996328437877, 0.7016043025806089, -0.04785959543188556, -0.531502055152107, -0.6764095356543686, 0.336772808926308,
+      0.17076065403372243, 0.5948747303384405,
+    ];
     const theta = initialTheta(prepareExperiment());
     expect(theta.length).toBe(30);
     for (let k = 0; k < 10; k++) {
@@ -107,7 +109,10 @@ describe('the lecture experiment', () => {
     // numpy's legacy Gaussian takes log from the C library; the project's log is correctly rounded
     // (V8's Math.log is not: with it ~3 % of draws were off by up to 2 ulp). The fixture, written by
     // test/fixtures/numpy-normal.py, has numpy's draws and the same draws with a correctly rounded log.
-    const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/numpy-normal.json'), 'utf8')) as { draws: Record<string, number[]>; correctlyRoundedLog: Record<string, number[]> };
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/numpy-normal.json'), 'utf8')) as {
+      draws: Record<string, number[]>;
+      correctlyRoundedLog: Record<string, number[]>;
+    };
     let libmWrong = 0;
     for (const [seed, numpy] of Object.entries(fixture.draws)) {
       const got = new RandomState(Number(seed)).normal(0, 1, numpy.length);
@@ -121,5 +126,4 @@ describe('the lecture experiment', () => {
     // differ from machine to machine there, as C libraries do.
     expect(libmWrong).toBeLessThanOrEqual(2);
   });
-
 });

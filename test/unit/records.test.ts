@@ -14,7 +14,10 @@ describe('output', () => {
 
   it('writes theta in rows [v, w, b] and in the layout of Keras get_weights()', () => {
     const t = thetaJson([1, 2, 3, 4, 5, 6]);
-    expect(t.theta).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.theta).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     // [hidden kernel 1 x K = w, hidden bias K = b, output kernel K x 1 = v]
     expect(t.keras_get_weights).toEqual([[[2, 5]], [3, 6], [[1], [4]]]);
   });

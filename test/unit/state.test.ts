@@ -5,7 +5,24 @@ import { prepareExperiment } from '../../src/experiment/config';
 
 describe('page state in the URL', () => {
   it('round-trips every field', () => {
-    const state = { config: { ...DEFAULT_STATE.config, points: 2000, hiddenUnits: 7, steps: 8000, learningRate: 0.0125, batchSize: 3, validationSplit: 0.25, dataSeed: 1, initSeed: 4294967295, target: 'custom' as const, formula: 'sin(2 x) + x^2 / 3', shuffle: false }, engine: 'gpu-perop' as const, showPoints: true };
+    const state = {
+      config: {
+        ...DEFAULT_STATE.config,
+        points: 2000,
+        hiddenUnits: 7,
+        steps: 8000,
+        learningRate: 0.0125,
+        batchSize: 3,
+        validationSplit: 0.25,
+        dataSeed: 1,
+        initSeed: 4294967295,
+        target: 'custom' as const,
+        formula: 'sin(2 x) + x^2 / 3',
+        shuffle: false,
+      },
+      engine: 'gpu-perop' as const,
+      showPoints: true,
+    };
     const back = stateFromQuery(stateToQuery(state, 'sv'));
     expect(back.notices).toEqual([]);
     expect(back.lang).toBe('sv');

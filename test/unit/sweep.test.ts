@@ -40,9 +40,12 @@ describe('reading a sweep', () => {
   });
 
   it('names the model whose config is bad', () => {
-    expect(() => prepareSweep({ steps: 1600 }, [{ learningRate: 0.01, hiddenUnits: 2, initSeed: 1 }, { learningRate: -1, hiddenUnits: 2, initSeed: 1 }])).toThrow(
-      /model 1 \(lr -1, K 2, seed 1\): the learning rate must be a finite number > 0/,
-    );
+    expect(() =>
+      prepareSweep({ steps: 1600 }, [
+        { learningRate: 0.01, hiddenUnits: 2, initSeed: 1 },
+        { learningRate: -1, hiddenUnits: 2, initSeed: 1 },
+      ]),
+    ).toThrow(/model 1 \(lr -1, K 2, seed 1\): the learning rate must be a finite number > 0/);
   });
 });
 

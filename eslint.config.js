@@ -1,0 +1,10 @@
+// The linter (npm run lint): ESLint's and typescript-eslint's recommended rules over the TypeScript.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config({ ignores: ['node_modules/', 'dist/', 'test-results/', 'out/'] }, js.configs.recommended, ...tseslint.configs.recommended, {
+  rules: {
+    // Unused names fail the typecheck already (noUnusedLocals); an _ prefix marks one kept on purpose.
+    '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+  },
+});
