@@ -4,7 +4,7 @@
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
 import type { TrainOptions, TrainResult } from './experiment/run';
-import type { ManyOptions, ManyResult, Sweep } from './experiment/sweep';
+import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import { trainCpu } from './cpu/trainer';
 
@@ -23,15 +23,15 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
-export async function trainMany(sweep: Sweep, options: ManyOptions, tuning?: GpuTuning): Promise<ManyResult> {
+export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: GpuTuning): Promise<SweepResult> {
   if (options.engine === 'cpu') {
-    const { trainManyCpu } = await import('./cpu/many');
-    return trainManyCpu(sweep, options);
+    const { trainSweepCpu } = await import('./cpu/sweep');
+    return trainSweepCpu(sweep, options);
   }
   if (options.engine === 'cpu-workers') {
-    const { trainManyWorkers } = await import('./cpu/many');
-    return trainManyWorkers(sweep, options);
+    const { trainSweepWorkers } = await import('./cpu/sweep');
+    return trainSweepWorkers(sweep, options);
   }
-  const { trainManyGpu } = await import('./gpu/many');
-  return trainManyGpu(sweep, options, tuning);
+  const { trainSweepGpu } = await import('./gpu/sweep');
+  return trainSweepGpu(sweep, options, tuning);
 }

@@ -16,8 +16,8 @@ import {
   summarizeSweep,
   sweepDifference,
   sweepModels,
-  type ManyEngine,
-  type ManyResult,
+  type SweepEngine,
+  type SweepResult,
   type Sweep,
   type SweepSummary,
 } from '../experiment/sweep';
@@ -25,7 +25,7 @@ import {
 import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
-import { trainMany } from '../train';
+import { trainSweep } from '../train';
 import { alphaChartConfig, replaceConfig } from '../plots/charts';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
@@ -49,7 +49,7 @@ export interface SweepViewHost {
 export interface SweepViewState {
   running: boolean;
   sweep: Sweep | null;
-  result: ManyResult | null;
+  result: SweepResult | null;
   summary: SweepSummary | null;
   /** GPU against its float32 twin (ok, maxRel, how many models differ past 1e-3) and against float64. */
   comparison: { ok: boolean; maxRel: number; float64: number; past?: number } | null;
@@ -66,7 +66,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   const status = $('sweep-status');
   const engineSelect = $<HTMLSelectElement>('sweep-engine');
   const L = () => LABELS[host.lang()];
-  const name = (e: ManyEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
+  const name = (e: SweepEngine) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers);
   const make = (id: string, config: unknown) =>
     new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
   const state: SweepViewState = {
@@ -137,8 +137,8 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     });
   };
 
-  const run = async (engine: ManyEngine, sweep: Sweep, onEpoch: boolean) =>
-    trainMany(sweep, {
+  const run = async (engine: SweepEngine, sweep: Sweep, onEpoch: boolean) =>
+    trainSweep(sweep, {
       engine,
       signal: controller!.signal,
       onEpoch: onEpoch
@@ -162,7 +162,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     if (state.running) return;
     const sweep = read();
     if (!sweep) return;
-    const engine = engineSelect.value as ManyEngine;
+    const engine = engineSelect.value as SweepEngine;
     controller = new AbortController();
     state.running = true;
     state.sweep = sweep;
@@ -215,7 +215,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   compare.addEventListener('click', async () => {
     const { sweep, result } = state;
     if (!sweep || !result || state.running) return;
-    const other: ManyEngine = result.engine === 'gpu' ? 'cpu' : 'gpu';
+    const other: SweepEngine = result.engine === 'gpu' ? 'cpu' : 'gpu';
     compare.disabled = true;
     controller = new AbortController();
     try {
@@ -225,7 +225,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
           ? sweep
           : prepareSweep({ ...sweep.base.config, steps: Math.ceil(result.epochs * (sweep.base.trainPoints / sweep.base.config.batchSize)) }, sweep.models);
       const second = await run(other, same, false);
-      const rate = (r: ManyResult) => (sweep.models.length * r.epochs) / sweep.base.epochs / (r.timings.trainMs / 1000);
+      const rate = (r: SweepResult) => (sweep.models.length * r.epochs) / sweep.base.epochs / (r.timings.trainMs / 1000);
       const lang = host.lang();
       const timing = L().sweepCompared(
         name(result.engine),
@@ -243,7 +243,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
         return;
       }
       const float64 = gpu === result ? second : result;
-      const twin = await trainMany(same, { engine: 'cpu', precision: 'f32', signal: controller.signal });
+      const twin = await trainSweep(same, { engine: 'cpu', precision: 'f32', signal: controller.signal });
       const t = sweepDifference(gpu, twin);
       const d = sweepDifference(gpu, float64);
       state.comparison = { ok: t.past === 0 && t.divergedInOne === 0, maxRel: t.maxRel, float64: d.maxRel, past: t.past + t.divergedInOne };
@@ -260,7 +260,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   benchButton.addEventListener('click', async () => {
     if (state.running) return;
     const Ps = new URLSearchParams(host.initialQuery).get('benchModels')?.split(',').map(Number) ?? [1, 64, 1024, 16384];
-    const engines: ManyEngine[] = [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as ManyEngine);
+    const engines: SweepEngine[] = [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as SweepEngine);
     const benchStatus = $('models-bench-status');
     const table = $<HTMLTableElement>('models-bench-table');
     benchButton.disabled = true;
@@ -271,15 +271,15 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     try {
       // A warm-up of each engine, so no row pays compilation or a cold start.
       const warm = modelsBenchmark(1);
-      for (const e of engines) await trainMany(prepareSweep(warm.config, parseSweep(warm.text, warm.seeds, { ...DEFAULT_CONFIG, ...warm.config }).models), { engine: e });
+      for (const e of engines) await trainSweep(prepareSweep(warm.config, parseSweep(warm.text, warm.seeds, { ...DEFAULT_CONFIG, ...warm.config }).models), { engine: e });
       for (const P of Ps) {
         const b = modelsBenchmark(P);
         const sweep = prepareSweep(b.config, parseSweep(b.text, b.seeds, { ...DEFAULT_CONFIG, ...b.config }).models);
         rows[P] = {};
-        let reference: ManyResult | null = null;
-        for (const e of ['cpu', ...engines.filter((x) => x !== 'cpu')] as ManyEngine[]) {
+        let reference: SweepResult | null = null;
+        for (const e of ['cpu', ...engines.filter((x) => x !== 'cpu')] as SweepEngine[]) {
           benchStatus.textContent = L().modelsBenchRunning(P, name(e));
-          const r = await trainMany(sweep, { engine: e });
+          const r = await trainSweep(sweep, { engine: e });
           reference ??= r;
           const ok = compareSweeps(r, reference, e === 'gpu' ? 1e-3 : 1e-9).ok;
           rows[P][e] = { rate: ok ? P / (r.timings.trainMs / 1000) : null, ok };
@@ -310,9 +310,9 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
 function drawBenchTable(
   table: HTMLTableElement,
   Ps: number[],
-  engines: ManyEngine[],
+  engines: SweepEngine[],
   rows: Record<number, Record<string, { rate: number | null; ok: boolean }>>,
-  name: (e: ManyEngine) => string,
+  name: (e: SweepEngine) => string,
   L: (typeof LABELS)['en'],
 ): void {
   const cell = (tag: 'th' | 'td', text: string) => {
@@ -341,7 +341,7 @@ function drawBenchTable(
 }
 
 /** Every model's validation error per epoch, faded, with the best one in colour on top. */
-function lossCurvesConfig(result: ManyResult | null, best: number | null, lang: Language) {
+function lossCurvesConfig(result: SweepResult | null, best: number | null, lang: Language) {
   const l = LABELS[lang];
   const P = result?.divergedAt.length ?? 0;
   const step = Math.max(1, Math.ceil(P / MAX_CURVES));

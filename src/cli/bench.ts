@@ -18,8 +18,8 @@ import { createServer } from 'vite';
 import { trainCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
-import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type ManyEngine } from '../experiment/sweep';
-import { trainManyCpu } from '../cpu/many';
+import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
+import { trainSweepCpu } from '../cpu/sweep';
 import { compareRuns } from '../experiment/compare';
 
 import { dawnEnvironment, installDawn } from './dawn';
@@ -258,13 +258,13 @@ export type ManyRun =
   | { error: string };
 
 /** A run of one engine on one sweep: the runtime's way to train many models. */
-export type RunMany = (config: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine) => Promise<ManyRun>;
+export type RunMany = (config: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine) => Promise<ManyRun>;
 
 /** Times the sweep engines on one `models` workload, each run checked against the CPU's sweep. */
 export async function benchModels(w: Workload, engines: readonly BenchEngine[], runMany: RunMany, repeats: number): Promise<BenchRow[]> {
   const { models } = parseSweep(w.sweep!.text, w.sweep!.seeds, { ...DEFAULT_CONFIG, ...w.config });
   const sweep = prepareSweep(w.config, models);
-  const ref = await trainManyCpu(sweep, { engine: 'cpu' });
+  const ref = await trainSweepCpu(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     if (engine === 'gpu-perop') continue; // sweeps run fused
@@ -274,7 +274,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
         engine,
         'cpu',
         repeats,
-        () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as ManyEngine),
+        () => runMany(w.config, w.sweep!.text, w.sweep!.seeds, engine as SweepEngine),
         (r) => compareSweeps(r, ref, rtol),
       ),
     );
@@ -528,7 +528,7 @@ export async function main(argv: string[]): Promise<number> {
       // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
       const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
       closeNode = () => server.close();
-      const { train, trainMany } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
+      const { train, trainSweep } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
       const { getGpu } = (await server.ssrLoadModule('/src/gpu/device.ts')) as typeof import('../gpu/device');
       const { calibrateShape } = (await server.ssrLoadModule('/src/gpu/calibrate.ts')) as typeof import('../gpu/calibrate');
       calibrateOne = (config, sweep) =>
@@ -553,7 +553,7 @@ export async function main(argv: string[]): Promise<number> {
       };
       runMany = async (config, text, seeds, engine) => {
         try {
-          const r = await trainMany(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
+          const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
           const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
           return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
         } catch (e) {

@@ -10,10 +10,10 @@ import { isDiverged, type EngineName, type EpochRecord, type TrainResult } from 
 import { targetFunction, type TargetName } from '../experiment/targets';
 import { getGpu } from '../gpu/device';
 import { calibrateShape, type Calibration } from '../gpu/calibrate';
-import { train, trainMany } from '../train';
+import { train, trainSweep } from '../train';
 import { heatmapConfig } from '../plots/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
-import { parseSweep, prepareSweep, summarizeSweep, type ManyEngine, type ManyResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, type SweepEngine, type SweepResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 
 /** An epoch as sent to Node: plain numbers. */
 export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
@@ -37,7 +37,7 @@ export interface SweepLine {
 /** A sweep's outcome as JSON (NaN as null), or the error. */
 export type SweepOutcome =
   | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<
-      ManyResult,
+      SweepResult,
       'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'
     >)
   | { ok: false; error: { name: string; message: string } };
@@ -107,12 +107,12 @@ const runner = {
    * Trains a sweep (src/experiment/sweep.ts); each epoch's best model and diverged count go to
    * window.runnerSweepEpoch. Losses come back with NaN as null.
    */
-  async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: ManyEngine): Promise<SweepOutcome> {
+  async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine): Promise<SweepOutcome> {
     const { signal } = newController();
     try {
       const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
       const sweep = prepareSweep(base, models);
-      const r = await trainMany(sweep, {
+      const r = await trainSweep(sweep, {
         engine,
         signal,
         onEpoch: async ({ epoch, loss, valLoss }) => {

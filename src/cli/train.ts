@@ -18,7 +18,7 @@ import { isTargetName, TARGETS } from '../experiment/targets';
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
 import type { EpochLine, Runner, SweepLine } from './runner';
-import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type ManyEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import { withPageCalibrations } from './calibrations';
 import { openPage, startSession, type Session } from './session';
 import { ChromeNotFoundError, ConfigError, DivergedError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
@@ -265,7 +265,7 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
     configFromOptions(options),
     options.sweep ?? '',
     options.seeds,
-    options.engine as ManyEngine,
+    options.engine as SweepEngine,
   );
   if (!outcome.ok) {
     complain(`error: ${outcome.error.message}`);

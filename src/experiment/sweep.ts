@@ -165,18 +165,18 @@ export function markDiverged(divergedAt: (number | null)[], epoch: number, loss:
 }
 
 /** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread, or all cores. */
-export type ManyEngine = 'gpu' | 'cpu' | 'cpu-workers';
+export type SweepEngine = 'gpu' | 'cpu' | 'cpu-workers';
 
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
-export interface ManyEpochRecord {
+export interface SweepEpochRecord {
   epoch: number;
   loss: Float64Array;
   valLoss: Float64Array;
 }
 
 /** The outcome of training a sweep. */
-export interface ManyResult {
-  engine: ManyEngine;
+export interface SweepResult {
+  engine: SweepEngine;
   /** loss[e][m]: model m's loss in epoch e + 1 (NaN after it diverged). */
   loss: Float64Array[];
   valLoss: Float64Array[];
@@ -196,11 +196,11 @@ export interface ManyResult {
 }
 
 /** How to run a sweep. */
-export interface ManyOptions {
-  engine: ManyEngine;
+export interface SweepOptions {
+  engine: SweepEngine;
   /** engine 'cpu' only: 'f32' rounds every operation to float32 as the GPU does (the GPU's twin); default 'f64'. */
   precision?: 'f64' | 'f32';
-  onEpoch?: (record: ManyEpochRecord) => void | Promise<void>;
+  onEpoch?: (record: SweepEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -217,7 +217,7 @@ export interface SweepSummary {
 }
 
 /** Groups a sweep's final losses by learning rate and K. */
-export function summarizeSweep(models: ModelSpec[], result: Pick<ManyResult, 'loss' | 'valLoss' | 'divergedAt'>): SweepSummary {
+export function summarizeSweep(models: ModelSpec[], result: Pick<SweepResult, 'loss' | 'valLoss' | 'divergedAt'>): SweepSummary {
   const learningRates = [...new Set(models.map((m) => m.learningRate))].sort((a, b) => a - b);
   const hiddenUnits = [...new Set(models.map((m) => m.hiddenUnits))].sort((a, b) => a - b);
   const sums = learningRates.map(() => hiddenUnits.map(() => ({ sum: 0, n: 0, diverged: 0 })));
@@ -245,7 +245,7 @@ export function summarizeSweep(models: ModelSpec[], result: Pick<ManyResult, 'lo
 }
 
 /** sweep.csv: one row a model with its final losses and the epoch it diverged in, if it did. */
-export function sweepCsv(models: ModelSpec[], result: Pick<ManyResult, 'loss' | 'valLoss' | 'divergedAt'>): string {
+export function sweepCsv(models: ModelSpec[], result: Pick<SweepResult, 'loss' | 'valLoss' | 'divergedAt'>): string {
   const last = result.loss.length - 1;
   const rows = models.map((m, i) => {
     const loss = last >= 0 ? result.loss[last][i] : NaN;

@@ -16,7 +16,7 @@ import { calibrate, calibrationKey, type Calibration } from '../../src/gpu/calib
 import { candidates } from '../../src/gpu/variants';
 import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
-import { train, trainMany } from '../../src/train';
+import { train, trainSweep as trainSweepEngine } from '../../src/train';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 import { DivergedError } from '../../src/errors';
@@ -346,7 +346,7 @@ const harness = {
 async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number) {
   try {
     const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
-    const r = await trainMany(prepareSweep(base, models), { engine: 'gpu' });
+    const r = await trainSweepEngine(prepareSweep(base, models), { engine: 'gpu' });
     const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
     return {
       ok: true as const,

@@ -4,7 +4,7 @@
  * epoch leaves a result that says so.
  */
 import { describe, expect, it } from 'vitest';
-import { trainManyCpu } from '../../src/cpu/many';
+import { trainSweepCpu } from '../../src/cpu/sweep';
 import { trainCpu } from '../../src/cpu/trainer';
 import { BUDGET, DIVERGENCE_FACTOR, estimateWork, prepareExperiment } from '../../src/experiment/config';
 import { isDiverged } from '../../src/experiment/run';
@@ -87,7 +87,7 @@ describe('runaway models', () => {
 
   it('leaves a runaway model of a sweep out of every scale', async () => {
     const sweep = prepareSweep({ steps: 2400 }, sweepModels([0.008, 0.05, 0.5], [10], 1, 124));
-    const r = await trainManyCpu(sweep, { engine: 'cpu' });
+    const r = await trainSweepCpu(sweep, { engine: 'cpu' });
     expect(r.divergedAt).toEqual([null, null, 1]);
     expect(r.loss.every((l) => Number.isNaN(l[2]) || l[2] > sweep.base.lossBound)).toBe(true);
     const s = summarizeSweep(sweep.models, r);
@@ -136,7 +136,7 @@ describe('Stop inside a long epoch on the CPU', () => {
     const sweep = prepareSweep({ points: 100_000, steps: 400_000 }, sweepModels([0.001, 0.002, 0.004, 0.008], [10], 2, 124));
     const controller = new AbortController();
     let epochs = 0;
-    const r = await trainManyCpu(sweep, {
+    const r = await trainSweepCpu(sweep, {
       engine: 'cpu',
       signal: controller.signal,
       onEpoch: ({ epoch }) => {
@@ -149,7 +149,7 @@ describe('Stop inside a long epoch on the CPU', () => {
     expect(r.epochs).toBe(epochs);
     expect(r.epochs).toBeLessThan(sweep.base.epochs);
     // Every model's theta is that of the last reported epoch: the same as a sweep of that many epochs.
-    const whole = await trainManyCpu(prepareSweep({ points: 100_000, steps: r.epochs * 80_000 }, sweep.models), { engine: 'cpu' });
+    const whole = await trainSweepCpu(prepareSweep({ points: 100_000, steps: r.epochs * 80_000 }, sweep.models), { engine: 'cpu' });
     r.thetas.forEach((t, m) => expect([...t]).toEqual([...whole.thetas[m]]));
   });
 });

@@ -1,6 +1,6 @@
 /** Sweeps: reading them, and the CPU's many-model trainer against single-model runs. */
 import { describe, expect, it } from 'vitest';
-import { trainManyCpu } from '../../src/cpu/many';
+import { trainSweepCpu } from '../../src/cpu/sweep';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 import { parseAxis, parseSweep, prepareSweep } from '../../src/experiment/sweep';
@@ -55,7 +55,7 @@ describe('many models on the CPU', () => {
     const { models } = parseSweep('lr=0.002:5:log4,K=1:12:x3', 2, { learningRate: 0.008, hiddenUnits: 10, initSeed: 124 });
     const sweep = prepareSweep(base, models);
     const seen: number[] = [];
-    const many = await trainManyCpu(sweep, { engine: 'cpu', onEpoch: (r) => void seen.push(r.epoch) });
+    const many = await trainSweepCpu(sweep, { engine: 'cpu', onEpoch: (r) => void seen.push(r.epoch) });
     expect(seen).toEqual([1, 2, 3]);
     expect(many.loss).toHaveLength(3);
     let diverged = 0;

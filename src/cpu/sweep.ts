@@ -1,12 +1,12 @@
 /** A sweep on the CPU: every model of it, one after another within each epoch, float64. */
-import { markDiverged, type ManyOptions, type ManyResult, type Sweep } from '../experiment/sweep';
-import type { ManyWorkerEpoch, ManyWorkerTask } from './many-worker';
+import { markDiverged, type SweepOptions, type SweepResult, type Sweep } from '../experiment/sweep';
+import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
 import { yielder } from '../experiment/pause';
 import { cpuDataAsync, cpuModel } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
-export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<ManyResult> {
+export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
   const P = sweep.models.length;
   const pause = yielder();
@@ -18,7 +18,7 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
   const valLoss: Float64Array[] = [];
   const t1 = performance.now();
   const before = models.map((m) => Float64Array.from(m.theta));
-  let status: ManyResult['status'] = 'completed';
+  let status: SweepResult['status'] = 'completed';
   for (let epoch = 1; epoch <= sweep.base.epochs; epoch++) {
     if (options.signal?.aborted) {
       status = 'aborted';
@@ -71,7 +71,7 @@ export async function trainManyCpu(sweep: Sweep, options: ManyOptions): Promise<
  * Trains the sweep on all cores: `workers` Web Workers, each training its share of the models
  * (no step waits for another, unlike cpu-workers on one model).
  */
-export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, workers = defaultWorkers()): Promise<ManyResult> {
+export async function trainSweepWorkers(sweep: Sweep, options: SweepOptions, workers = defaultWorkers()): Promise<SweepResult> {
   const t0 = performance.now();
   const P = sweep.models.length;
   const n = Math.max(1, Math.min(workers, P));
@@ -81,7 +81,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
   const arrived = new Array(epochs).fill(0);
   const divergedAt: (number | null)[] = new Array(P).fill(null);
   const thetas: Float64Array[] = [];
-  const pool = Array.from({ length: n }, () => new Worker(new URL('./many-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
+  const pool = Array.from({ length: n }, () => new Worker(new URL('./sweep-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
   let t1 = performance.now();
   let reported = 0;
   let ready = 0;
@@ -92,7 +92,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
       options.signal?.addEventListener('abort', stop);
       pool.forEach((worker, w) => {
         worker.onerror = (e) => reject(new Error(`sweep worker ${w} failed: ${e.message}`));
-        worker.onmessage = (event: MessageEvent<ManyWorkerEpoch | 'ready'>) => {
+        worker.onmessage = (event: MessageEvent<SweepWorkerEpoch | 'ready'>) => {
           if (event.data === 'ready') {
             if (++ready < n) return;
             t1 = performance.now();
@@ -114,7 +114,7 @@ export async function trainManyWorkers(sweep: Sweep, options: ManyOptions, worke
           }, reject);
         };
         const lo = Math.floor((P * w) / n);
-        const task: ManyWorkerTask = { base: sweep.base.config, models: sweep.models, lo, hi: Math.floor((P * (w + 1)) / n) };
+        const task: SweepWorkerTask = { base: sweep.base.config, models: sweep.models, lo, hi: Math.floor((P * (w + 1)) / n) };
         worker.postMessage(task);
       });
     });

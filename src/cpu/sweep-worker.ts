@@ -5,7 +5,7 @@ import { cpuData, cpuModel } from './trainer';
 import { isDiverged } from '../experiment/run';
 
 /** What the main thread sends: the sweep and this worker's share [lo, hi). */
-export interface ManyWorkerTask {
+export interface SweepWorkerTask {
   base: Partial<ExperimentConfig>;
   models: ModelSpec[];
   lo: number;
@@ -13,7 +13,7 @@ export interface ManyWorkerTask {
 }
 
 /** An epoch of the worker's share: losses by model, NaN once a model diverged; thetas after the last. */
-export interface ManyWorkerEpoch {
+export interface SweepWorkerEpoch {
   epoch: number;
   lo: number;
   loss: Float64Array;
@@ -24,13 +24,13 @@ export interface ManyWorkerEpoch {
 // First message: the task, answered with 'ready' once the data and models are made; second:
 // 'start'. The setup stays out of the engine's training time, as on the other engines.
 let start: (() => void) | null = null;
-self.onmessage = (event: MessageEvent<ManyWorkerTask | 'start'>) => {
+self.onmessage = (event: MessageEvent<SweepWorkerTask | 'start'>) => {
   if (event.data === 'start') return start?.();
   start = prepare(event.data);
   (self as unknown as Worker).postMessage('ready');
 };
 
-function prepare({ base, models, lo, hi }: ManyWorkerTask): () => void {
+function prepare({ base, models, lo, hi }: SweepWorkerTask): () => void {
   const sweep = prepareSweep(base, models);
   const data = cpuData(sweep.base, 'f64');
   const mine = sweep.experiments.slice(lo, hi).map((exp) => cpuModel(exp, data, 'f64'));
@@ -47,7 +47,7 @@ function prepare({ base, models, lo, hi }: ManyWorkerTask): () => void {
         alive[i] = !isDiverged(r.loss, sweep.base.lossBound);
       });
       const last = epoch === sweep.base.epochs;
-      const message: ManyWorkerEpoch = { epoch, lo, loss, valLoss, thetas: last ? mine.map((m) => Float64Array.from(m.theta)) : undefined };
+      const message: SweepWorkerEpoch = { epoch, lo, loss, valLoss, thetas: last ? mine.map((m) => Float64Array.from(m.theta)) : undefined };
       (self as unknown as Worker).postMessage(message, [loss.buffer, valLoss.buffer]);
     }
   };

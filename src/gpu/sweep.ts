@@ -4,7 +4,7 @@
  */
 import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
 import { yielder } from '../experiment/pause';
-import { markDiverged, type ManyOptions, type ManyResult, type Sweep } from '../experiment/sweep';
+import { markDiverged, type SweepOptions, type SweepResult, type Sweep } from '../experiment/sweep';
 import { chooseKernel } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
@@ -12,7 +12,7 @@ import { describeKernel, runFused, type FusedEpoch } from './fused';
 import type { GpuTuning } from './trainer';
 
 /** Trains every model of the sweep on the GPU; a model whose loss stops being finite is marked diverged and left. */
-export async function trainManyGpu(sweep: Sweep, options: ManyOptions, tuning: GpuTuning = {}): Promise<ManyResult> {
+export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning: GpuTuning = {}): Promise<SweepResult> {
   const t0 = performance.now();
   const { base, models, experiments } = sweep;
   const P = models.length;
