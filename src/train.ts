@@ -1,12 +1,20 @@
 /**
- * The one training interface: `train(config, { engine, onEpoch, signal })` runs the lecture's
- * experiment on the CPU reference or on the GPU, and reports the same history either way.
+ * The one interface every caller (the page, the CLI, the benchmark, the tests) trains through:
+ * `train(config, { engine, onEpoch, signal })` runs the lecture's experiment on the CPU reference
+ * or on the GPU and reports the same history either way; `trainSweep` does the same for many
+ * models. What else a caller needs of the engines is here too (is there a GPU, warm it up, the
+ * kernels' WGSL to show, alpha of a theta), so nobody reaches into src/gpu or src/cpu.
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
 import type { TrainOptions, TrainResult } from './experiment/run';
 import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
-import { trainCpu } from './cpu/trainer';
+import type { Calibration } from './gpu/calibrate';
+import { alphaCpu, trainCpu } from './cpu/trainer';
+
+export type { GpuTuning } from './gpu/trainer';
+export type { Calibration, CalibrationStore } from './gpu/calibrate';
+export { onDeviceLost } from './gpu/device';
 
 /** Trains the network of `config` (defaults: the lecture's) with the chosen engine. */
 export async function train(config: Partial<ExperimentConfig> | Experiment, options: TrainOptions, tuning?: GpuTuning): Promise<TrainResult> {
@@ -34,4 +42,37 @@ export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: G
   }
   const { trainSweepGpu } = await import('./gpu/sweep');
   return trainSweepGpu(sweep, options, tuning);
+}
+
+/** The WGSL of every kernel and prelude, to show (loaded on demand: Node without vite cannot import WGSL). */
+export async function shaderSources() {
+  const k = await import('./gpu/kernels');
+  return { common: k.COMMON_SOURCE, fusedCommon: k.FUSED_COMMON_SOURCE, thetaRegisters: k.THETA_REGISTERS_SOURCE, serialSteps: k.SERIAL_STEPS_SOURCE, kernels: k.KERNEL_SOURCES };
+}
+
+/** Whether WebGPU works here: the adapter's name, or why it does not (never throws). */
+export async function gpuStatus(): Promise<{ ok: boolean; description: string }> {
+  const { getGpu } = await import('./gpu/device');
+  try {
+    return { ok: true, description: (await getGpu()).description };
+  } catch (e) {
+    return { ok: false, description: (e as Error).message };
+  }
+}
+
+/** Gets the device and compiles what a GPU run of `exp` needs (and, for the fused engine, picks its kernel), so Train starts at once. */
+export async function warmUp(exp: Experiment, engine: 'gpu' | 'gpu-perop'): Promise<void> {
+  const { warmUpGpu } = await import('./gpu/trainer');
+  return warmUpGpu(exp, engine);
+}
+
+/** Checks and times every fused kernel variant on a shape (npm run bench -- --kernels). */
+export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<Calibration> {
+  const { calibrateShape } = await import('./gpu/calibrate');
+  return calibrateShape(config, sweep);
+}
+
+/** alpha(x) = sum_k v_k sigmoid(w_k x + b_k) at each of `xs`, for theta (K x 3, rows [v, w, b]), in float64. */
+export function alphaOf(theta: ArrayLike<number>, xs: ArrayLike<number>): Float64Array {
+  return alphaCpu(theta, xs);
 }

@@ -10,9 +10,7 @@ import { yielder } from '../experiment/pause';
 import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import { type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
-import { getGpu, onDeviceLost } from '../gpu/device';
-import { COMMON_SOURCE, FUSED_COMMON_SOURCE, KERNEL_SOURCES, SERIAL_STEPS_SOURCE, THETA_REGISTERS_SOURCE } from '../gpu/kernels';
-import { train } from '../train';
+import { gpuStatus, onDeviceLost, shaderSources, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
@@ -344,19 +342,28 @@ function exportRun(kind: 'csv' | 'json' | 'theta'): void {
 
 // ---- What the GPU runs ----
 
+/** The kernels' WGSL, once loaded (drawKernels draws them when they are). */
+let sources: Awaited<ReturnType<typeof shaderSources>> | null = null;
+void shaderSources().then((s) => {
+  sources = s;
+  drawKernels(lastRun?.result ? lastRun : null);
+});
+
 function drawKernels(run: Run | null): void {
+  if (!sources) return;
+  const { common, fusedCommon, thetaRegisters, serialSteps, kernels: K } = sources;
   const counts = run?.result ? dispatchCounts(run) : null;
   const kernels: [string, string, string, number | null][] = [
-    ['common.wgsl', L.kernelCommon, COMMON_SOURCE, null],
-    ['forward.wgsl', L.kernelForward, KERNEL_SOURCES.forward, counts?.forward ?? null],
-    ['mse_grad.wgsl', L.kernelMseGrad, KERNEL_SOURCES.mse_grad, counts?.mseGrad ?? null],
-    ['sgd_update.wgsl', L.kernelSgdUpdate, KERNEL_SOURCES.sgd_update, counts?.update ?? null],
-    ['fused_common.wgsl', L.kernelFusedCommon, FUSED_COMMON_SOURCE, null],
-    ['theta_registers.wgsl', L.kernelThetaRegisters, THETA_REGISTERS_SOURCE, null],
-    ['serial_steps.wgsl', L.kernelSerialSteps, SERIAL_STEPS_SOURCE, null],
-    ['sgd_invocation.wgsl', L.kernelInvocation, KERNEL_SOURCES.sgd_invocation, counts?.invocation ?? null],
-    ['sgd_subgroup.wgsl', L.kernelSubgroup, KERNEL_SOURCES.sgd_subgroup, counts?.subgroup ?? null],
-    ['sgd_tiled.wgsl', L.kernelTiled, KERNEL_SOURCES.sgd_tiled, counts?.tiled ?? null],
+    ['common.wgsl', L.kernelCommon, common, null],
+    ['forward.wgsl', L.kernelForward, K.forward, counts?.forward ?? null],
+    ['mse_grad.wgsl', L.kernelMseGrad, K.mse_grad, counts?.mseGrad ?? null],
+    ['sgd_update.wgsl', L.kernelSgdUpdate, K.sgd_update, counts?.update ?? null],
+    ['fused_common.wgsl', L.kernelFusedCommon, fusedCommon, null],
+    ['theta_registers.wgsl', L.kernelThetaRegisters, thetaRegisters, null],
+    ['serial_steps.wgsl', L.kernelSerialSteps, serialSteps, null],
+    ['sgd_invocation.wgsl', L.kernelInvocation, K.sgd_invocation, counts?.invocation ?? null],
+    ['sgd_subgroup.wgsl', L.kernelSubgroup, K.sgd_subgroup, counts?.subgroup ?? null],
+    ['sgd_tiled.wgsl', L.kernelTiled, K.sgd_tiled, counts?.tiled ?? null],
   ];
   $('kernels').replaceChildren(
     ...kernels.map(([name, text, source, count]) => {
@@ -490,20 +497,21 @@ function dataUrlToBlob(url: string): Blob {
 
 // Compile the shaders for the form's experiment while the student reads, so Train starts at once.
 let warmTimer = 0;
-function warmUp(): void {
+function scheduleWarmUp(): void {
   clearTimeout(warmTimer);
   warmTimer = window.setTimeout(() => {
     const { config } = readForm();
     const engine = engineSelect.value as PageEngine;
     // Compile the pipelines, and for the fused engine measure which kernel suits this shape.
-    if (config && gpuAvailable && engine !== 'cpu') void import('../gpu/trainer').then((m) => m.warmUpGpu(prepareExperiment(config), engine)).catch(() => undefined);
+    if (config && gpuAvailable && engine !== 'cpu') void warmUp(prepareExperiment(config), engine).catch(() => undefined);
   }, 300);
 }
-form.addEventListener('input', warmUp);
+form.addEventListener('input', scheduleWarmUp);
 
-getGpu().then(warmUp, (e: Error) => {
+void gpuStatus().then((status) => {
+  if (status.ok) return scheduleWarmUp();
   gpuAvailable = false;
-  gpuReason = e.message;
+  gpuReason = status.description;
   for (const option of engineSelect.options) option.disabled = option.value !== 'cpu';
   engineSelect.value = 'cpu';
   const sweepEngine = $<HTMLSelectElement>('sweep-engine');

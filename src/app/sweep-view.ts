@@ -4,7 +4,6 @@
  * best model's alpha against f.
  */
 import { Chart } from 'chart.js';
-import { alphaCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
 import {
@@ -25,7 +24,7 @@ import {
 import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
-import { trainSweep } from '../train';
+import { alphaOf, trainSweep } from '../train';
 import { alphaChartConfig, replaceConfig } from '../plots/charts';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
@@ -131,7 +130,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       const best = state.summary?.best;
       const f = sweep ? GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula)) : GRID.map(() => NaN);
       const theta = best && result?.thetas[best.index];
-      const a = alphaChartConfig(GRID, f, theta ? alphaCpu(theta, GRID) : null, lang);
+      const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID) : null, lang);
       a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
       replaceConfig(state.charts.alpha, a);
     });

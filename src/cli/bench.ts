@@ -15,20 +15,19 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createServer } from 'vite';
-import { trainCpu } from '../cpu/trainer';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
 import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
-import { trainSweepCpu } from '../cpu/sweep';
 import { compareRuns } from '../experiment/compare';
 
 import { dawnEnvironment, installDawn } from './dawn';
 import { prepareOutDir, writePng } from './output';
-import type { Calibration } from '../gpu/calibrate';
+import type { Calibration } from '../train';
 import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
 import type { Runner } from './runner';
 import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
 import { ChromeNotFoundError } from '../errors';
+import { train, trainSweep } from '../train';
 
 /** One thing to time: a config, and where it sits on its group's size axis. */
 export interface Workload {
@@ -222,7 +221,7 @@ async function timeRow<R extends Timed>(
 /** Times every engine on one workload: a warm-up, then `repeats` runs, each checked first. */
 export async function benchWorkload(w: Workload, engines: readonly BenchEngine[], runOnce: RunOnce, repeats: number): Promise<BenchRow[]> {
   const exp = prepareExperiment(w.config);
-  const refs = { f32: await trainCpu(exp, { engine: 'cpu-f32' }), f64: await trainCpu(exp, { engine: 'cpu' }) };
+  const refs = { f32: await train(exp, { engine: 'cpu-f32' }), f64: await train(exp, { engine: 'cpu' }) };
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     const reference = engine.startsWith('gpu') ? 'cpu-f32' : 'cpu';
@@ -264,7 +263,7 @@ export type RunMany = (config: Partial<ExperimentConfig>, text: string, seeds: n
 export async function benchModels(w: Workload, engines: readonly BenchEngine[], runMany: RunMany, repeats: number): Promise<BenchRow[]> {
   const { models } = parseSweep(w.sweep!.text, w.sweep!.seeds, { ...DEFAULT_CONFIG, ...w.config });
   const sweep = prepareSweep(w.config, models);
-  const ref = await trainSweepCpu(sweep, { engine: 'cpu' });
+  const ref = await trainSweep(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
     if (engine === 'gpu-perop') continue; // sweeps run fused
@@ -428,7 +427,7 @@ async function benchTfjs(
   run: (config: Partial<ExperimentConfig>, backend: 'webgpu' | 'cpu', epochs: number) => Promise<{ ok: true; run: import('./tfjs').TfjsRun } | { ok: false; error: string }>,
 ): Promise<Competitor[]> {
   const exp = prepareExperiment(config);
-  const ref = await trainCpu(prepareExperiment({ ...config, steps: TFJS_EPOCHS * exp.stepsPerEpoch * exp.config.batchSize }), { engine: 'cpu-f32' });
+  const ref = await train(prepareExperiment({ ...config, steps: TFJS_EPOCHS * exp.stepsPerEpoch * exp.config.batchSize }), { engine: 'cpu-f32' });
   const out: Competitor[] = [];
   say(
     `TensorFlow.js 4.22 in the same page: Keras fit of the same model from the same theta over the same orders; ${TFJS_EPOCHS} of ${exp.epochs} epochs timed and scaled to ${exp.epochs}, history checked first`,
@@ -528,18 +527,14 @@ export async function main(argv: string[]): Promise<number> {
       // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
       const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
       closeNode = () => server.close();
-      const { train, trainSweep } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
-      const { getGpu } = (await server.ssrLoadModule('/src/gpu/device.ts')) as typeof import('../gpu/device');
-      const { calibrateShape } = (await server.ssrLoadModule('/src/gpu/calibrate.ts')) as typeof import('../gpu/calibrate');
+      const { train, trainSweep, gpuStatus, calibrateShape } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
       calibrateOne = (config, sweep) =>
         calibrateShape(config, sweep).then(
           (calibration) => ({ ok: true as const, calibration }),
           (e: Error) => ({ ok: false as const, error: `${e.name}: ${e.message}` }),
         );
-      adapter = await getGpu().then(
-        (g) => ({ ok: true, description: `${g.description} (Dawn in Node ${process.version})` }),
-        (e: Error) => ({ ok: false, description: e.message }),
-      );
+      const status = await gpuStatus();
+      adapter = status.ok ? { ok: true, description: `${status.description} (Dawn in Node ${process.version})` } : status;
       const engines = options.engines.filter((e) => e !== 'cpu-workers');
       if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
       options.engines = engines;

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import type { CalibrationStore } from '../gpu/calibrate';
+import type { CalibrationStore } from '../train';
 
 const FILE = 'calibration.json';
 const PREFIX = 'webgpu-sgd kernel';

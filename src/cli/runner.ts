@@ -8,9 +8,7 @@ import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
 import { isDiverged, type EngineName, type EpochRecord, type TrainResult } from '../experiment/run';
 import { targetFunction, type TargetName } from '../experiment/targets';
-import { getGpu } from '../gpu/device';
-import { calibrateShape, type Calibration } from '../gpu/calibrate';
-import { train, trainSweep } from '../train';
+import { calibrateShape, type Calibration, gpuStatus, train, trainSweep } from '../train';
 import { heatmapConfig } from '../plots/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
 import { parseSweep, prepareSweep, summarizeSweep, type SweepEngine, type SweepResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
@@ -67,11 +65,7 @@ const json = (r: TrainResult): JsonResult => ({ ...r, theta: [...r.theta] });
 const runner = {
   /** The adapter's name, or why there is none. */
   async adapter(): Promise<{ ok: boolean; description: string }> {
-    try {
-      return { ok: true, description: (await getGpu()).description };
-    } catch (e) {
-      return { ok: false, description: (e as Error).message };
-    }
+    return gpuStatus();
   },
 
   /**
