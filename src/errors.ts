@@ -70,6 +70,10 @@ export class DeviceLostError extends Error {
 }
 DeviceLostError.prototype.name = 'DeviceLostError';
 
+/** A Stop that came while a run was still preparing (its data, an epoch's order): the run ends there, reported as stopped. */
+export class StoppedError extends Error {}
+StoppedError.prototype.name = 'StoppedError';
+
 /** No browser to drive (the CLI); the message says what to install. */
 export class ChromeNotFoundError extends Error {
   constructor(detail: string) {

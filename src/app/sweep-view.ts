@@ -7,8 +7,6 @@ import { Chart } from 'chart.js';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
 import {
-  compareSweeps,
-  modelsBenchmark,
   parseAxis,
   parseSweep,
   prepareSweep,
@@ -30,6 +28,7 @@ import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Language } from '../plots/i18n';
 import { ConfigError, SweepError } from '../errors';
+import { benchModels, modelsWorkload, type RunSweep } from '../bench/rows';
 
 /** At most this many faded curves are drawn; the rest are summarised in the title. */
 const MAX_CURVES = 400;
@@ -267,22 +266,30 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     state.running = true;
     controller = new AbortController();
     const rows: Record<number, Record<string, { rate: number | null; ok: boolean }>> = {};
+    // The command line's benchmark itself (src/bench/rows.ts), on this page's engines: each engine
+    // warmed up, then timed, every model checked against one CPU thread's sweep first.
+    const runSweep: RunSweep = async (config, text, seeds, engine) => {
+      try {
+        const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine });
+        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+        return {
+          loss: r.loss.map(plain),
+          valLoss: r.valLoss.map(plain),
+          divergedAt: r.divergedAt,
+          timings: r.timings,
+          dispatches: r.dispatches,
+          device: r.device,
+          kernel: r.kernel,
+        };
+      } catch (e) {
+        return { error: `${(e as Error).name}: ${(e as Error).message}` };
+      }
+    };
     try {
-      // A warm-up of each engine, so no row pays compilation or a cold start.
-      const warm = modelsBenchmark(1);
-      for (const e of engines) await trainSweep(prepareSweep(warm.config, parseSweep(warm.text, warm.seeds, { ...DEFAULT_CONFIG, ...warm.config }).models), { engine: e });
       for (const P of Ps) {
-        const b = modelsBenchmark(P);
-        const sweep = prepareSweep(b.config, parseSweep(b.text, b.seeds, { ...DEFAULT_CONFIG, ...b.config }).models);
-        rows[P] = {};
-        let reference: SweepResult | null = null;
-        for (const e of ['cpu', ...engines.filter((x) => x !== 'cpu')] as SweepEngine[]) {
-          benchStatus.textContent = L().modelsBenchRunning(P, name(e));
-          const r = await trainSweep(sweep, { engine: e });
-          reference ??= r;
-          const ok = compareSweeps(r, reference, e === 'gpu' ? 1e-3 : 1e-9).ok;
-          rows[P][e] = { rate: ok ? P / (r.timings.trainMs / 1000) : null, ok };
-        }
+        benchStatus.textContent = L().modelsBenchRunning(P, engines.map(name).join(', '));
+        const timed = await benchModels(modelsWorkload(P), engines, runSweep, 1);
+        rows[P] = Object.fromEntries(timed.map((r) => [r.engine, { rate: r.check.ok ? r.modelsPerSecond : null, ok: r.check.ok }]));
         drawBenchTable(
           table,
           Ps.filter((p) => rows[p]),

@@ -4,10 +4,10 @@
  */
 import type { Experiment } from '../experiment/config';
 import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, type Dataset } from '../experiment/data';
-import { yielder } from '../experiment/pause';
+import { stoppable, yielder } from '../experiment/pause';
 import { isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
 import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
-import { DivergedError } from '../errors';
+import { DivergedError, StoppedError } from '../errors';
 
 /** A copy of `a` with every element rounded to the precision. */
 function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
@@ -133,11 +133,12 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
   const engine: EngineName = options.engine;
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
   const pause = yielder();
-  const model = cpuModel(exp, await cpuDataAsync(exp, precision, pause), precision);
+  // Preparation in slices ends at a Stop too (making 10^7 points takes most of a second).
+  const stop = stoppable(pause, options.signal);
   const alphaAt = options.alphaAt ?? null;
   const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
-  let lastTheta = Float64Array.from(model.theta);
-  const t1 = performance.now();
+  let lastTheta = initialTheta(exp);
+  let t1 = performance.now();
   const result = (status: TrainResult['status']): TrainResult => {
     const t2 = performance.now();
     return {
@@ -152,14 +153,28 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     };
   };
 
+  let model: CpuModel;
+  try {
+    model = cpuModel(exp, await cpuDataAsync(exp, precision, stop), precision);
+  } catch (e) {
+    if (e instanceof StoppedError) return result('aborted');
+    throw e;
+  }
+  lastTheta = Float64Array.from(model.theta);
+  t1 = performance.now();
   const slice = stepsPerSlice(exp);
   // The visiting orders made here, in slices: at N = 10^7 one is half a second of shuffling.
-  const nextOrder = epochOrdersAsync(exp, pause);
+  const nextOrder = epochOrdersAsync(exp, stop);
   for (let epoch = 1; epoch <= exp.epochs; epoch++) {
     if (options.signal?.aborted) return result('aborted');
     // A long epoch runs in slices with a look at the clock between them: the page stays
     // responsive and a Stop ends the run inside the epoch (which is then left out of the history).
-    model.beginEpoch(await nextOrder());
+    try {
+      model.beginEpoch(await nextOrder());
+    } catch (e) {
+      if (e instanceof StoppedError) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: 0, steps: exp.stepsPerEpoch } };
+      throw e;
+    }
     if (options.signal?.aborted) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: 0, steps: exp.stepsPerEpoch } };
     for (let from = 0; from < exp.stepsPerEpoch; from += slice) {
       const to = Math.min(from + slice, exp.stepsPerEpoch);

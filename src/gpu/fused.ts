@@ -11,7 +11,7 @@ import { makeDataset, type Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
-import { GpuLimitError } from '../errors';
+import { GpuLimitError, StoppedError } from '../errors';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
 
@@ -314,7 +314,14 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const submitLong = async (epoch: number, staging: GPUBuffer): Promise<number> => {
     // The order (shuffled in slices where it can be) and the gather in slices too: at 10^7 points
     // each is most of a second in one piece.
-    const orders = run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : run.orders.map((next) => next());
+    // A Stop during either ends the epoch before its first step.
+    let orders: Uint32Array[];
+    try {
+      orders = run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : run.orders.map((next) => next());
+    } catch (e) {
+      if (e instanceof StoppedError) throw new StopInsideEpoch(epoch, 0, 0);
+      throw e;
+    }
     for (let s = 0; s < seeds; s++) {
       const order = orders[s];
       for (let from = 0; from < trainPoints; from += 2 ** 18) {
@@ -324,6 +331,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
           visitPairs[at + 1] = yTrain[order[i]];
         }
         await pause();
+        if (run.signal?.aborted) throw new StopInsideEpoch(epoch, 0, 0);
       }
     }
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * seeds * trainPoints);

@@ -5,7 +5,7 @@
  */
 import type { Experiment } from '../experiment/config';
 import { epochOrders, epochOrdersAsync, initialTheta, makeDatasetAsync } from '../experiment/data';
-import { yielder } from '../experiment/pause';
+import { stoppable, yielder } from '../experiment/pause';
 import { isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
 import { getGpu } from './device';
@@ -13,7 +13,7 @@ import { deviceLostMessage } from './epochs';
 
 import { describeKernel, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
-import { DeviceLostError, DivergedError } from '../errors';
+import { DeviceLostError, DivergedError, StoppedError } from '../errors';
 
 /** Knobs of the GPU hosts, for tests and the benchmark; by default the kernel is chosen by calibration. */
 export interface GpuTuning {
@@ -96,13 +96,20 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
     const choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
     kernel = describeKernel(choice);
     kernelChoice = choice;
-    const data = await makeDatasetAsync(exp, yielder());
+    // Making 10^7 points takes most of a second; a Stop during it ends the run there.
+    let data;
+    try {
+      data = await makeDatasetAsync(exp, stoppable(yielder(), options.signal));
+    } catch (e) {
+      if (e instanceof StoppedError) return result('aborted');
+      throw e;
+    }
     outcome = await runFused(device, {
       base: exp,
       data,
       models: [{ ...model, orderIndex: 0, theta: initialTheta(exp) }],
       orders: [epochOrders(exp)],
-      ordersAsync: [epochOrdersAsync(exp, yielder())],
+      ordersAsync: [epochOrdersAsync(exp, stoppable(yielder(), options.signal))],
       plotAt: alphaAt,
       choice,
       stepsPerDispatch: tuning.fusedStepsPerDispatch,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, inject, it } from 'vitest';
-import { median, QUICK_WORKLOADS, type BenchRow } from '../../src/cli/bench';
+import { median, QUICK_WORKLOADS, type BenchRow } from '../../src/bench/rows';
 import { runCli, tempDirs } from './run';
 
 const tempDir = tempDirs('webgpu-sgd-bench-');

@@ -1,6 +1,6 @@
 /** The benchmark's arithmetic and its honesty rule: a row whose results disagree reports no speed-up. */
 import { describe, expect, it } from 'vitest';
-import { benchWorkload, crossover, formatRows, median, type RunOnce } from '../../src/cli/bench';
+import { benchWorkload, crossover, formatRows, median, type RunOnce } from '../../src/bench/rows';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 
