@@ -10,13 +10,15 @@ import { yielder } from '../experiment/pause';
 import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import { type EngineName, type TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
-import { gpuStatus, onDeviceLost, shaderSources, train, warmUp } from '../train';
+import { gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
+import { dataUrlToBlob, download } from './download';
+import { setupKernelsView } from './kernels-view';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -323,15 +325,6 @@ async function compareWithOther(): Promise<void> {
 
 // ---- Export ----
 
-function download(name: string, type: string, data: string | Blob): void {
-  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function exportRun(kind: 'csv' | 'json' | 'theta'): void {
   const run = lastRun;
   if (!run?.result) return;
@@ -340,61 +333,10 @@ function exportRun(kind: 'csv' | 'json' | 'theta'): void {
   if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta), null, 2));
 }
 
-// ---- What the GPU runs ----
+// ---- What the GPU runs (kernels-view.ts) ----
 
-/** The kernels' WGSL, once loaded (drawKernels draws them when they are). */
-let sources: Awaited<ReturnType<typeof shaderSources>> | null = null;
-void shaderSources().then((s) => {
-  sources = s;
-  drawKernels(lastRun?.result ? lastRun : null);
-});
-
-function drawKernels(run: Run | null): void {
-  if (!sources) return;
-  const { common, fusedCommon, thetaRegisters, serialSteps, kernels: K } = sources;
-  const counts = run?.result ? dispatchCounts(run) : null;
-  const kernels: [string, string, string, number | null][] = [
-    ['common.wgsl', L.kernelCommon, common, null],
-    ['forward.wgsl', L.kernelForward, K.forward, counts?.forward ?? null],
-    ['mse_grad.wgsl', L.kernelMseGrad, K.mse_grad, counts?.mseGrad ?? null],
-    ['sgd_update.wgsl', L.kernelSgdUpdate, K.sgd_update, counts?.update ?? null],
-    ['fused_common.wgsl', L.kernelFusedCommon, fusedCommon, null],
-    ['theta_registers.wgsl', L.kernelThetaRegisters, thetaRegisters, null],
-    ['serial_steps.wgsl', L.kernelSerialSteps, serialSteps, null],
-    ['sgd_invocation.wgsl', L.kernelInvocation, K.sgd_invocation, counts?.invocation ?? null],
-    ['sgd_subgroup.wgsl', L.kernelSubgroup, K.sgd_subgroup, counts?.subgroup ?? null],
-    ['sgd_tiled.wgsl', L.kernelTiled, K.sgd_tiled, counts?.tiled ?? null],
-  ];
-  $('kernels').replaceChildren(
-    ...kernels.map(([name, text, source, count]) => {
-      const details = document.createElement('details');
-      details.dataset.kernel = name;
-      const summary = document.createElement('summary');
-      summary.textContent = count === null ? name : `${name}: ${L.dispatchedLast(count)}`;
-      const p = document.createElement('p');
-      p.textContent = text;
-      const pre = document.createElement('pre');
-      pre.textContent = source;
-      details.append(summary, p, pre);
-      return details;
-    }),
-  );
-}
-
-/** How many times each kernel ran in a GPU run (epochs run x what an epoch issues). */
-function dispatchCounts(run: Run): { forward: number; mseGrad: number; update: number; invocation: number; subgroup: number; tiled: number } {
-  const none = { forward: 0, mseGrad: 0, update: 0, invocation: 0, subgroup: 0, tiled: 0 };
-  if (run.engine === 'cpu') return none;
-  const e = run.result!.epochs;
-  if (run.engine === 'gpu-perop') {
-    const val = run.exp.valPoints > 0 ? 1 : 0;
-    const steps = run.exp.stepsPerEpoch;
-    return { ...none, forward: e * (steps + val + 1), mseGrad: e * (steps + val), update: e * steps };
-  }
-  // Fused: every dispatch is the chosen variant (validation and alpha included).
-  const variant = (['subgroup', 'tiled', 'invocation'] as const).find((v) => run.result!.kernel?.startsWith(v)) ?? 'invocation';
-  return { ...none, [variant]: run.result!.dispatches };
-}
+const kernelsView = setupKernelsView(() => ({ run: lastRun?.result ? lastRun : null, L }));
+const drawKernels = (run: Run | null) => kernelsView(run, L);
 
 // ---- Language ----
 
@@ -488,11 +430,6 @@ for (const [id, chart] of [
   ['export-units', charts.units],
 ] as const) {
   $(id).addEventListener('click', () => download(`${id.slice(7)}.png`, 'image/png', dataUrlToBlob(chart.toBase64Image('image/png', 1))));
-}
-
-function dataUrlToBlob(url: string): Blob {
-  const bytes = atob(url.slice(url.indexOf(',') + 1));
-  return new Blob([Uint8Array.from(bytes, (c) => c.charCodeAt(0))], { type: 'image/png' });
 }
 
 // Compile the shaders for the form's experiment while the student reads, so Train starts at once.

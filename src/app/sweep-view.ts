@@ -4,20 +4,9 @@
  * best model's alpha against f.
  */
 import { Chart } from 'chart.js';
-import { DEFAULT_CONFIG, type ExperimentConfig } from '../experiment/config';
+import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
-import {
-  parseAxis,
-  parseSweep,
-  prepareSweep,
-  summarizeSweep,
-  sweepDifference,
-  sweepModels,
-  type SweepEngine,
-  type SweepResult,
-  type Sweep,
-  type SweepSummary,
-} from '../experiment/sweep';
+import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, type SweepEngine, type SweepResult, type Sweep, type SweepSummary } from '../experiment/sweep';
 
 import { parseDecimal } from '../experiment/numbers';
 import { isDiverged } from '../experiment/run';
@@ -28,7 +17,7 @@ import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Language } from '../plots/i18n';
 import { ConfigError, SweepError } from '../errors';
-import { benchModels, modelsWorkload, type RunSweep } from '../bench/rows';
+import { setupModelsBench } from './models-bench-view';
 
 /** At most this many faded curves are drawn; the rest are summarised in the title. */
 const MAX_CURVES = 400;
@@ -253,97 +242,19 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       compare.disabled = false;
     }
   });
-  // The models-at-once benchmark: every P on every engine, each checked against one CPU thread.
-  const benchButton = $<HTMLButtonElement>('models-bench');
-  benchButton.addEventListener('click', async () => {
-    if (state.running) return;
-    const Ps = new URLSearchParams(host.initialQuery).get('benchModels')?.split(',').map(Number) ?? [1, 64, 1024, 16384];
-    const engines: SweepEngine[] = [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as SweepEngine);
-    const benchStatus = $('models-bench-status');
-    const table = $<HTMLTableElement>('models-bench-table');
-    benchButton.disabled = true;
-    train.disabled = true;
-    state.running = true;
-    controller = new AbortController();
-    const rows: Record<number, Record<string, { rate: number | null; ok: boolean }>> = {};
-    // The command line's benchmark itself (src/bench/rows.ts), on this page's engines: each engine
-    // warmed up, then timed, every model checked against one CPU thread's sweep first.
-    const runSweep: RunSweep = async (config, text, seeds, engine) => {
-      try {
-        const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine });
-        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-        return {
-          loss: r.loss.map(plain),
-          valLoss: r.valLoss.map(plain),
-          divergedAt: r.divergedAt,
-          timings: r.timings,
-          dispatches: r.dispatches,
-          device: r.device,
-          kernel: r.kernel,
-        };
-      } catch (e) {
-        return { error: `${(e as Error).name}: ${(e as Error).message}` };
-      }
-    };
-    try {
-      for (const P of Ps) {
-        benchStatus.textContent = L().modelsBenchRunning(P, engines.map(name).join(', '));
-        const timed = await benchModels(modelsWorkload(P), engines, runSweep, 1);
-        rows[P] = Object.fromEntries(timed.map((r) => [r.engine, { rate: r.check.ok ? r.modelsPerSecond : null, ok: r.check.ok }]));
-        drawBenchTable(
-          table,
-          Ps.filter((p) => rows[p]),
-          engines,
-          rows,
-          name,
-          L(),
-        );
-      }
-      benchStatus.textContent = L().modelsBenchDone;
-      window.webgpuSgdPage.modelsBench = rows;
-    } catch (err) {
-      benchStatus.textContent = `${L().failed} ${(err as Error).message}`;
-    } finally {
-      state.running = false;
-      benchButton.disabled = false;
-      train.disabled = false;
-    }
+  // The models-at-once benchmark (models-bench-view.ts) shares the sweep's engines and its Train button.
+  setupModelsBench({
+    engines: () => [...engineSelect.options].filter((o) => !o.disabled).map((o) => o.value as SweepEngine),
+    name,
+    L,
+    initialQuery: host.initialQuery,
+    busy: (on) => {
+      state.running = on;
+      train.disabled = on;
+    },
+    isBusy: () => state.running,
   });
   return { state, relabel: redraw };
-}
-
-/** The benchmark's table: a row per P, models per second per engine with the ratio to one CPU thread. */
-function drawBenchTable(
-  table: HTMLTableElement,
-  Ps: number[],
-  engines: SweepEngine[],
-  rows: Record<number, Record<string, { rate: number | null; ok: boolean }>>,
-  name: (e: SweepEngine) => string,
-  L: (typeof LABELS)['en'],
-): void {
-  const cell = (tag: 'th' | 'td', text: string) => {
-    const c = document.createElement(tag);
-    c.textContent = text;
-    return c;
-  };
-  const head = document.createElement('tr');
-  head.append(cell('th', L.modelsBenchP), ...engines.map((e) => cell('th', name(e))));
-  const body = Ps.map((P) => {
-    const tr = document.createElement('tr');
-    const cpu = rows[P].cpu?.rate ?? null;
-    tr.append(
-      cell('td', P.toLocaleString()),
-      ...engines.map((e) => {
-        const r = rows[P][e];
-        if (!r) return cell('td', '…');
-        if (!r.ok || r.rate === null) return cell('td', L.modelsBenchDisagree);
-        return cell('td', `${Math.round(r.rate).toLocaleString()}/s${e !== 'cpu' && cpu ? ` (${(r.rate / cpu).toFixed(2)}x)` : ''}`);
-      }),
-    );
-    return tr;
-  });
-  table.replaceChildren(head, ...body);
-  table.hidden = false;
 }
 
 /** Every model's validation error per epoch, faded, with the best one in colour on top. */
