@@ -134,14 +134,15 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
   requestAnimationFrame(() => {
     drawPending = false;
     const cfg = run?.exp.config ?? config;
+    const exp = run?.exp ?? (cfg ? prepareExperiment(cfg) : null);
     const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
     const a = alphaChartConfig(GRID, f, run?.alpha ?? null, lang);
-    if (cfg && showPoints.checked) {
-      const d = dataFor(run?.exp ?? prepareExperiment(cfg), () => drawCharts(running?.run ?? lastRun, readForm().config));
+    if (exp && showPoints.checked) {
+      const d = dataFor(exp, () => drawCharts(running?.run ?? lastRun, readForm().config));
       if (d) a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
     }
     replaceConfig(charts.alpha, a);
-    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, (run?.exp ?? (cfg ? prepareExperiment(cfg) : null))?.valPoints !== 0);
+    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, exp?.valPoints !== 0);
     if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
     replaceConfig(charts.loss, l);
     replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));

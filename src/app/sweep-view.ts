@@ -9,7 +9,6 @@ import { plotGrid } from '../experiment/grid';
 import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, type SweepEngine, type SweepResult, type Sweep, type SweepSummary } from '../experiment/sweep';
 
 import { parseDecimal } from '../experiment/numbers';
-import { isDiverged } from '../experiment/run';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
 import { alphaChartConfig, replaceConfig } from '../plots/charts';
@@ -129,13 +128,11 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       engine,
       signal: controller!.signal,
       onEpoch: onEpoch
-        ? ({ epoch, loss, valLoss }) => {
+        ? ({ epoch, loss, valLoss, divergedAt }) => {
             const partial = state.result!;
             partial.loss.push(loss);
             partial.valLoss.push(valLoss);
-            loss.forEach((v, m) => {
-              if (partial.divergedAt[m] === null && isDiverged(v, sweep.base.lossBound)) partial.divergedAt[m] = epoch;
-            });
+            partial.divergedAt = [...divergedAt];
             partial.epochs = epoch;
             const diverged = partial.divergedAt.filter((d) => d !== null).length;
             status.textContent = L().sweepProgress(epoch, sweep.base.epochs, sweep.models.length, diverged);

@@ -6,7 +6,7 @@ import { alphaChartConfig, benchChartConfig, lossChartConfig, renderPng, type Be
 import type { Language } from '../plots/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
-import { isDiverged, type EngineName, type EpochRecord, type TrainResult } from '../experiment/run';
+import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
 import { targetFunction, type TargetName } from '../experiment/targets';
 import { calibrateShape, type Calibration, gpuStatus, train, trainSweep } from '../train';
 import { heatmapConfig } from '../plots/heatmap';
@@ -109,8 +109,8 @@ const runner = {
       const r = await trainSweep(sweep, {
         engine,
         signal,
-        onEpoch: async ({ epoch, loss, valLoss }) => {
-          const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: models.map((_, m) => (isDiverged(loss[m], sweep.base.lossBound) ? epoch : null)) });
+        onEpoch: async ({ epoch, loss, valLoss, divergedAt }) => {
+          const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: [...divergedAt] });
           const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
           await window.runnerSweepEpoch?.({ epoch, epochs: sweep.base.epochs, models: models.length, diverged, best: s.best ? { ...s.best, model: models[s.best.index] } : null });
         },

@@ -49,7 +49,7 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
     markDiverged(divergedAt, epoch, l, v, sweep.base.lossBound);
     loss.push(l);
     valLoss.push(v);
-    await options.onEpoch?.({ epoch, loss: l, valLoss: v });
+    await options.onEpoch?.({ epoch, loss: l, valLoss: v, divergedAt });
     await pause();
   }
   const t2 = performance.now();
@@ -109,7 +109,7 @@ export async function trainSweepWorkers(sweep: Sweep, options: SweepOptions, wor
             if (options.signal?.aborted) return;
             markDiverged(divergedAt, epoch, loss[epoch - 1], valLoss[epoch - 1], sweep.base.lossBound);
             reported = epoch;
-            await options.onEpoch?.({ epoch, loss: loss[epoch - 1], valLoss: valLoss[epoch - 1] });
+            await options.onEpoch?.({ epoch, loss: loss[epoch - 1], valLoss: valLoss[epoch - 1], divergedAt });
             if (epoch === epochs) resolve();
           }, reject);
         };

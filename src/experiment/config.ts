@@ -3,7 +3,7 @@
  * from them (EPOCHS, the Keras split, steps per epoch).
  */
 import { MAX_SEED } from './random';
-import { compileFormula, isTargetName, targetFunction, TARGETS, type TargetName } from './targets';
+import { compileFormula, isTargetName, TARGETS, type TargetName } from './targets';
 import { plotGrid } from './grid';
 import { ConfigError, FormulaError } from '../errors';
 
@@ -155,16 +155,8 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   if (typeof config.target !== 'string' || !isTargetName(config.target)) {
     throw new ConfigError('target', `target must be one of ${[...Object.keys(TARGETS), 'custom'].join(', ')}, got ${String(config.target)}`);
   }
-  if (config.target === 'custom') {
-    try {
-      const f = compileFormula(config.formula ?? '');
-      const bad = plotGrid().find((x) => !Number.isFinite(f(x)));
-      if (bad !== undefined) throw new FormulaError(`f(${bad.toPrecision(4)}) is not a finite number; f must be defined on all of [-4, 4]`);
-    } catch (e) {
-      if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`, { kind: 'formula', detail: e.message });
-      throw e;
-    }
-  }
+  // f once: a formula's values on the plot grid are checked, and bound the loss (lossBound below).
+  const f = config.target === 'custom' ? checkedFormula(config.formula ?? '') : TARGETS[config.target].f;
   if (typeof config.shuffle !== 'boolean') {
     throw new ConfigError('shuffle', `shuffle must be true or false, got ${String(config.shuffle)}`);
   }
@@ -185,9 +177,21 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   const stepsPerEpoch = Math.ceil(trainPoints / batch);
   const derived = { trainPoints, valPoints: N - trainPoints, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
   checkBudget(derived, config, [{ hiddenUnits: K }], 1);
-  const f = targetFunction(config.target, config.formula);
   const largest = plotGrid().reduce((m, x) => Math.max(m, f(x) ** 2), 1);
   return { config, ...derived, lossBound: DIVERGENCE_FACTOR * largest };
+}
+
+/** A formula compiled, and finite on all of the plot grid; a ConfigError naming the formula otherwise. */
+function checkedFormula(formula: string): (x: number) => number {
+  try {
+    const f = compileFormula(formula);
+    const bad = plotGrid().find((x) => !Number.isFinite(f(x)));
+    if (bad !== undefined) throw new FormulaError(`f(${bad.toPrecision(4)}) is not a finite number; f must be defined on all of [-4, 4]`);
+    return f;
+  } catch (e) {
+    if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`, { kind: 'formula', detail: e.message });
+    throw e;
+  }
 }
 
 /** What a run will need, estimated from its config alone. */

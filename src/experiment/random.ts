@@ -84,27 +84,26 @@ export class RandomState {
 
   /** Shuffles in place as numpy's legacy `shuffle` does (Fisher-Yates from the back). */
   shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
-    for (let i = a.length - 1; i > 0; i--) {
+    this.swapsDown(a, a.length - 1, 0);
+    return a;
+  }
+
+  /** The Fisher-Yates swaps of shuffle for i = from down to stop + 1 (a shuffle in pieces, from the back). */
+  private swapsDown(a: { [i: number]: number }, from: number, stop: number): void {
+    for (let i = from; i > stop; i--) {
       const j = this.interval(i);
       const t = a[i];
       a[i] = a[j];
       a[j] = t;
     }
-    return a;
   }
 
   /** `permutation(n)` in slices of 2^18 swaps, awaiting `pause` between them (the same numbers), for n in the millions. */
   async permutationAsync(n: number, pause: () => Promise<void>): Promise<Uint32Array<ArrayBuffer>> {
     const a = new Uint32Array(n);
     for (let i = 0; i < n; i++) a[i] = i;
-    for (let i = n - 1; i > 0;) {
-      const stop = Math.max(0, i - 2 ** 18);
-      for (; i > stop; i--) {
-        const j = this.interval(i);
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-      }
+    for (let i = n - 1; i > 0; i -= 2 ** 18) {
+      this.swapsDown(a, i, Math.max(0, i - 2 ** 18));
       await pause();
     }
     return a;

@@ -172,6 +172,8 @@ export interface SweepEpochRecord {
   epoch: number;
   loss: Float64Array;
   valLoss: Float64Array;
+  /** The engine's record of which models diverged, in which epoch, up to this one (markDiverged): read it, copy it to keep it. */
+  divergedAt: readonly (number | null)[];
 }
 
 /** The outcome of training a sweep. */

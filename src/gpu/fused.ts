@@ -295,17 +295,15 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
   // then the epochs' records copied out in one piece.
-  const gatherVisits = (count: number) => {
-    for (let e = 0; e < count; e++) {
-      run.orders.forEach((next, s) => {
-        const order = next();
-        const at = 2 * (e * seeds + s) * trainPoints;
-        for (let i = 0; i < trainPoints; i++) {
-          visitPairs[at + 2 * i] = xTrain[order[i]];
-          visitPairs[at + 2 * i + 1] = yTrain[order[i]];
-        }
-      });
+  /** Points [from, to) of `order` as (x, y) pairs into visitPairs, the order's first at pair `base`. */
+  const gather = (order: Uint32Array, base: number, from: number, to: number) => {
+    for (let i = from, at = 2 * (base + from); i < to; i++, at += 2) {
+      visitPairs[at] = xTrain[order[i]];
+      visitPairs[at + 1] = yTrain[order[i]];
     }
+  };
+  const gatherVisits = (count: number) => {
+    for (let e = 0; e < count; e++) run.orders.forEach((next, s) => gather(next(), (e * seeds + s) * trainPoints, 0, trainPoints));
   };
 
   // A long epoch: one span a submission, two in flight, each sized from the time the one before
@@ -325,11 +323,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     for (let s = 0; s < seeds; s++) {
       const order = orders[s];
       for (let from = 0; from < trainPoints; from += 2 ** 18) {
-        const to = Math.min(from + 2 ** 18, trainPoints);
-        for (let i = from, at = 2 * (s * trainPoints + from); i < to; i++, at += 2) {
-          visitPairs[at] = xTrain[order[i]];
-          visitPairs[at + 1] = yTrain[order[i]];
-        }
+        gather(order, s * trainPoints, from, Math.min(from + 2 ** 18, trainPoints));
         await pause();
         if (run.signal?.aborted) throw new StopInsideEpoch(epoch, 0, 0);
       }

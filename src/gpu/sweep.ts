@@ -48,7 +48,7 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
       valLoss.push(e.valLoss);
       last = e;
       t2 = performance.now();
-      await options.onEpoch?.({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
+      await options.onEpoch?.({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss, divergedAt });
     },
   });
   if (outcome.lost) throw new Error(deviceLostMessage(outcome.lost, loss.length));
