@@ -5,9 +5,10 @@
  */
 import type { Experiment } from '../experiment/config';
 import { initialTheta } from '../experiment/data';
-import { isDiverged, type TrainOptions, type TrainResult } from '../experiment/run';
+import { RunRecorder } from '../experiment/recorder';
+import type { TrainOptions, TrainResult } from '../experiment/run';
+import { alphaCpu } from './trainer';
 import { CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
-import { DivergedError } from '../errors';
 
 /** Workers the engine starts by default: one a logical core. */
 export function defaultWorkers(): number {
@@ -22,28 +23,15 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         '(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). Use the cpu engine here.',
     );
   }
-  const t0 = performance.now();
+  const recorder = new RunRecorder(exp, 'cpu-workers', options, initialTheta(exp), { device: `CPU, JavaScript, float64, ${workers} Web Workers` });
   const K = exp.config.hiddenUnits;
+  const alphaAt = options.alphaAt;
   const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
   const control = shared(4 * CTL.size);
   const ctl = new Int32Array(control);
   const buffers = { control, theta: shared(8 * 3 * K), partial: shared(8 * workers * (3 * K + 2)), order: shared(4 * exp.trainPoints) };
   const pool = Array.from({ length: workers }, () => new Worker(new URL('./parallel-worker.ts', import.meta.url), { type: 'module', name: 'cpu-workers' }));
 
-  const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
-  let theta = initialTheta(exp);
-  let t1 = performance.now();
-  let t2 = t1;
-  const result = (status: TrainResult['status']): TrainResult => ({
-    engine: 'cpu-workers',
-    history,
-    theta,
-    status,
-    epochs: history.loss.length,
-    dispatches: 0,
-    timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
-    device: `CPU, JavaScript, float64, ${workers} Web Workers`,
-  });
   const abort = () => Atomics.store(ctl, CTL.abort, 1);
   options.signal?.addEventListener('abort', abort);
   try {
@@ -56,7 +44,7 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
       let ready = 0;
       const onReady = () => {
         if (++ready < workers) return;
-        t1 = performance.now();
+        recorder.trainingStarts();
         pool.forEach((w) => w.postMessage('start'));
       };
       pool.slice(1).forEach((worker) => {
@@ -71,13 +59,9 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         if (m.type === 'error') return fail(Object.assign(new Error(m.message), { name: m.name }));
         if (m.type === 'done') return void reports.then(resolve, fail);
         reports = reports.then(async () => {
-          t2 = performance.now();
-          if (isDiverged(m.loss, exp.lossBound)) throw new DivergedError(m.epoch, m.loss, result('diverged'));
           if (options.signal?.aborted) return;
-          history.loss.push(m.loss);
-          history.valLoss.push(m.valLoss);
-          theta = Float64Array.from(m.theta);
-          await options.onEpoch?.({ epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, theta: options.thetaEachEpoch ? theta : undefined });
+          const theta = Float64Array.from(m.theta);
+          await recorder.epoch(m.epoch, m.loss, m.valLoss, theta, alphaAt ? () => alphaCpu(theta, alphaAt) : undefined);
         });
         reports.catch(fail);
       };
@@ -91,6 +75,5 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
     options.signal?.removeEventListener('abort', abort);
     pool.forEach((w) => w.terminate());
   }
-  t2 = performance.now();
-  return result(history.loss.length === exp.epochs ? 'completed' : 'aborted');
+  return recorder.result('completed');
 }

@@ -1,7 +1,8 @@
 /** One worker of a sweep on all cores: it trains its share of the models, epoch by epoch. */
 import { prepareSweep, type ModelSpec } from '../experiment/sweep';
 import type { ExperimentConfig } from '../experiment/config';
-import { cpuData, cpuModel } from './trainer';
+import { cpuModel } from './trainer';
+import { nextOrders, prepareInputs } from '../experiment/inputs';
 import { isDiverged } from '../experiment/run';
 
 /** What the main thread sends: the sweep and this worker's share [lo, hi). */
@@ -23,25 +24,28 @@ export interface SweepWorkerEpoch {
 
 // First message: the task, answered with 'ready' once the data and models are made; second:
 // 'start'. The setup stays out of the engine's training time, as on the other engines.
-let start: (() => void) | null = null;
-self.onmessage = (event: MessageEvent<SweepWorkerTask | 'start'>) => {
+let start: (() => Promise<void>) | null = null;
+self.onmessage = async (event: MessageEvent<SweepWorkerTask | 'start'>) => {
   if (event.data === 'start') return start?.();
-  start = prepare(event.data);
+  start = await prepare(event.data);
   (self as unknown as Worker).postMessage('ready');
 };
 
-function prepare({ base, models, lo, hi }: SweepWorkerTask): () => void {
+async function prepare({ base, models, lo, hi }: SweepWorkerTask): Promise<() => Promise<void>> {
   const sweep = prepareSweep(base, models);
-  const data = cpuData(sweep.base, 'f64');
-  const mine = sweep.experiments.slice(lo, hi).map((exp) => cpuModel(exp, data, 'f64'));
+  const experiments = sweep.experiments.slice(lo, hi);
+  // A worker has no page to keep responsive: no pauses.
+  const inputs = await prepareInputs(sweep.base, experiments, async () => {});
+  const mine = experiments.map((exp, i) => cpuModel(exp, inputs.data, 'f64', inputs.thetas[i]));
   const alive = mine.map(() => true);
-  return () => {
+  return async () => {
     for (let epoch = 1; epoch <= sweep.base.epochs; epoch++) {
+      const orders = await nextOrders(inputs);
       const loss = new Float64Array(mine.length).fill(NaN);
       const valLoss = new Float64Array(mine.length).fill(NaN);
       mine.forEach((model, i) => {
         if (!alive[i]) return;
-        const r = model.epoch();
+        const r = model.epoch(orders[inputs.orderIndex[i]]);
         loss[i] = r.loss;
         valLoss[i] = r.valLoss ?? NaN;
         alive[i] = !isDiverged(r.loss, sweep.base.lossBound);

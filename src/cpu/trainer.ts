@@ -3,11 +3,13 @@
  * CPU twins of the kernels, in float64 or in float32 rounded as the GPU rounds.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, type Dataset } from '../experiment/data';
+import { initialTheta, type Dataset } from '../experiment/data';
+import { prepareInputs, type RunInputs } from '../experiment/inputs';
 import { stoppable, yielder } from '../experiment/pause';
-import { isDiverged, type EngineName, type TrainOptions, type TrainResult } from '../experiment/run';
+import { RunRecorder } from '../experiment/recorder';
+import type { TrainOptions, TrainResult } from '../experiment/run';
 import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
-import { DivergedError, StoppedError } from '../errors';
+import { StoppedError } from '../errors';
 
 /** A copy of `a` with every element rounded to the precision. */
 function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
@@ -31,17 +33,8 @@ export interface CpuData {
   yVal: Float64Array;
 }
 
-/** Makes the experiment's data and rounds it to the precision. */
-export function cpuData(exp: Experiment, precision: Precision): CpuData {
-  return roundedData(makeDataset(exp), precision);
-}
-
-/** cpuData, made in slices with `pause` between them (makeDatasetAsync). */
-export async function cpuDataAsync(exp: Experiment, precision: Precision, pause: () => Promise<void>): Promise<CpuData> {
-  return roundedData(await makeDatasetAsync(exp, pause), precision);
-}
-
-function roundedData(data: Dataset, precision: Precision): CpuData {
+/** The experiment's data rounded to the precision (float64 data is used as it is). */
+export function roundedData(data: Dataset, precision: Precision): CpuData {
   // float64 data is already float64: no copy (at 10^7 points, copying is most of a second).
   if (precision === 'f64') return data;
   return {
@@ -56,23 +49,22 @@ function roundedData(data: Dataset, precision: Precision): CpuData {
 export interface CpuModel {
   /** Theta now (K x 3, rows [v, w, b]), updated in place by each epoch. */
   theta: Float64Array;
-  /** Runs the next epoch (its shuffle, its steps) and returns its loss and val_loss. */
-  epoch(): { loss: number; valLoss: number | null };
-  /** The same epoch in parts, so a caller can yield and stop inside it: begin (with the epoch's order, if the caller made it), steps [from, to) in order, end. */
-  beginEpoch(order?: Uint32Array): void;
+  /** Runs an epoch (its steps, visiting the points in `order`) and returns its loss and val_loss. */
+  epoch(order: Uint32Array): { loss: number; valLoss: number | null };
+  /** The same epoch in parts, so a caller can yield and stop inside it: begin with the epoch's order, steps [from, to) in order, end. */
+  beginEpoch(order: Uint32Array): void;
   steps(from: number, to: number): void;
   endEpoch(): { loss: number; valLoss: number | null };
 }
 
-/** A model of `exp` on `data`: its own theta, learning rate and visiting order (docs/design.md section 1). */
-export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): CpuModel {
+/** A model of `exp` on `data` from `initialTheta`, at its own learning rate (docs/design.md section 1); the caller gives each epoch's visiting order. */
+export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, initialTheta: Float64Array): CpuModel {
   const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
   const { xTrain, yTrain, xVal, yVal } = data;
-  const theta = rounded(initialTheta(exp), precision);
+  const theta = rounded(initialTheta, precision);
   const learningRate = roundTo(config.learningRate, precision);
-  const nextOrder = epochOrders(exp);
   const hidden = new Float64Array(B * K);
   const alpha = new Float64Array(Math.max(B, valPoints));
   const grad = new Float64Array(3 * K);
@@ -90,7 +82,7 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
   const model: CpuModel = {
     theta,
     beginEpoch(given) {
-      order = given ?? nextOrder();
+      order = given;
       loss.fill(0);
     },
     steps(from, to) {
@@ -113,8 +105,8 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision): 
       }
       return { loss: loss[0] / trainPoints, valLoss };
     },
-    epoch() {
-      model.beginEpoch();
+    epoch(given) {
+      model.beginEpoch(given);
       model.steps(0, stepsPerEpoch);
       return model.endEpoch();
     },
@@ -129,76 +121,47 @@ export function stepsPerSlice(exp: Experiment): number {
 
 /** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
 export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {
-  const t0 = performance.now();
-  const engine: EngineName = options.engine;
+  const { engine, signal } = options;
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
+  const device = `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
+  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device });
   const pause = yielder();
   // Preparation in slices ends at a Stop too (making 10^7 points takes most of a second).
-  const stop = stoppable(pause, options.signal);
-  const alphaAt = options.alphaAt ?? null;
-  const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
-  let lastTheta = initialTheta(exp);
-  let t1 = performance.now();
-  const result = (status: TrainResult['status']): TrainResult => {
-    const t2 = performance.now();
-    return {
-      engine,
-      history,
-      theta: lastTheta,
-      status,
-      epochs: history.loss.length,
-      dispatches: 0,
-      timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
-      device: `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`,
-    };
-  };
-
-  let model: CpuModel;
+  const stop = stoppable(pause, signal);
+  let inputs: RunInputs;
   try {
-    model = cpuModel(exp, await cpuDataAsync(exp, precision, stop), precision);
+    inputs = await prepareInputs(exp, [exp], stop);
   } catch (e) {
-    if (e instanceof StoppedError) return result('aborted');
+    if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
   }
-  lastTheta = Float64Array.from(model.theta);
-  t1 = performance.now();
+  const model = cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
+  recorder.theta = Float64Array.from(model.theta);
+  const alphaAt = options.alphaAt;
   const slice = stepsPerSlice(exp);
-  // The visiting orders made here, in slices: at N = 10^7 one is half a second of shuffling.
-  const nextOrder = epochOrdersAsync(exp, stop);
+  recorder.trainingStarts();
   for (let epoch = 1; epoch <= exp.epochs; epoch++) {
-    if (options.signal?.aborted) return result('aborted');
+    if (signal?.aborted) return recorder.result('aborted');
     // A long epoch runs in slices with a look at the clock between them: the page stays
     // responsive and a Stop ends the run inside the epoch (which is then left out of the history).
     try {
-      model.beginEpoch(await nextOrder());
+      model.beginEpoch(await inputs.orders[0]());
     } catch (e) {
-      if (e instanceof StoppedError) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: 0, steps: exp.stepsPerEpoch } };
+      if (e instanceof StoppedError) return recorder.result('aborted', { epoch, stepsDone: 0 });
       throw e;
     }
-    if (options.signal?.aborted) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: 0, steps: exp.stepsPerEpoch } };
+    if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: 0 });
     for (let from = 0; from < exp.stepsPerEpoch; from += slice) {
       const to = Math.min(from + slice, exp.stepsPerEpoch);
       model.steps(from, to);
       if (to < exp.stepsPerEpoch) {
         await pause();
-        if (options.signal?.aborted) return { ...result('aborted'), partialEpoch: { epoch, stepsDone: to, steps: exp.stepsPerEpoch } };
+        if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: to });
       }
     }
     const { loss, valLoss } = model.endEpoch();
-    if (isDiverged(loss, exp.lossBound)) throw new DivergedError(epoch, loss, result('diverged'));
-    history.loss.push(loss);
-    history.valLoss.push(valLoss);
-    lastTheta = Float64Array.from(model.theta);
-    if (options.onEpoch) {
-      await options.onEpoch({
-        epoch,
-        loss,
-        valLoss,
-        theta: options.thetaEachEpoch ? lastTheta : undefined,
-        alpha: alphaAt ? alphaCpu(model.theta, alphaAt, precision) : undefined,
-      });
-    }
+    await recorder.epoch(epoch, loss, valLoss, Float64Array.from(model.theta), alphaAt ? () => alphaCpu(model.theta, alphaAt, precision) : undefined);
     await pause();
   }
-  return result('completed');
+  return recorder.result('completed');
 }

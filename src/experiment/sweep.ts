@@ -3,7 +3,6 @@
  * models share the data, the split, the batch size and the steps (so their epochs line up); each
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
-import { compareRuns } from './compare';
 import { checkBudget, LIMITS, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
@@ -262,37 +261,26 @@ export function sweepCsv(models: ModelSpec[], result: Pick<SweepResult, 'loss' |
 type SweepLosses = { loss: ArrayLike<number | null>[]; valLoss: ArrayLike<number | null>[]; divergedAt: (number | null)[] };
 
 /**
- * Whether two runs of one sweep agree: the same models diverge, and every other model's per-epoch
- * loss and val_loss agree within `rtol` (1e-3 between float32 and float64).
- */
-export function compareSweeps(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { ok: boolean; maxRel: number; detail: string } {
-  const num = (v: number | null) => (v === null ? NaN : v);
-  let maxRel = 0;
-  for (let m = 0; m < b.divergedAt.length; m++) {
-    if ((a.divergedAt[m] === null) !== (b.divergedAt[m] === null)) return { ok: false, maxRel: Infinity, detail: `model ${m} diverged in one run and not in the other` };
-    if (b.divergedAt[m] !== null) continue;
-    const history = (r: SweepLosses) => ({ history: { loss: r.loss.map((l) => num(l[m])), valLoss: r.valLoss.map((l) => (Number.isFinite(num(l[m])) ? num(l[m]) : null)) } });
-    const c = compareRuns(history(a), history(b), rtol);
-    maxRel = Math.max(maxRel, c.maxRel);
-    if (!c.ok) return { ok: false, maxRel, detail: `model ${m}: ${c.detail}` };
-  }
-  return { ok: true, maxRel, detail: `every model, every epoch within ${rtol} rel` };
-}
-
-/**
  * How far two runs of one sweep are apart, model by model: the largest relative difference of any
- * epoch's loss or val_loss among the models neither run marked diverged, how many of those pass
- * `rtol`, and how many models diverged in one run only.
+ * epoch's loss or val_loss among the models neither run marked diverged (and which model it is),
+ * how many of those pass `rtol`, and how many models diverged in one run only (the first of them).
  */
-export function sweepDifference(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { maxRel: number; past: number; divergedInOne: number; compared: number } {
+export function sweepDifference(
+  a: SweepLosses,
+  b: SweepLosses,
+  rtol = 1e-3,
+): { maxRel: number; worstModel: number | null; past: number; divergedInOne: number; firstDivergedInOne: number | null; compared: number } {
   const num = (v: number | null) => (v === null ? NaN : v);
   let maxRel = 0;
+  let worstModel: number | null = null;
   let past = 0;
   let divergedInOne = 0;
+  let firstDivergedInOne: number | null = null;
   let compared = 0;
   for (let m = 0; m < b.divergedAt.length; m++) {
     if ((a.divergedAt[m] === null) !== (b.divergedAt[m] === null)) {
       divergedInOne++;
+      firstDivergedInOne ??= m;
       continue;
     }
     if (b.divergedAt[m] !== null) continue;
@@ -303,13 +291,31 @@ export function sweepDifference(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { 
         const x = num(a[key][e][m]);
         const y = num(b[key][e][m]);
         if (Number.isNaN(x) && Number.isNaN(y)) continue;
-        worst = Math.max(worst, Math.abs(x - y) / Math.max(Math.abs(y), 1e-300));
+        const rel = Math.abs(x - y) / Math.max(Math.abs(y), 1e-300);
+        worst = Math.max(worst, Number.isNaN(rel) ? Infinity : rel);
       }
     }
     if (!(worst <= rtol)) past++;
-    maxRel = Math.max(maxRel, worst);
+    if (worst > maxRel || worstModel === null) {
+      maxRel = Math.max(maxRel, worst);
+      worstModel = m;
+    }
   }
-  return { maxRel, past, divergedInOne, compared };
+  return { maxRel, worstModel, past, divergedInOne, firstDivergedInOne, compared };
+}
+
+/**
+ * Whether two runs of one sweep agree: as many epochs, the same models diverge, and every other
+ * model's per-epoch loss and val_loss agree within `rtol` (1e-3 between float32 and float64).
+ */
+export function compareSweeps(a: SweepLosses, b: SweepLosses, rtol = 1e-3): { ok: boolean; maxRel: number; detail: string } {
+  if (a.loss.length !== b.loss.length) return { ok: false, maxRel: Infinity, detail: `${a.loss.length} epochs against ${b.loss.length}` };
+  const d = sweepDifference(a, b, rtol);
+  if (d.divergedInOne > 0)
+    return { ok: false, maxRel: Infinity, detail: `${d.divergedInOne} model(s) diverged in one run and not in the other (the first: model ${d.firstDivergedInOne})` };
+  if (d.past > 0)
+    return { ok: false, maxRel: d.maxRel, detail: `${d.past} of ${d.compared} models differ past ${rtol} rel (the most: model ${d.worstModel}, ${d.maxRel.toExponential(2)})` };
+  return { ok: true, maxRel: d.maxRel, detail: `every model, every epoch within ${rtol} rel` };
 }
 
 /** The models-at-once benchmark's sweep of P models: 4 seeds, log-spaced learning rates, K = 10, batch 8, one epoch of 100 steps. */

@@ -10,6 +10,8 @@
  * epochs reported so far.
  */
 
+import { StoppedError } from '../errors';
+
 /** What a host tells the runner. */
 export interface EpochPlan {
   device: GPUDevice;
@@ -87,6 +89,8 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
         dispatches += await plan.submit(first, count, staging);
       } catch (e) {
         await device.popErrorScope();
+        // A Stop while the submission's visiting orders were being made: nothing of it ran.
+        if (e instanceof StoppedError) break;
         if (!(e instanceof StopInsideEpoch)) throw e;
         dispatches += e.dispatches;
         partial = { epoch: e.epoch, stepsDone: e.stepsDone };

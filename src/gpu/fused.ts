@@ -7,7 +7,7 @@
  * every epoch's records (losses, theta, alpha) back in order.
  */
 import type { Experiment } from '../experiment/config';
-import { makeDataset, type Dataset } from '../experiment/data';
+import type { Dataset } from '../experiment/data';
 import { readBuffer, runBuffers } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
@@ -66,10 +66,8 @@ export interface FusedEpoch {
 export interface FusedRun {
   base: Experiment;
   models: FusedModel[];
-  /** One generator of per-epoch visiting orders per distinct seed. */
-  orders: (() => Uint32Array<ArrayBuffer>)[];
-  /** The same orders made in slices (epochOrdersAsync), used instead for long epochs, where one order is a long task. */
-  ordersAsync?: (() => Promise<Uint32Array<ArrayBuffer>>)[];
+  /** One generator of per-epoch visiting orders per distinct seed (RunInputs.orders: made in slices, a Stop inside one ends the epoch). */
+  orders: (() => Uint32Array<ArrayBuffer> | Promise<Uint32Array<ArrayBuffer>>)[];
   plotAt: Float64Array | null;
   choice: KernelChoice;
   /** Most steps one dispatch runs; a longer epoch takes several. */
@@ -79,8 +77,8 @@ export interface FusedRun {
   signal?: AbortSignal;
   /** Time the dispatches on the GPU's clock where the adapter has `timestamp-query`. */
   timestamps?: boolean;
-  /** The base's data when the caller has it already (makeDataset(base)); made here otherwise. */
-  data?: Dataset;
+  /** The base's data (RunInputs.data). */
+  data: Dataset;
   onEpoch(epoch: FusedEpoch): void | Promise<void>;
 }
 
@@ -245,7 +243,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
 
   // The points in float32, converted in slices (at 10^7 points one conversion is a long task).
-  const data = run.data ?? makeDataset(base);
+  const { data } = run;
   const pause = yielder();
   const xTrain = await toFloat32(data.xTrain, pause);
   const yTrain = await toFloat32(data.yTrain, pause);
@@ -302,8 +300,9 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       visitPairs[at + 1] = yTrain[order[i]];
     }
   };
-  const gatherVisits = (count: number) => {
-    for (let e = 0; e < count; e++) run.orders.forEach((next, s) => gather(next(), (e * seeds + s) * trainPoints, 0, trainPoints));
+  const nextOrders = () => Promise.all(run.orders.map((next) => next()));
+  const gatherVisits = async (count: number) => {
+    for (let e = 0; e < count; e++) (await nextOrders()).forEach((order, s) => gather(order, (e * seeds + s) * trainPoints, 0, trainPoints));
   };
 
   // A long epoch: one span a submission, two in flight, each sized from the time the one before
@@ -315,7 +314,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     // A Stop during either ends the epoch before its first step.
     let orders: Uint32Array[];
     try {
-      orders = run.ordersAsync ? await Promise.all(run.ordersAsync.map((next) => next())) : run.orders.map((next) => next());
+      orders = await nextOrders();
     } catch (e) {
       if (e instanceof StoppedError) throw new StopInsideEpoch(epoch, 0, 0);
       throw e;
@@ -369,9 +368,9 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     return dispatched;
   };
 
-  const submit = (first: number, count: number, staging: GPUBuffer): number | Promise<number> => {
+  const submit = async (first: number, count: number, staging: GPUBuffer): Promise<number> => {
     if (long) return submitLong(first, staging);
-    gatherVisits(count);
+    await gatherVisits(count);
     // One span a (part of an) epoch and a K group, in the order they run.
     let n = 0;
     const spanAt = (s: Pick<Span, 'stepBegin' | 'stepEnd' | 'epochs' | 'epochEnd'>, epoch: number) => {

@@ -6,8 +6,7 @@
  * loss-only mode), alpha on the plot grid one more.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, initialTheta, makeDatasetAsync } from '../experiment/data';
-import { yielder } from '../experiment/pause';
+import type { RunInputs } from '../experiment/inputs';
 import { runBuffers } from './buffers';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from '../errors';
@@ -73,6 +72,7 @@ export function perOpPipelines(device: GPUDevice, batchSize: number) {
 export async function runPerOp(
   device: GPUDevice,
   exp: Experiment,
+  inputs: RunInputs,
   plotAt: Float64Array | null,
   options: { signal?: AbortSignal; ringSize?: number; onEpoch(e: PerOpEpoch): void | Promise<void> },
 ): Promise<EpochOutcome & { startedAt: number }> {
@@ -83,7 +83,7 @@ export async function runPerOp(
   checkLimits(exp, device.limits, plotCount);
   const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B);
 
-  const data = await makeDatasetAsync(exp, yielder());
+  const { data } = inputs;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const STORAGE = GPUBufferUsage.STORAGE;
@@ -94,7 +94,7 @@ export async function runPerOp(
   const xVal = make('xVal', Float32Array.from(data.xVal));
   const yVal = make('yVal', Float32Array.from(data.yVal));
   const xPlot = make('xPlot', Float32Array.from(plotAt ?? [0]));
-  const theta = make('theta', Float32Array.from(initialTheta(exp)), STORAGE | GPUBufferUsage.COPY_SRC);
+  const theta = make('theta', Float32Array.from(inputs.thetas[0]), STORAGE | GPUBufferUsage.COPY_SRC);
   const state = empty('state', STATE_BYTES, STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
   const order = empty('order', 4 * trainPoints, STORAGE | GPUBufferUsage.COPY_DST);
   const hidden = empty('hidden', 4 * B * K);
@@ -130,11 +130,10 @@ export async function runPerOp(
   }
 
   const thetaBytes = 4 * 3 * K;
-  const nextOrder = epochOrders(exp);
   const zeroState = new Uint32Array(STATE_BYTES / 4);
-  const submit = (epoch: number, _count: number, staging: GPUBuffer): number => {
+  const submit = async (epoch: number, _count: number, staging: GPUBuffer): Promise<number> => {
     let n = 0;
-    device.queue.writeBuffer(order, 0, nextOrder());
+    device.queue.writeBuffer(order, 0, await inputs.orders[0]());
     device.queue.writeBuffer(state, 0, zeroState);
     const encoder = device.createCommandEncoder({ label: `epoch ${epoch} (per-op)` });
     const pass = encoder.beginComputePass({ label: `epoch ${epoch} (per-op)` });

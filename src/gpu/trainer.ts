@@ -4,9 +4,11 @@
  * turns what comes back into the one TrainResult every engine reports.
  */
 import type { Experiment } from '../experiment/config';
-import { epochOrders, epochOrdersAsync, initialTheta, makeDatasetAsync } from '../experiment/data';
+import { initialTheta } from '../experiment/data';
+import { prepareInputs, type RunInputs } from '../experiment/inputs';
 import { stoppable, yielder } from '../experiment/pause';
-import { isDiverged, type EpochRecord, type TrainOptions, type TrainResult } from '../experiment/run';
+import { RunRecorder } from '../experiment/recorder';
+import type { TrainOptions, TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
@@ -39,95 +41,54 @@ export async function warmUpGpu(exp: Experiment, engine: 'gpu' | 'gpu-perop' = '
 
 /** Trains on the GPU with the fused ('gpu') or per-op ('gpu-perop') strategy. */
 export async function trainGpu(exp: Experiment, options: TrainOptions & { engine: 'gpu' | 'gpu-perop' }, tuning: GpuTuning = {}): Promise<TrainResult> {
-  const t0 = performance.now();
-  const { engine } = options;
-  const { config, trainPoints, stepsPerEpoch } = exp;
+  const { engine, signal } = options;
+  const { config, stepsPerEpoch, trainPoints } = exp;
   const alphaAt = options.alphaAt ?? null;
   const gpu = await getGpu();
-  const { device } = gpu;
-
-  let kernel: string | undefined;
-  let kernelChoice: KernelChoice | undefined;
-  const history = { loss: [] as number[], valLoss: [] as (number | null)[] };
-  let lastTheta = initialTheta(exp);
-  let dispatches = 0;
-  let t1 = t0;
-  let t2 = t0;
-  const result = (status: TrainResult['status']): TrainResult => ({
-    engine,
-    history,
-    theta: lastTheta,
-    status,
-    epochs: history.loss.length,
-    dispatches,
-    timings: { setupMs: t1 - t0, trainMs: t2 - t1, totalMs: t2 - t0 },
-    device: gpu.description,
-    ...(kernel ? { kernel, kernelChoice } : {}),
-  });
-
-  /** Checks one epoch, records it and reports it. */
-  const record = async (epoch: number, loss: number, valLoss: number | null, theta: Float64Array, alpha: Float64Array | null) => {
-    if (isDiverged(loss, exp.lossBound)) {
-      t2 = performance.now();
-      throw new DivergedError(epoch, loss, result('diverged'));
-    }
-    history.loss.push(loss);
-    history.valLoss.push(valLoss);
-    lastTheta = theta;
-    t2 = performance.now();
-    const r: EpochRecord = { epoch, loss, valLoss };
-    if (options.thetaEachEpoch) r.theta = theta;
-    if (alpha) r.alpha = alpha;
-    await options.onEpoch?.(r);
-  };
-
-  let outcome;
-  if (engine === 'gpu-perop') {
-    outcome = await runPerOp(device, exp, alphaAt, {
-      signal: options.signal,
-      ringSize: tuning.ringSize,
-      onEpoch: (e) => {
-        if (e.stepsDone !== stepsPerEpoch) throw new Error(`Internal error: epoch ${e.epoch} ran ${e.stepsDone} of ${stepsPerEpoch} steps on the GPU.`);
-        return record(e.epoch, e.lossSum / trainPoints, exp.valPoints > 0 ? e.valLoss : null, e.theta, alphaAt ? e.alpha : null);
-      },
-    });
-  } else {
-    const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
-    const choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
-    kernel = describeKernel(choice);
-    kernelChoice = choice;
-    // Making 10^7 points takes most of a second; a Stop during it ends the run there.
-    let data;
-    try {
-      data = await makeDatasetAsync(exp, stoppable(yielder(), options.signal));
-    } catch (e) {
-      if (e instanceof StoppedError) return result('aborted');
-      throw e;
-    }
-    outcome = await runFused(device, {
-      base: exp,
-      data,
-      models: [{ ...model, orderIndex: 0, theta: initialTheta(exp) }],
-      orders: [epochOrders(exp)],
-      ordersAsync: [epochOrdersAsync(exp, stoppable(yielder(), options.signal))],
-      plotAt: alphaAt,
-      choice,
-      stepsPerDispatch: tuning.fusedStepsPerDispatch,
-      ringSize: tuning.ringSize,
-      signal: options.signal,
-      onEpoch: (e) => record(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), alphaAt ? e.alpha(0) : null),
-    });
+  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: gpu.description });
+  const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
+  let choice: KernelChoice | undefined;
+  if (engine === 'gpu') {
+    choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
+    recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
   }
+  // Making 10^7 points takes most of a second, an order half of one; a Stop during either ends the run there.
+  let inputs: RunInputs;
+  try {
+    inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal));
+  } catch (e) {
+    if (e instanceof StoppedError) return recorder.result('aborted');
+    throw e;
+  }
+  const withAlpha = (alpha: Float64Array) => (alphaAt ? () => alpha : undefined);
+  const outcome = choice
+    ? await runFused(gpu.device, {
+        base: exp,
+        data: inputs.data,
+        models: [{ ...model, orderIndex: 0, theta: inputs.thetas[0] }],
+        orders: inputs.orders,
+        plotAt: alphaAt,
+        choice,
+        stepsPerDispatch: tuning.fusedStepsPerDispatch,
+        ringSize: tuning.ringSize,
+        signal,
+        onEpoch: (e) => recorder.epoch(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), withAlpha(e.alpha(0))),
+      })
+    : await runPerOp(gpu.device, exp, inputs, alphaAt, {
+        signal,
+        ringSize: tuning.ringSize,
+        onEpoch: (e) => {
+          if (e.stepsDone !== stepsPerEpoch) throw new Error(`Internal error: epoch ${e.epoch} ran ${e.stepsDone} of ${stepsPerEpoch} steps on the GPU.`);
+          return recorder.epoch(e.epoch, e.lossSum / trainPoints, exp.valPoints > 0 ? e.valLoss : null, e.theta, withAlpha(e.alpha));
+        },
+      });
   // Training time runs from the first submission (after data and pipelines are up) to the last epoch in hand.
-  t1 = outcome.startedAt;
-  dispatches = outcome.dispatches;
+  recorder.trainingStarts(outcome.startedAt);
+  recorder.info = { ...recorder.info, dispatches: outcome.dispatches };
   if (outcome.failure instanceof DivergedError) {
-    throw new DivergedError(outcome.failure.epoch, outcome.failure.loss, result('diverged'));
+    throw new DivergedError(outcome.failure.epoch, outcome.failure.loss, recorder.result('diverged'));
   }
-  if (outcome.lost) throw new DeviceLostError(deviceLostMessage(outcome.lost, history.loss.length), result('aborted'));
+  if (outcome.lost) throw new DeviceLostError(deviceLostMessage(outcome.lost, recorder.history.loss.length), recorder.result('aborted'));
   if (outcome.failure) throw outcome.failure;
-  if (history.loss.length === 0) t2 = performance.now();
-  if (history.loss.length === exp.epochs) return result('completed');
-  const partial = outcome.partial;
-  return partial ? { ...result('aborted'), partialEpoch: { ...partial, steps: stepsPerEpoch } } : result('aborted');
+  return recorder.result('completed', outcome.partial ?? undefined);
 }

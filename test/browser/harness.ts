@@ -220,6 +220,7 @@ const harness = {
       base,
       models: c.models.map((m, i) => ({ hiddenUnits: m.K, learningRate: Math.fround(m.lr), orderIndex: i % 2, theta: Float64Array.from(thetas[i]) })),
       orders: orders.map((o) => () => o),
+      data: makeDataset(exp),
       plotAt: grid,
       choice,
       stepsPerDispatch: c.stepsPerDispatch,
