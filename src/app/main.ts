@@ -4,11 +4,9 @@
  */
 import { Chart } from 'chart.js';
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
-import { compareRuns } from '../experiment/compare';
 import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
-import { historyCsv, historyJson, thetaJson } from '../experiment/records';
-import { type EngineName, type TrainResult } from '../experiment/run';
+import type { TrainResult } from '../experiment/run';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
@@ -19,6 +17,7 @@ import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, state
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
 import { dataUrlToBlob, download } from './download';
 import { setupKernelsView } from './kernels-view';
+import { setupResultsView, type PageRun } from './results-view';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -32,15 +31,7 @@ if (lang !== 'en' && lang !== 'sv') lang = 'en';
 let L: Labels = LABELS[lang];
 let gpuAvailable = true;
 
-interface Run {
-  engine: EngineName;
-  exp: Experiment;
-  loss: number[];
-  valLoss: (number | null)[];
-  theta: Float64Array | null;
-  alpha: Float64Array | null;
-  result: TrainResult | null;
-}
+type Run = PageRun;
 let running: { controller: AbortController; run: Run } | null = null;
 let lastRun: Run | null = null;
 
@@ -242,102 +233,23 @@ async function startTraining(): Promise<void> {
   }
 }
 
-const ENGINE_LABEL = (e: EngineName) => (e === 'gpu' ? L.engineGpu : e === 'gpu-perop' ? L.engineGpuPerop : L.engineCpu);
-const msText = (ms: number) => (ms >= 1000 ? `${L.num(ms / 1000, 3)} s` : `${L.num(ms, 3)} ms`);
-const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : L.num(v, 6));
-
-function showResults(run: Run): void {
-  const r = run.result!;
-  const list = $('result-list');
-  const rows: [string, string, string][] = [
-    ['final-loss', L.finalLoss, num(r.history.loss.at(-1))],
-    ['final-val-loss', L.finalValLoss, num(r.history.valLoss.at(-1))],
-    ['train-time', L.totalTime, msText(r.timings.trainMs)],
-    ['setup-time', L.setupTime, msText(r.timings.setupMs)],
-    ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
-    ['dispatches', L.dispatches, r.dispatches.toLocaleString(lang)],
-    ...(r.kernelChoice ? [['kernel', L.kernelChosen, L.kernelName(r.kernelChoice.variant, r.kernelChoice.workgroupSize)] as [string, string, string]] : []),
-    ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.device],
-  ];
-  list.replaceChildren(
-    ...rows.flatMap(([id, label, value]) => {
-      const dt = document.createElement('dt');
-      dt.textContent = label;
-      const dd = document.createElement('dd');
-      dd.id = id;
-      dd.textContent = value;
-      return [dt, dd];
-    }),
-  );
-  const other = otherEngine(run.engine);
-  const compare = $<HTMLButtonElement>('compare');
-  compare.textContent = L.compareWith(ENGINE_LABEL(other));
-  compare.hidden = r.epochs === 0;
-  $('results').hidden = false;
-  drawKernels(run);
-}
-
-function otherEngine(engine: EngineName): PageEngine {
-  if (engine === 'cpu') return gpuAvailable ? 'gpu' : 'cpu';
-  return 'cpu';
-}
-
-/**
- * Runs the same experiment on the other engine and says how long each took. A GPU run is held to
- * the float32 CPU twin (cpu-f32: the same arithmetic, so they must agree), and its difference from
- * the float64 CPU is shown beside that, with why the two drift apart.
- */
-async function compareWithOther(): Promise<void> {
-  const run = lastRun;
-  if (!run?.result || running) return;
-  const other = otherEngine(run.engine);
-  const compare = $<HTMLButtonElement>('compare');
-  compare.disabled = true;
-  trainButton.disabled = true;
-  $('comparison').textContent = L.comparing;
-  try {
-    const epochs = run.result.epochs;
-    // The same experiment, cut to the epochs the first run did, so the two are comparable.
-    const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
-    const second = await train(exp, { engine: other });
-    const ratio = run.result.timings.trainMs / second.timings.trainMs;
-    const timing = L.comparison(ENGINE_LABEL(run.engine), msText(run.result.timings.trainMs), ENGINE_LABEL(other), msText(second.timings.trainMs), ratio);
-    const gpu = run.engine !== 'cpu' ? run.result : other !== 'cpu' ? second : null;
-    if (!gpu) {
-      const c = compareRuns(run.result, second);
-      $('comparison').textContent = `${timing} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
-      window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c };
-      return;
-    }
-    const float64 = gpu === run.result ? second : run.result;
-    const twin = await train(exp, { engine: 'cpu-f32' });
-    const c = compareRuns(gpu, twin);
-    const d = compareRuns(gpu, float64);
-    $('comparison').textContent =
-      `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
-    window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
-  } catch (e) {
-    $('comparison').textContent = `${L.failed} ${(e as Error).message}`;
-  } finally {
-    compare.disabled = false;
-    trainButton.disabled = validate() === null;
-  }
-}
-
-// ---- Export ----
-
-function exportRun(kind: 'csv' | 'json' | 'theta'): void {
-  const run = lastRun;
-  if (!run?.result) return;
-  if (kind === 'csv') download('history.csv', 'text/csv', historyCsv(run.result));
-  if (kind === 'json') download('history.json', 'application/json', JSON.stringify(historyJson(run.exp, run.result), null, 2));
-  if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta), null, 2));
-}
-
 // ---- What the GPU runs (kernels-view.ts) ----
 
 const kernelsView = setupKernelsView(() => ({ run: lastRun?.result ? lastRun : null, L }));
 const drawKernels = (run: Run | null) => kernelsView(run, L);
+
+// ---- The run's results, the comparison and the downloads (results-view.ts) ----
+
+const resultsView = setupResultsView({
+  L: () => L,
+  lang: () => lang,
+  gpuAvailable: () => gpuAvailable,
+  lastRun: () => lastRun,
+  busy: () => running !== null,
+  enableTrain: () => void (trainButton.disabled = validate() === null),
+  drawKernels,
+});
+const showResults = (run: Run) => resultsView.show(run);
 
 // ---- Language ----
 
@@ -408,7 +320,7 @@ showPoints.addEventListener('change', () => {
   drawCharts(running?.run ?? lastRun, readForm().config);
 });
 stopButton.addEventListener('click', () => running?.controller.abort());
-$('compare').addEventListener('click', () => void compareWithOther());
+$('compare').addEventListener('click', () => void resultsView.compare());
 const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang, initialQuery });
 $('lang').addEventListener('change', () => {
   applyLanguage($<HTMLSelectElement>('lang').value as Language);
@@ -422,9 +334,9 @@ for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
     drawCharts(null, validate());
   });
 }
-$('export-csv').addEventListener('click', () => exportRun('csv'));
-$('export-json').addEventListener('click', () => exportRun('json'));
-$('export-theta').addEventListener('click', () => exportRun('theta'));
+$('export-csv').addEventListener('click', () => resultsView.exportRun('csv'));
+$('export-json').addEventListener('click', () => resultsView.exportRun('json'));
+$('export-theta').addEventListener('click', () => resultsView.exportRun('theta'));
 for (const [id, chart] of [
   ['export-alpha', charts.alpha],
   ['export-loss', charts.loss],

@@ -206,6 +206,100 @@ async function benchTfjs(
   return out;
 }
 
+/** Where the engines run: in the browser page (`--runtime chrome`) or in this process through Dawn (`--runtime node`). */
+interface Backend {
+  adapter: { ok: boolean; description: string };
+  runOnce: RunOnce;
+  runSweep: RunSweep;
+  calibrateOne(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>;
+  close?(): Promise<void>;
+}
+
+/** The engines in the runner page, through page.evaluate. */
+async function chromeBackend(page: import('puppeteer-core').Page): Promise<Backend> {
+  return {
+    adapter: await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter()),
+    runOnce: async (config, engine) => {
+      const o = await page.evaluate((c, e) => (window as unknown as { runner: Runner }).runner.train(c, e, true), config, engine);
+      return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
+    },
+    runSweep: async (config, text, seeds, engine) => {
+      const o = await page.evaluate((c, t, s, e) => (window as unknown as { runner: Runner }).runner.trainSweep(c, t, s, e), config, text, seeds, engine);
+      return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
+    },
+    calibrateOne: (config, sweep) => page.evaluate((c, s) => (window as unknown as { runner: Runner }).runner.calibrateShape(c, s ?? undefined), config, sweep ?? null),
+  };
+}
+
+/** The engines in this process: Dawn for WebGPU, the same TypeScript (WGSL imports included) through vite's SSR loader. */
+async function nodeBackend(out: string): Promise<Backend> {
+  await installDawn();
+  const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
+  const { train, trainSweep, gpuStatus, calibrateShape } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
+  const status = await gpuStatus();
+  const calibration = fileStore(out);
+  const failed = (e: unknown) => ({ error: `${(e as Error).name}: ${(e as Error).message}` });
+  return {
+    adapter: status.ok ? { ok: true, description: `${status.description} (Dawn in Node ${process.version})` } : status,
+    runOnce: (config, engine) => train(config, { engine }, { calibration }).catch(failed),
+    runSweep: async (config, text, seeds, engine) => {
+      try {
+        const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
+        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+        return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
+      } catch (e) {
+        return failed(e);
+      }
+    },
+    calibrateOne: (config, sweep) =>
+      calibrateShape(config, sweep).then(
+        (calibration) => ({ ok: true as const, calibration }),
+        (e: Error) => ({ ok: false as const, error: `${e.name}: ${e.message}` }),
+      ),
+    close: () => server.close(),
+  };
+}
+
+/** bench.png: median training time against batch size for each engine, with the GPU's crossover; returns its path, or null if there is nothing to draw. */
+async function drawBenchChart(
+  page: import('puppeteer-core').Page,
+  results: { workload: Workload; rows: BenchRow[] }[],
+  engines: BenchEngine[],
+  adapter: string,
+  out: string,
+): Promise<string | null> {
+  const points = results.filter((r) => r.workload.group === 'points');
+  if (points.length < 2) return null;
+  const series = engines.map((engine) => ({
+    label: engine,
+    points: points.flatMap((p) => {
+      const row = p.rows.find((r) => r.engine === engine);
+      return row?.medianMs ? [{ x: p.workload.size, y: row.medianMs }] : [];
+    }),
+  }));
+  const med = (engine: BenchEngine) => points.map((p) => p.rows.find((r) => r.engine === engine)?.medianMs ?? NaN);
+  const cross =
+    engines.includes('gpu') && engines.includes('cpu')
+      ? crossover(
+          points.map((p) => p.workload.size),
+          med('gpu'),
+          med('cpu'),
+        )
+      : null;
+  const steps = points[0].workload.config.steps;
+  const png = await page.evaluate((input) => (window as unknown as { runner: Runner }).runner.benchChart(input), {
+    title: `Training time against batch size (${steps} steps, K = 10) on ${adapter}`,
+    xLabel: 'points per step (N = 125 x batch)',
+    yLabel: 'median training time, ms',
+    series,
+    crossover: cross === null ? null : { x: cross, label: `GPU (fused) overtakes the CPU at ~${Math.round(cross)} points per step` },
+    width: 1200,
+    height: 800,
+  });
+  say(cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`);
+  return writePng(out, 'bench.png', png);
+}
+
 /** Runs the benchmark; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let options: BenchOptions;
@@ -232,11 +326,7 @@ export async function main(argv: string[]): Promise<number> {
   const workloads = options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS;
   const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;
   let session: Session | null = null;
-  let closeNode: (() => Promise<void>) | null = null;
-  let runOnce: RunOnce;
-  let runSweep: RunSweep;
-  let calibrateOne: (config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }) => Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>;
-  let adapter: { ok: boolean; description: string };
+  let backend: Backend | null = null;
   let browserVersion: string | null = null;
   let runner: import('puppeteer-core').Page | null = null;
   try {
@@ -251,63 +341,25 @@ export async function main(argv: string[]): Promise<number> {
       if (options.runtime === 'chrome' || !(e instanceof ChromeNotFoundError)) throw e;
       say(`No browser (${(e as Error).message.split('\n')[0]}): bench.png will not be drawn.`);
     }
-    if (options.runtime === 'chrome') {
-      const page = runner!;
-      adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
-      runOnce = async (config, engine) => {
-        const o = await page.evaluate((c, e) => (window as unknown as { runner: Runner }).runner.train(c, e, true), config, engine);
-        return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
-      };
-      runSweep = async (config, text, seeds, engine) => {
-        const o = await page.evaluate((c, t, s, e) => (window as unknown as { runner: Runner }).runner.trainSweep(c, t, s, e), config, text, seeds, engine);
-        return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
-      };
-      calibrateOne = (config, sweep) => page.evaluate((c, s) => (window as unknown as { runner: Runner }).runner.calibrateShape(c, s ?? undefined), config, sweep ?? null);
-    } else {
-      await installDawn();
-      // Vite's SSR loader runs the same TypeScript, WGSL ?raw imports included, in this process.
-      const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
-      closeNode = () => server.close();
-      const { train, trainSweep, gpuStatus, calibrateShape } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
-      calibrateOne = (config, sweep) =>
-        calibrateShape(config, sweep).then(
-          (calibration) => ({ ok: true as const, calibration }),
-          (e: Error) => ({ ok: false as const, error: `${e.name}: ${e.message}` }),
-        );
-      const status = await gpuStatus();
-      adapter = status.ok ? { ok: true, description: `${status.description} (Dawn in Node ${process.version})` } : status;
+    if (options.runtime === 'chrome') backend = await chromeBackend(runner!);
+    else {
+      backend = await nodeBackend(options.out);
       const engines = options.engines.filter((e) => e !== 'cpu-workers');
       if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
       options.engines = engines;
-      const calibration = fileStore(options.out);
-      runOnce = async (config, engine) => {
-        try {
-          return await train(config, { engine }, { calibration });
-        } catch (e) {
-          return { error: `${(e as Error).name}: ${(e as Error).message}` };
-        }
-      };
-      runSweep = async (config, text, seeds, engine) => {
-        try {
-          const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
-          const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-          return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
-        } catch (e) {
-          return { error: `${(e as Error).name}: ${(e as Error).message}` };
-        }
-      };
     }
+    const { adapter } = backend;
     if (!adapter.ok && options.engines.some((e) => e.startsWith('gpu'))) {
       process.stderr.write(`error: no WebGPU adapter: ${adapter.description}\nTry --engines cpu,cpu-workers.\n`);
       return 3;
     }
     say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
-    if (options.kernels) return await kernelTable(calibrateOne, adapter.description, options.out);
+    if (options.kernels) return await kernelTable(backend.calibrateOne, adapter.description, options.out);
     say(`median training time of ${repeats} runs after a warm-up; ratio = CPU one thread's median / the engine's (above 1: faster than the CPU)`);
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
-      const rows = w.group === 'models' ? await benchModels(w, options.engines, runSweep, repeats) : await benchWorkload(w, options.engines, runOnce, repeats);
+      const rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
       results.push({ workload: w, derived, rows });
       say(formatRows(w, rows));
     }
@@ -339,42 +391,8 @@ export async function main(argv: string[]): Promise<number> {
     };
     const jsonPath = join(options.out, 'bench.json');
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    const written = [jsonPath];
-
-    const points = results.filter((r) => r.workload.group === 'points');
-    if (runner && points.length > 1) {
-      const series = options.engines.map((engine) => ({
-        label: engine,
-        points: points.flatMap((p) => {
-          const row = p.rows.find((r) => r.engine === engine);
-          return row?.medianMs ? [{ x: p.workload.size, y: row.medianMs }] : [];
-        }),
-      }));
-      const med = (engine: BenchEngine) => points.map((p) => p.rows.find((r) => r.engine === engine)?.medianMs ?? NaN);
-      const cross =
-        options.engines.includes('gpu') && options.engines.includes('cpu')
-          ? crossover(
-              points.map((p) => p.workload.size),
-              med('gpu'),
-              med('cpu'),
-            )
-          : null;
-      const steps = points[0].workload.config.steps;
-      const png = await runner.evaluate((input) => (window as unknown as { runner: Runner }).runner.benchChart(input), {
-        title: `Training time against batch size (${steps} steps, K = 10) on ${adapter.description}`,
-        xLabel: 'points per step (N = 125 x batch)',
-        yLabel: 'median training time, ms',
-        series,
-        crossover: cross === null ? null : { x: cross, label: `GPU (fused) overtakes the CPU at ~${Math.round(cross)} points per step` },
-        width: 1200,
-        height: 800,
-      });
-      written.push(writePng(options.out, 'bench.png', png));
-      say(
-        cross === null ? 'GPU (fused) does not overtake one CPU thread in the range measured.' : `GPU (fused) overtakes one CPU thread at ~${Math.round(cross)} points per step.`,
-      );
-    }
-    say(`Wrote ${written.join(', ')}`);
+    const chart = runner ? await drawBenchChart(runner, results, options.engines, adapter.description, options.out) : null;
+    say(`Wrote ${[jsonPath, ...(chart ? [chart] : [])].join(', ')}`);
     return results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok) ? 0 : 1;
   } finally {
     if (runner && options.runtime === 'chrome' && !options.kernels) {
@@ -390,7 +408,7 @@ export async function main(argv: string[]): Promise<number> {
       writeCalibrations(options.out, kept);
     }
     await session?.close();
-    await closeNode?.();
+    await backend?.close?.();
   }
 }
 

@@ -1,0 +1,136 @@
+/**
+ * The results of the last run on the page: its numbers (losses, times, dispatches, kernel,
+ * device), the comparison with the other engine, and the downloads of its records.
+ */
+import { prepareExperiment, type Experiment } from '../experiment/config';
+import { compareRuns } from '../experiment/compare';
+import { historyCsv, historyJson, thetaJson } from '../experiment/records';
+import type { EngineName, TrainResult } from '../experiment/run';
+import type { Labels, Language } from '../plots/i18n';
+import { train } from '../train';
+import { $ } from './dom';
+import { download } from './download';
+import type { PageEngine } from './state';
+
+/** A run on the page: what it trains, what it has reported so far, and its result once it ends. */
+export interface PageRun {
+  engine: EngineName;
+  exp: Experiment;
+  loss: number[];
+  valLoss: (number | null)[];
+  theta: Float64Array | null;
+  alpha: Float64Array | null;
+  result: TrainResult | null;
+}
+
+/** What the view reads of the page, each time it draws. */
+export interface ResultsContext {
+  L(): Labels;
+  lang(): Language;
+  gpuAvailable(): boolean;
+  /** The last run (null before any); `busy` while one trains. */
+  lastRun(): PageRun | null;
+  busy(): boolean;
+  /** Lets Train be pressed again if the form is valid. */
+  enableTrain(): void;
+  /** Redraws "What the GPU runs" with the run's dispatch counts. */
+  drawKernels(run: PageRun): void;
+}
+
+/** The two engines a comparison runs: the other of the one that ran (the CPU's other is the GPU, where there is one). */
+function otherEngine(engine: EngineName, gpuAvailable: boolean): PageEngine {
+  if (engine === 'cpu') return gpuAvailable ? 'gpu' : 'cpu';
+  return 'cpu';
+}
+
+/** Sets up the view; returns how to show a run's results, compare it, and export it. */
+export function setupResultsView(ctx: ResultsContext) {
+  const engineLabel = (e: EngineName) => (e === 'gpu' ? ctx.L().engineGpu : e === 'gpu-perop' ? ctx.L().engineGpuPerop : ctx.L().engineCpu);
+  const msText = (ms: number) => (ms >= 1000 ? `${ctx.L().num(ms / 1000, 3)} s` : `${ctx.L().num(ms, 3)} ms`);
+  const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : ctx.L().num(v, 6));
+
+  /** The run's numbers, and the Compare button named for the other engine. */
+  function show(run: PageRun): void {
+    const L = ctx.L();
+    const r = run.result!;
+    const rows: [string, string, string][] = [
+      ['final-loss', L.finalLoss, num(r.history.loss.at(-1))],
+      ['final-val-loss', L.finalValLoss, num(r.history.valLoss.at(-1))],
+      ['train-time', L.totalTime, msText(r.timings.trainMs)],
+      ['setup-time', L.setupTime, msText(r.timings.setupMs)],
+      ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
+      ['dispatches', L.dispatches, r.dispatches.toLocaleString(ctx.lang())],
+      ...(r.kernelChoice ? [['kernel', L.kernelChosen, L.kernelName(r.kernelChoice.variant, r.kernelChoice.workgroupSize)] as [string, string, string]] : []),
+      ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.device],
+    ];
+    $('result-list').replaceChildren(
+      ...rows.flatMap(([id, label, value]) => {
+        const dt = document.createElement('dt');
+        dt.textContent = label;
+        const dd = document.createElement('dd');
+        dd.id = id;
+        dd.textContent = value;
+        return [dt, dd];
+      }),
+    );
+    const compare = $<HTMLButtonElement>('compare');
+    compare.textContent = L.compareWith(engineLabel(otherEngine(run.engine, ctx.gpuAvailable())));
+    compare.hidden = r.epochs === 0;
+    $('results').hidden = false;
+    ctx.drawKernels(run);
+  }
+
+  /**
+   * Runs the same experiment on the other engine and says how long each took. A GPU run is held to
+   * the float32 CPU twin (cpu-f32: the same arithmetic, so they must agree), and its difference from
+   * the float64 CPU is shown beside that, with why the two drift apart.
+   */
+  async function compare(): Promise<void> {
+    const run = ctx.lastRun();
+    if (!run?.result || ctx.busy()) return;
+    const L = ctx.L();
+    const other = otherEngine(run.engine, ctx.gpuAvailable());
+    const button = $<HTMLButtonElement>('compare');
+    const out = $('comparison');
+    button.disabled = true;
+    $<HTMLButtonElement>('train').disabled = true;
+    out.textContent = L.comparing;
+    try {
+      const epochs = run.result.epochs;
+      // The same experiment, cut to the epochs the first run did, so the two are comparable.
+      const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
+      const second = await train(exp, { engine: other });
+      const ratio = run.result.timings.trainMs / second.timings.trainMs;
+      const timing = L.comparison(engineLabel(run.engine), msText(run.result.timings.trainMs), engineLabel(other), msText(second.timings.trainMs), ratio);
+      const gpu = run.engine !== 'cpu' ? run.result : other !== 'cpu' ? second : null;
+      if (!gpu) {
+        const c = compareRuns(run.result, second);
+        out.textContent = `${timing} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
+        window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c };
+        return;
+      }
+      const float64 = gpu === run.result ? second : run.result;
+      const twin = await train(exp, { engine: 'cpu-f32' });
+      const c = compareRuns(gpu, twin);
+      const d = compareRuns(gpu, float64);
+      out.textContent = `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
+      window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
+    } catch (e) {
+      out.textContent = `${L.failed} ${(e as Error).message}`;
+    } finally {
+      button.disabled = false;
+      ctx.enableTrain();
+    }
+  }
+
+  /** Downloads the last run's history (CSV or JSON) or theta. */
+  function exportRun(kind: 'csv' | 'json' | 'theta'): void {
+    const run = ctx.lastRun();
+    if (!run?.result) return;
+    if (kind === 'csv') download('history.csv', 'text/csv', historyCsv(run.result));
+    if (kind === 'json') download('history.json', 'application/json', JSON.stringify(historyJson(run.exp, run.result), null, 2));
+    if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta), null, 2));
+  }
+
+  return { show, compare, exportRun };
+}
