@@ -54,7 +54,14 @@ export interface CpuModel {
   /** The same epoch in parts, so a caller can yield and stop inside it: begin with the epoch's order, steps [from, to) in order, end. */
   beginEpoch(order: Uint32Array): void;
   steps(from: number, to: number): void;
+  /** Validation points [from, to), in order after the epoch's steps; endEpoch validates those not yet done. */
+  validate(from: number, to: number): void;
   endEpoch(): { loss: number; valLoss: number | null };
+}
+
+/** Validation points evaluated in one piece: about 2^16 hidden-unit evaluations. */
+export function valPointsPerSlice(exp: Experiment): number {
+  return Math.max(1, Math.floor(2 ** 16 / exp.config.hiddenUnits));
 }
 
 /** A model of `exp` on `data` from `initialTheta`, at its own learning rate (docs/design.md section 1); the caller gives each epoch's visiting order. */
@@ -66,7 +73,8 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const theta = rounded(initialTheta, precision);
   const learningRate = roundTo(config.learningRate, precision);
   const hidden = new Float64Array(B * K);
-  const alpha = new Float64Array(Math.max(B, valPoints));
+  const valSlice = valPointsPerSlice(exp);
+  const alpha = new Float64Array(Math.max(B, Math.min(valSlice, valPoints)));
   const grad = new Float64Array(3 * K);
   const single = precision === 'f32';
   // The squared residuals of a set of points summed as the fused kernels sum them (Kahan).
@@ -79,11 +87,14 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const loss = new Float64Array(2);
   const val = new Float64Array(2);
   let order: Uint32Array = new Uint32Array(0);
+  let validated = 0;
   const model: CpuModel = {
     theta,
     beginEpoch(given) {
       order = given;
       loss.fill(0);
+      val.fill(0);
+      validated = 0;
     },
     steps(from, to) {
       for (let step = from; step < to; step++) {
@@ -95,12 +106,20 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
         sgdUpdate(theta, grad, learningRate, precision);
       }
     },
+    validate(from, to) {
+      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
+      for (let first = from; first < to; first += valSlice) {
+        const count = Math.min(valSlice, to - first);
+        forward(K, first, count, theta, xVal, null, null, alpha, precision);
+        // addSquares reads alpha[i] for ys[first + i].
+        addSquares(val, first, count, yVal, null);
+      }
+      validated = to;
+    },
     endEpoch() {
       let valLoss: number | null = null;
       if (valPoints > 0) {
-        forward(K, 0, valPoints, theta, xVal, null, null, alpha, precision);
-        val.fill(0);
-        addSquares(val, 0, valPoints, yVal, null);
+        model.validate(validated, valPoints);
         valLoss = roundTo(val[0] / valPoints, precision);
       }
       return { loss: loss[0] / trainPoints, valLoss };
@@ -158,6 +177,13 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
         await pause();
         if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: to });
       }
+    }
+    // The validation pass in slices too: at 2 * 10^6 validation points it is a long task in one piece.
+    const valSlice = valPointsPerSlice(exp);
+    for (let from = 0; from < exp.valPoints; from += valSlice) {
+      model.validate(from, Math.min(from + valSlice, exp.valPoints));
+      await pause();
+      if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: exp.stepsPerEpoch });
     }
     const { loss, valLoss } = model.endEpoch();
     await recorder.epoch(epoch, loss, valLoss, Float64Array.from(model.theta), alphaAt ? () => alphaCpu(model.theta, alphaAt, precision) : undefined);

@@ -216,7 +216,7 @@ export function estimateWork(
   for (const { hiddenUnits: K } of models) {
     units += K;
     // theta, gradient, the GPU's record slots; the CPU's hidden activations and alpha buffers.
-    bytes += 8 * (12 * K + B * K + Math.max(B, d.valPoints) + 3);
+    bytes += 8 * (12 * K + B * K + Math.max(B, Math.min(d.valPoints, Math.floor(2 ** 16 / K))) + 3);
   }
   return { bytes, unitSteps: d.totalSteps * B * units, epochs: d.epochs };
 }

@@ -21,7 +21,9 @@ export function makeDataset(exp: Experiment): Dataset {
   const { config } = exp;
   const xs = new RandomState(config.dataSeed).uniform(-4, 4, config.points);
   const f = targetFunction(config.target, config.formula);
-  return split(exp, xs, xs.map(f));
+  const ys = xs.map(f);
+  checkFinite(xs, ys, 0, ys.length);
+  return split(exp, xs, ys);
 }
 
 /** Points made between two looks at the clock by makeDatasetAsync. */
@@ -41,19 +43,24 @@ export async function makeDatasetAsync(exp: Experiment, pause: () => Promise<voi
     const n = Math.min(SLICE_POINTS, config.points - at);
     xs.set(rs.uniform(-4, 4, n), at);
     for (let i = at; i < at + n; i++) ys[i] = f(xs[i]);
+    checkFinite(xs, ys, at, at + n);
     await pause();
   }
   return split(exp, xs, ys);
 }
 
-/** Keras's split of the points, after checking every y is finite. */
-function split(exp: Experiment, xs: Float64Array, ys: Float64Array): Dataset {
-  const { trainPoints } = exp;
-  const bad = ys.findIndex((y) => !Number.isFinite(y));
-  if (bad >= 0) {
-    const detail = `f(${xs[bad]}) = ${ys[bad]} at data point ${bad}: f must be finite on (-4, 4)`;
+/** Throws ConfigError (formula) at the first of points [from, to) whose y is not finite. */
+function checkFinite(xs: Float64Array, ys: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    if (Number.isFinite(ys[i])) continue;
+    const detail = `f(${xs[i]}) = ${ys[i]} at data point ${i}: f must be finite on (-4, 4)`;
     throw new ConfigError('formula', detail, { kind: 'formula', detail });
   }
+}
+
+/** Keras's split of the points (their ys checked finite). */
+function split(exp: Experiment, xs: Float64Array, ys: Float64Array): Dataset {
+  const { trainPoints } = exp;
   return {
     xTrain: xs.subarray(0, trainPoints),
     yTrain: ys.subarray(0, trainPoints),

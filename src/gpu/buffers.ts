@@ -27,8 +27,9 @@ export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = so
 export interface RunBuffers {
   /** A labelled buffer holding `data`, STORAGE unless told otherwise. */
   make(label: string, data: ArrayBufferView, usage?: GPUBufferUsageFlags): GPUBuffer;
-  /** A zeroed buffer of at least `bytes` (4 at the least). */
+  /** A zeroed buffer of at least `bytes` (4 at the least): WebGPU zeroes new buffers, so nothing is copied. */
   empty(label: string, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer;
+
   destroyAll(): void;
 }
 
@@ -40,9 +41,44 @@ export function runBuffers(device: GPUDevice): RunBuffers {
     owned.push(b);
     return b;
   };
+  const empty = (label: string, bytes: number, usage: GPUBufferUsageFlags = GPUBufferUsage.STORAGE) => {
+    const b = device.createBuffer({ label, size: Math.max(4, Math.ceil(bytes / 4) * 4), usage });
+    owned.push(b);
+    return b;
+  };
   return {
     make,
-    empty: (label, bytes, usage) => make(label, new Uint8Array(Math.max(4, bytes)), usage),
+    empty,
     destroyAll: () => owned.forEach((b) => b.destroy()),
   };
+}
+
+/**
+ * Writes points as (x, y) float32 pairs into `buffer` (COPY_DST, 8 bytes a point), 2^18 pairs at a
+ * time with `pause` between: at 10^7 points one piece would hold a page's thread for a long task.
+ */
+export async function writePairs(device: GPUDevice, buffer: GPUBuffer, xs: ArrayLike<number>, ys: ArrayLike<number>, pause: () => Promise<void>): Promise<void> {
+  const SLICE = 2 ** 18;
+  const chunk = new Float32Array(2 * Math.min(SLICE, xs.length));
+  for (let from = 0; from < xs.length; from += SLICE) {
+    const n = Math.min(SLICE, xs.length - from);
+    for (let i = 0; i < n; i++) {
+      chunk[2 * i] = xs[from + i];
+      chunk[2 * i + 1] = ys[from + i];
+    }
+    device.queue.writeBuffer(buffer, 8 * from, chunk, 0, 2 * n);
+    await pause();
+  }
+}
+
+/** Writes `values` as float32 into `buffer` (COPY_DST), 2^18 at a time with `pause` between. */
+export async function writeFloats(device: GPUDevice, buffer: GPUBuffer, values: ArrayLike<number>, pause: () => Promise<void>): Promise<void> {
+  const SLICE = 2 ** 18;
+  const chunk = new Float32Array(Math.min(SLICE, values.length));
+  for (let from = 0; from < values.length; from += SLICE) {
+    const n = Math.min(SLICE, values.length - from);
+    for (let i = 0; i < n; i++) chunk[i] = values[from + i];
+    device.queue.writeBuffer(buffer, 4 * from, chunk, 0, n);
+    await pause();
+  }
 }

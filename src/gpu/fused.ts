@@ -8,7 +8,7 @@
  */
 import type { Experiment } from '../experiment/config';
 import type { Dataset } from '../experiment/data';
-import { readBuffer, runBuffers } from './buffers';
+import { readBuffer, runBuffers, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
 import { GpuLimitError, StoppedError } from '../errors';
@@ -174,16 +174,6 @@ async function toFloat32(a: Float64Array, pause: () => Promise<void>): Promise<F
   return out;
 }
 
-/** Points as (x, y) pairs in float32, at least one pair so the buffer is never empty. */
-function interleave(xs: Float64Array, ys: Float64Array): Float32Array<ArrayBuffer> {
-  const out = new Float32Array(Math.max(2, 2 * xs.length));
-  for (let i = 0; i < xs.length; i++) {
-    out[2 * i] = xs[i];
-    out[2 * i + 1] = ys[i];
-  }
-  return out;
-}
-
 /** Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it, not thrown). */
 export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null }> {
   const { base, choice } = run;
@@ -265,7 +255,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
   const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
   const visits = empty('visits', visitPairs.byteLength, STORAGE | GPUBufferUsage.COPY_DST);
-  const val = make('val', interleave(data.xVal, data.yVal));
+  const val = empty('val', 8 * Math.max(1, data.xVal.length), STORAGE | GPUBufferUsage.COPY_DST);
   const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
   const group = device.createBindGroup({
     label: `fused ${choice.variant}`,
@@ -285,6 +275,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
+  await writePairs(device, val, data.xVal, data.yVal, pause);
   // GPU timestamps at the start and end of each submission's pass, when asked for and offered.
   const submissions = Math.ceil(base.epochs / epochsPerSubmit);
   const querySet =
@@ -322,12 +313,13 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     for (let s = 0; s < seeds; s++) {
       const order = orders[s];
       for (let from = 0; from < trainPoints; from += 2 ** 18) {
-        gather(order, s * trainPoints, from, Math.min(from + 2 ** 18, trainPoints));
+        const to = Math.min(from + 2 ** 18, trainPoints);
+        gather(order, s * trainPoints, from, to);
+        device.queue.writeBuffer(visits, 8 * (s * trainPoints + from), visitPairs, 2 * (s * trainPoints + from), 2 * (to - from));
         await pause();
         if (run.signal?.aborted) throw new StopInsideEpoch(epoch, 0, 0);
       }
     }
-    device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * seeds * trainPoints);
     let dispatched = 0;
     let previous: { done: Promise<undefined>; steps: number } | null = null;
     let lastDone = performance.now();

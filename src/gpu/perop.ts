@@ -7,7 +7,8 @@
  */
 import type { Experiment } from '../experiment/config';
 import type { RunInputs } from '../experiment/inputs';
-import { runBuffers } from './buffers';
+import { runBuffers, writeFloats } from './buffers';
+import { yielder } from '../experiment/pause';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from '../errors';
 import { getPipeline } from './kernels';
@@ -89,10 +90,10 @@ export async function runPerOp(
   const STORAGE = GPUBufferUsage.STORAGE;
   const owned = runBuffers(device);
   const { make, empty } = owned;
-  const xTrain = make('xTrain', Float32Array.from(data.xTrain));
-  const yTrain = make('yTrain', Float32Array.from(data.yTrain));
-  const xVal = make('xVal', Float32Array.from(data.xVal));
-  const yVal = make('yVal', Float32Array.from(data.yVal));
+  // The points go up after the buffers are made, in slices (writeFloats): at 10^7 points one copy is a long task.
+  const points = { xTrain: data.xTrain, yTrain: data.yTrain, xVal: data.xVal, yVal: data.yVal };
+  const uploads = Object.entries(points).map(([label, values]) => ({ values, buffer: empty(label, 4 * values.length, STORAGE | GPUBufferUsage.COPY_DST) }));
+  const [xTrain, yTrain, xVal, yVal] = uploads.map((u) => u.buffer);
   const xPlot = make('xPlot', Float32Array.from(plotAt ?? [0]));
   const theta = make('theta', Float32Array.from(inputs.thetas[0]), STORAGE | GPUBufferUsage.COPY_SRC);
   const state = empty('state', STATE_BYTES, STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
@@ -128,6 +129,8 @@ export async function runPerOp(
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers: ${setupError.message}`);
   }
+  const pause = yielder();
+  for (const { buffer, values } of uploads) await writeFloats(device, buffer, values, pause);
 
   const thetaBytes = 4 * 3 * K;
   const zeroState = new Uint32Array(STATE_BYTES / 4);

@@ -498,10 +498,11 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     ['gpu', 300],
     ['cpu', 300],
   ] as const)(
-    'Stop on %s, %i ms into a run of 8,000,000-step epochs (inside an epoch, or while 10^7 points are made), is answered within 1 s, and says so',
+    'Stop on %s, %i ms into a run of 8,000,000-step epochs (inside an epoch, or while 10^7 points are made), is answered within 1 s, and says so; no long task meanwhile',
     async (engine, after) => {
       await openWatched('?lang=en&N=10000000&M=1000000000&batch=1');
       await page.select('#engine', engine);
+      const since = await page.evaluate(() => performance.now());
       await page.click('#train');
       await page.waitForFunction(() => window.webgpuSgdPage.running(), { timeout: 30_000 });
       // 4-6 s: past making the data (and, on the GPU, choosing its kernel) and into an epoch; 300 ms: while the data are made.
@@ -511,8 +512,13 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
       await page.waitForFunction(() => !window.webgpuSgdPage.running(), { timeout: 30_000 });
       const ms = (await page.evaluate(() => performance.now())) - pressed;
       const r = await page.evaluate(() => window.webgpuSgdPage.lastRun()!.result!);
-      console.log(`Stop inside an 8M-step epoch on ${engine}: answered in ${ms.toFixed(0)} ms, after ${r.partialEpoch?.stepsDone} steps`);
+      const tasks = await longTasks(since);
+      console.log(
+        `Stop inside an 8M-step epoch on ${engine}: answered in ${ms.toFixed(0)} ms, after ${r.partialEpoch?.stepsDone} steps; longest task ${Math.max(0, ...tasks).toFixed(0)} ms`,
+      );
       expect(ms).toBeLessThan(1000);
+      // Data, orders, uploads and validation all go in slices: seen at most 90 ms alone (100 ms is the aim; the suite's load adds to it).
+      expect(Math.max(0, ...tasks)).toBeLessThan(250);
       expect(r.status).toBe('aborted');
       if (after === 300 && !r.partialEpoch) {
         // Stopped before the first epoch began.

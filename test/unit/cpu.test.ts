@@ -171,3 +171,26 @@ describe('runs that go wrong', () => {
     expect(result.history.loss.length).toBe(3);
   });
 });
+
+describe('validation in slices', () => {
+  it('gives every epoch the val_loss of theta on all the validation points, however many slices it takes', async () => {
+    // K = 64: 1024 validation points a slice, so 3000 of them take three slices (the last short).
+    const exp = prepareExperiment({ points: 6000, validationSplit: 0.5, hiddenUnits: 64, batchSize: 50, steps: 120 });
+    expect(exp.valPoints).toBe(3000);
+    const data = makeDataset(exp);
+    const got: number[] = [];
+    const expected: number[] = [];
+    await trainCpu(exp, {
+      engine: 'cpu',
+      thetaEachEpoch: true,
+      onEpoch: (r) => {
+        got.push(r.valLoss!);
+        const alpha = new Float64Array(exp.valPoints);
+        forward(64, 0, exp.valPoints, r.theta!, data.xVal, null, null, alpha, 'f64');
+        expected.push(alpha.reduce((sum, a, i) => sum + (a - data.yVal[i]) ** 2, 0) / exp.valPoints);
+      },
+    });
+    expect(got).toHaveLength(exp.epochs);
+    got.forEach((v, e) => expect(Math.abs(v - expected[e]) / expected[e]).toBeLessThan(1e-12));
+  });
+});
