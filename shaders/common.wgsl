@@ -4,7 +4,7 @@
 //   theta[3k + V]    = v_k  (output weight, the lecture's w~_{1,k})
 //   theta[3k + W]    = w_k  (hidden weight, w_{1,k})
 //   theta[3k + BIAS] = b_k  (hidden bias, b_k)
-// so that alpha(x) = sum_k v_k * sigmoid(w_k * x + b_k).
+// so that alpha(x) = sum_k v_k * act(w_k * x + b_k), act the lecture's sigmoid, or tanh or relu.
 
 const V = 0u;
 const W = 1u;
@@ -33,6 +33,12 @@ struct State {
   pad: u32,
 }
 
+// The hidden units' activation, set when the pipeline is made: 0 sigmoid (the lecture's), 1 tanh,
+// 2 relu (Keras's names). An override constant, so the compiler folds the choice away.
+override ACTIVATION: u32 = 0u;
+const SIGMOID = 0u;
+const TANH = 1u;
+
 // sigma(z) = 1 / (1 + e^-z), computed from e = exp(-|z|) in (0, 1] only: WGSL may assume that
 // no overflow or infinity occurs, so exp(-z) for very negative z must never be evaluated.
 //   z >= 0: 1 / (1 + e);   z < 0: e / (1 + e) = e * (1 / (1 + e)).
@@ -42,15 +48,45 @@ fn sigmoid(z: f32) -> f32 {
   return select(e * s, s, z >= 0.0);
 }
 
-// One hidden unit's activation h = sigma(w x + b).
+// tanh(z) = (1 - e) / (1 + e) with the sign of z, from e = exp(-2|z|) in (0, 1] only, as sigmoid.
+fn tanh_stable(z: f32) -> f32 {
+  let e = exp(-2.0 * abs(z));
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, z >= 0.0);
+}
+
+// The activation act(z).
+fn activate(z: f32) -> f32 {
+  if (ACTIVATION == SIGMOID) {
+    return sigmoid(z);
+  }
+  if (ACTIVATION == TANH) {
+    return tanh_stable(z);
+  }
+  return max(z, 0.0);
+}
+
+// act'(z) written in h = act(z): sigmoid h (1 - h), tanh 1 - h^2, relu 1 where h > 0 else 0.
+fn activation_slope(h: f32) -> f32 {
+  if (ACTIVATION == SIGMOID) {
+    return h * (1.0 - h);
+  }
+  if (ACTIVATION == TANH) {
+    return 1.0 - h * h;
+  }
+  return select(0.0, 1.0, h > 0.0);
+}
+
+// One hidden unit's activation h = act(w x + b).
 fn hidden_unit(w: f32, b: f32, x: f32) -> f32 {
-  return sigmoid(w * x + b);
+  return activate(w * x + b);
 }
 
 // One point's contribution r * d alpha / d(v_k, w_k, b_k) for residual r = alpha - y:
-//   d alpha / d v_k = h,  d alpha / d b_k = v_k h (1 - h),  d alpha / d w_k = v_k h (1 - h) x.
+//   d alpha / d v_k = h,  d alpha / d b_k = v_k act'(z),  d alpha / d w_k = v_k act'(z) x
+// (for the lecture's sigmoid, act'(z) = h (1 - h)).
 fn unit_gradient(r: f32, v: f32, h: f32, x: f32) -> vec3f {
-  let s = r * (v * (h * (1.0 - h)));
+  let s = r * (v * activation_slope(h));
   return vec3f(r * h, s * x, s);
 }
 

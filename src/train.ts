@@ -11,6 +11,7 @@ import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
 import { alphaCpu, trainCpu } from './cpu/trainer';
+import type { Activation } from './experiment/activation';
 
 export type { GpuTuning } from './gpu/trainer';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
@@ -72,7 +73,7 @@ export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: 
   return calibrateShape(config, sweep);
 }
 
-/** alpha(x) = sum_k v_k sigmoid(w_k x + b_k) at each of `xs`, for theta (K x 3, rows [v, w, b]), in float64. */
-export function alphaOf(theta: ArrayLike<number>, xs: ArrayLike<number>): Float64Array {
-  return alphaCpu(theta, xs);
+/** alpha(x) = sum_k v_k act(w_k x + b_k) at each of `xs`, for theta (K x 3, rows [v, w, b]) and the activation (default the lecture's sigmoid), in float64. */
+export function alphaOf(theta: ArrayLike<number>, xs: ArrayLike<number>, activation: Activation = 'sigmoid'): Float64Array {
+  return alphaCpu(theta, xs, activation);
 }

@@ -7,6 +7,7 @@ import { prepareExperiment, type Experiment, type ExperimentConfig } from '../ex
 import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
+import type { Activation } from '../experiment/activation';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
@@ -39,6 +40,7 @@ const form = $<HTMLFormElement>('form');
 const fields = $<HTMLFieldSetElement>('fields');
 const inputs = Object.fromEntries(Object.keys(NUMBER_FIELDS).map((name) => [name, $<HTMLInputElement>(name)])) as Record<NumberField, HTMLInputElement>;
 const targetSelect = $<HTMLSelectElement>('target');
+const activationSelect = $<HTMLSelectElement>('activation');
 const formulaInput = $<HTMLInputElement>('formula');
 const engineSelect = $<HTMLSelectElement>('engine');
 const trainButton = $<HTMLButtonElement>('train');
@@ -51,6 +53,7 @@ const showPoints = $<HTMLInputElement>('show-points');
 function fillForm(state: PageState): void {
   for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, keyof ExperimentConfig][]) inputs[name].value = String(state.config[field]);
   targetSelect.value = state.config.target;
+  activationSelect.value = state.config.activation;
   formulaInput.value = targetFormula(state.config.target, state.config.formula);
   engineSelect.value = gpuAvailable ? state.engine : 'cpu';
   showPoints.checked = state.showPoints;
@@ -67,6 +70,7 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
     else config[field] = n;
   }
   config.target = targetSelect.value as TargetName;
+  config.activation = activationSelect.value as Activation;
   config.formula = config.target === 'custom' ? formulaInput.value : undefined;
   if (Object.keys(errors).length > 0) return { config: null, errors };
   try {
@@ -136,7 +140,7 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
     const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, exp?.valPoints !== 0);
     if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
     replaceConfig(charts.loss, l);
-    replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang));
+    replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang, cfg?.activation));
   });
 }
 
@@ -315,6 +319,7 @@ targetSelect.addEventListener('change', () => {
   drawCharts(null, validate());
 });
 engineSelect.addEventListener('change', () => validate());
+activationSelect.addEventListener('change', () => drawCharts(null, validate()));
 showPoints.addEventListener('change', () => {
   validate();
   drawCharts(running?.run ?? lastRun, readForm().config);

@@ -129,7 +129,7 @@ export function setupResultsView(ctx: ResultsContext) {
     if (!run?.result) return;
     if (kind === 'csv') download('history.csv', 'text/csv', historyCsv(run.result));
     if (kind === 'json') download('history.json', 'application/json', JSON.stringify(historyJson(run.exp, run.result), null, 2));
-    if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta), null, 2));
+    if (kind === 'theta') download('theta.json', 'application/json', JSON.stringify(thetaJson(run.result.theta, run.exp.config.activation), null, 2));
   }
 
   return { show, compare, exportRun };

@@ -3,6 +3,7 @@
  * exact experiment. Reading a URL never throws: each bad field falls back to its default and
  * says so.
  */
+import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName } from '../experiment/run';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
@@ -57,6 +58,7 @@ export function stateToQuery(state: PageState, lang?: Language): string {
   q.set('target', state.config.target);
   if (state.config.target === 'custom') q.set('formula', state.config.formula ?? '');
   if (!state.config.shuffle) q.set('shuffle', '0');
+  if (state.config.activation !== 'sigmoid') q.set('activation', state.config.activation);
   q.set('engine', state.engine);
   if (state.showPoints) q.set('points', '1');
   if (lang) q.set('lang', lang);
@@ -108,6 +110,14 @@ export function stateFromQuery(search: string): ParsedQuery {
   }
   if (config.target === 'custom') config.formula = (q.get('formula') ?? '').slice(0, MAX_FORMULA_LENGTH + 1);
   if (q.get('shuffle') === '0') config.shuffle = false;
+  const activation = q.get('activation');
+  if (activation !== null) {
+    if ((ACTIVATIONS as readonly string[]).includes(activation)) config.activation = activation as Activation;
+    else {
+      notices.push(`activation = ${shown(activation)}: unknown; using ${config.activation}`);
+      problems.push({ name: 'activation', problem: { kind: 'unknown', text: shown(activation) }, fallback: config.activation });
+    }
+  }
   // Fields that parse may still not fit together (a batch larger than the training set, a
   // formula that does not compile): reset the field the check names, until the config is valid.
   for (let i = 0; i < 12; i++) {

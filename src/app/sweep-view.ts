@@ -162,7 +162,7 @@ function draw({ host, state, L }: SweepView): void {
   const best = state.summary?.best;
   const f = sweep ? GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula)) : GRID.map(() => NaN);
   const theta = best && result?.thetas[best.index];
-  const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID) : null, lang);
+  const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID, sweep!.base.config.activation) : null, lang);
   a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
   replaceConfig(state.charts.alpha, a);
 }

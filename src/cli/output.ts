@@ -71,7 +71,7 @@ export function writeRun(dir: string, exp: Experiment, result: Omit<TrainResult,
   const files: [string, string][] = [
     ['history.json', JSON.stringify(historyJson(exp, result), null, 2)],
     ['history.csv', historyCsv(result)],
-    ['theta.json', JSON.stringify(thetaJson(result.theta), null, 2)],
+    ['theta.json', JSON.stringify(thetaJson(result.theta, exp.config.activation), null, 2)],
   ];
   return files.map(([name, text]) => {
     const path = join(dir, name);

@@ -5,6 +5,7 @@
  * Exit codes: 0 done; 2 bad input; 3 no WebGPU adapter (or no browser); 4 training diverged;
  * 130 stopped by Ctrl-C, 143 by SIGTERM (what was done is written either way); 1 anything else.
  */
+import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ export const PLOT_SIZE = { width: 1200, height: 800 } as const;
 const FLAG: Record<string, string> = {
   points: '--N',
   hiddenUnits: '--K',
+  activation: '--activation',
   steps: '--M',
   learningRate: '--dt',
   batchSize: '--batch',
@@ -57,7 +59,8 @@ export function program(): Command {
   return new Command('train')
     .description("Train the lecture's network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) in headless Chrome on WebGPU.")
     .option('--N <points>', 'data points in all (training + validation)', number, d.points)
-    .option('--K <units>', 'hidden sigmoid units', number, d.hiddenUnits)
+    .option('--K <units>', 'hidden units', number, d.hiddenUnits)
+    .addOption(new Option('--activation <name>', "the hidden units' activation (Keras's names; sigmoid is the lecture's)").choices(ACTIVATIONS).default(d.activation))
     .option('--M <steps>', 'SGD steps wanted; EPOCHS = floor(M / (N (1 - split) / batch))', number, d.steps)
     .option('--dt <rate>', 'learning rate', number, d.learningRate)
     .option('--batch <points>', 'points per SGD step (Nbatch)', number, d.batchSize)
@@ -85,6 +88,7 @@ export function program(): Command {
 interface Options {
   N: number;
   K: number;
+  activation: Activation;
   M: number;
   dt: number;
   batch: number;
@@ -105,6 +109,7 @@ export function configFromOptions(o: Options): Partial<ExperimentConfig> {
   return {
     points: o.N,
     hiddenUnits: o.K,
+    activation: o.activation,
     steps: o.M,
     learningRate: o.dt,
     batchSize: o.batch,
@@ -315,7 +320,7 @@ async function run(page: Page, exp: Experiment, options: Options, signals: Signa
   }
   const c = exp.config;
   say(
-    `Training alpha with K = ${c.hiddenUnits} on ${exp.trainPoints} points (validating on ${exp.valPoints}): ` +
+    `Training alpha with K = ${c.hiddenUnits}${c.activation === 'sigmoid' ? '' : ` (${c.activation})`} on ${exp.trainPoints} points (validating on ${exp.valPoints}): ` +
       `${exp.epochs} epochs of ${exp.stepsPerEpoch} steps, batch ${c.batchSize}, dt = ${c.learningRate}, engine ${engine}` +
       (gpu ? ` on ${adapter.description}` : ''),
   );

@@ -5,7 +5,7 @@
  * unit by unit) and LANES for sgd_subgroup (each lane sums its units, then the lanes are added in
  * lane order; the GPU's subgroupAdd may add them in another order, which the tests allow for).
  */
-import { kahanAdd, sigmoid, type Precision } from './kernels';
+import { activate, kahanAdd, slope, type Precision } from './kernels';
 
 /** The data the fused kernels read, as (x, y) arrays. */
 export interface FusedData {
@@ -18,14 +18,14 @@ export interface FusedData {
 const rnd = (x: number, single: boolean) => (single ? Math.fround(x) : x);
 
 /** alpha(x) as a variant with `lanes` lanes sums it. */
-export function fusedAlpha(theta: ArrayLike<number>, x: number, lanes: number, precision: Precision): number {
+export function fusedAlpha(theta: ArrayLike<number>, x: number, lanes: number, precision: Precision, act: number): number {
   const single = precision === 'f32';
   const K = theta.length / 3;
   let alpha = 0;
   for (let l = 0; l < lanes; l++) {
     let part = 0;
     for (let k = l; k < K; k += lanes) {
-      const h = sigmoid(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), precision);
+      const h = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision);
       part = rnd(part + rnd(theta[3 * k] * h, single), single);
     }
     alpha = l === 0 ? part : rnd(alpha + part, single);
@@ -48,6 +48,7 @@ export function fusedSpan(
   lanes: number,
   loss: Float64Array,
   precision: Precision,
+  act: number,
 ): void {
   const single = precision === 'f32';
   const K = theta.length / 3;
@@ -62,7 +63,7 @@ export function fusedSpan(
     for (let i = 0; i < count; i++) {
       const idx = order[first + i];
       const x = data.xTrain[idx];
-      for (let k = 0; k < K; k++) h[k] = sigmoid(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), precision);
+      for (let k = 0; k < K; k++) h[k] = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision);
       let alpha = 0;
       for (let l = 0; l < lanes; l++) {
         let part = 0;
@@ -72,7 +73,7 @@ export function fusedSpan(
       const r = rnd(alpha - data.yTrain[idx], single);
       kahanAdd(loss, rnd(r * r, single), precision);
       for (let k = 0; k < K; k++) {
-        const s = rnd(r * rnd(theta[3 * k] * rnd(h[k] * rnd(1 - h[k], single), single), single), single);
+        const s = rnd(r * rnd(theta[3 * k] * slope(h[k], act, precision), single), single);
         g[3 * k] = rnd(g[3 * k] + rnd(r * h[k], single), single);
         g[3 * k + 1] = rnd(g[3 * k + 1] + rnd(s * x, single), single);
         g[3 * k + 2] = rnd(g[3 * k + 2] + s, single);
@@ -90,16 +91,17 @@ export function fusedFinish(
   plotAt: ArrayLike<number>,
   lanes: number,
   precision: Precision,
+  act: number,
 ): { valLoss: number | null; alpha: number[] } {
   const single = precision === 'f32';
   let valLoss: number | null = null;
   if (data.xVal.length > 0) {
     const acc = new Float64Array(2);
     for (let i = 0; i < data.xVal.length; i++) {
-      const r = rnd(fusedAlpha(theta, data.xVal[i], lanes, precision) - data.yVal[i], single);
+      const r = rnd(fusedAlpha(theta, data.xVal[i], lanes, precision, act) - data.yVal[i], single);
       kahanAdd(acc, rnd(r * r, single), precision);
     }
     valLoss = rnd(acc[0] / data.xVal.length, single);
   }
-  return { valLoss, alpha: Array.from(plotAt, (x) => fusedAlpha(theta, x, lanes, precision)) };
+  return { valLoss, alpha: Array.from(plotAt, (x) => fusedAlpha(theta, x, lanes, precision, act)) };
 }

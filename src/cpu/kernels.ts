@@ -10,6 +10,8 @@
  * rounding closure per call, made the same loops 5 to 12 times slower.
  */
 
+export { ACTIVATIONS, activationCode, type Activation } from '../experiment/activation';
+
 /** Float64 (JavaScript's own numbers) or float32 (every operation rounded by Math.fround). */
 export type Precision = 'f64' | 'f32';
 
@@ -35,6 +37,35 @@ export function sigmoid(z: number, precision: Precision): number {
 }
 
 /**
+ * tanh(z) as common.wgsl computes it, from e = exp(-2|z|) in (0, 1] only:
+ * (1 - e) / (1 + e) with the sign of z; rounded after each operation.
+ */
+export function tanhStable(z: number, precision: Precision): number {
+  const single = precision === 'f32';
+  const e = rnd(Math.exp(-2 * Math.abs(z)), single);
+  const t = rnd(rnd(1 - e, single) / rnd(1 + e, single), single);
+  return z >= 0 ? t : -t;
+}
+
+/** activate of common.wgsl: the unit's activation h = act(z) for the code (0 sigmoid, 1 tanh, 2 relu). */
+export function activate(z: number, code: number, precision: Precision): number {
+  if (code === 0) return sigmoid(z, precision);
+  if (code === 1) return tanhStable(z, precision);
+  return z > 0 ? z : 0;
+}
+
+/**
+ * activation_slope of common.wgsl: d act / dz written in h = act(z): h (1 - h) for sigmoid,
+ * 1 - h^2 for tanh, and for relu 1 where h > 0, else 0 (TensorFlow's choice at z = 0).
+ */
+export function slope(h: number, code: number, precision: Precision): number {
+  const single = precision === 'f32';
+  if (code === 0) return rnd(h * rnd(1 - h, single), single);
+  if (code === 1) return rnd(1 - rnd(h * h, single), single);
+  return h > 0 ? 1 : 0;
+}
+
+/**
  * kahan_add of common.wgsl: adds `value` to the compensated sum acc = [sum, lost part], in place.
  * The epoch's loss and the validation MSE are summed this way by every engine.
  */
@@ -49,7 +80,8 @@ export function kahanAdd(acc: Float64Array, value: number, precision: Precision)
 /**
  * forward.wgsl: for the batch of `count` points starting at `first` of the index list
  * (`order`, or the points themselves when it is null):
- * hidden[i K + k] = sigmoid(w_k x_i + b_k) and alpha[i] = sum_k v_k hidden[i K + k].
+ * hidden[i K + k] = act(w_k x_i + b_k) and alpha[i] = sum_k v_k hidden[i K + k], for the
+ * activation's code `act` (activationCode).
  */
 export function forward(
   K: number,
@@ -61,6 +93,7 @@ export function forward(
   hidden: Float64Array | null,
   alpha: Float64Array,
   precision: Precision,
+  act: number,
 ): void {
   const single = precision === 'f32';
   for (let i = 0; i < count; i++) {
@@ -68,7 +101,7 @@ export function forward(
     const x = xs[order ? order[j] : j];
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      const h = sigmoid(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), precision);
+      const h = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision);
       if (hidden) hidden[i * K + k] = h;
       sum = rnd(sum + rnd(theta[3 * k] * h, single), single);
     }
@@ -93,6 +126,7 @@ export function mseGrad(
   alpha: ArrayLike<number>,
   grad: Float64Array | null,
   precision: Precision,
+  act: number,
 ): number {
   const single = precision === 'f32';
   let sumSq = 0;
@@ -113,8 +147,8 @@ export function mseGrad(
       const idx = order ? order[j] : j;
       const r = rnd(alpha[i] - ys[idx], single);
       const h = hidden[i * K + k];
-      // d alpha / d b_k = v_k h (1 - h); d alpha / d w_k = that times x.
-      const s = rnd(r * rnd(v * rnd(h * rnd(1 - h, single), single), single), single);
+      // d alpha / d b_k = v_k act'(z), act' written in h (sigmoid: h (1 - h)); d alpha / d w_k = that times x.
+      const s = rnd(r * rnd(v * slope(h, act, precision), single), single);
       gv = rnd(gv + rnd(r * h, single), single);
       gw = rnd(gw + rnd(s * xs[idx], single), single);
       gb = rnd(gb + s, single);

@@ -5,7 +5,7 @@
  */
 import { prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
-import { forward, mseGrad } from './kernels';
+import { activationCode, forward, mseGrad } from './kernels';
 import { barrier, CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
@@ -47,6 +47,7 @@ function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
   const alpha = new Float64Array(Math.max(Math.ceil(B / workers) + 1, leader ? valPoints : 0));
   const grad = new Float64Array(3 * K);
   const learningRate = config.learningRate;
+  const act = activationCode(config.activation);
 
   return () => {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -63,8 +64,8 @@ function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
         const lo = first + Math.floor((count * index) / workers);
         const share = first + Math.floor((count * (index + 1)) / workers) - lo;
         if (share > 0) {
-          forward(K, lo, share, theta, data.xTrain, order, hidden, alpha, 'f64');
-          mine[3 * K + 1] = mseGrad(K, lo, share, theta, data.xTrain, data.yTrain, order, hidden, alpha, grad, 'f64');
+          forward(K, lo, share, theta, data.xTrain, order, hidden, alpha, 'f64', act);
+          mine[3 * K + 1] = mseGrad(K, lo, share, theta, data.xTrain, data.yTrain, order, hidden, alpha, grad, 'f64', act);
           mine.set(grad);
         } else {
           mine.fill(0);
@@ -87,8 +88,8 @@ function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
         const loss = lossSum / n;
         let valLoss: number | null = null;
         if (valPoints > 0) {
-          forward(K, 0, valPoints, theta, data.xVal, null, null, alpha, 'f64');
-          valLoss = mseGrad(K, 0, valPoints, theta, data.xVal, data.yVal, null, null, alpha, null, 'f64') / valPoints;
+          forward(K, 0, valPoints, theta, data.xVal, null, null, alpha, 'f64', act);
+          valLoss = mseGrad(K, 0, valPoints, theta, data.xVal, data.yVal, null, null, alpha, null, 'f64', act) / valPoints;
         }
         post({ type: 'epoch', epoch, loss, valLoss, theta: [...theta] });
         if (!Number.isFinite(loss)) Atomics.store(ctl, CTL.abort, 1);

@@ -61,7 +61,7 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         reports = reports.then(async () => {
           if (options.signal?.aborted) return;
           const theta = Float64Array.from(m.theta);
-          await recorder.epoch(m.epoch, m.loss, m.valLoss, theta, alphaAt ? () => alphaCpu(theta, alphaAt) : undefined);
+          await recorder.epoch(m.epoch, m.loss, m.valLoss, theta, alphaAt ? () => alphaCpu(theta, alphaAt, exp.config.activation) : undefined);
         });
         reports.catch(fail);
       };

@@ -8,7 +8,7 @@ import { prepareInputs, type RunInputs } from '../experiment/inputs';
 import { stoppable, yielder } from '../experiment/pause';
 import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
-import { forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Precision } from './kernels';
+import { activationCode, forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Activation, type Precision } from './kernels';
 import { StoppedError } from '../errors';
 
 /** A copy of `a` with every element rounded to the precision. */
@@ -18,10 +18,10 @@ function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
   return out;
 }
 
-/** alpha at the given points with the given theta, by the forward twin. */
-export function alphaCpu(theta: ArrayLike<number>, xs: ArrayLike<number>, precision: Precision = 'f64'): Float64Array {
+/** alpha at the given points with the given theta and activation, by the forward twin. */
+export function alphaCpu(theta: ArrayLike<number>, xs: ArrayLike<number>, activation: Activation, precision: Precision = 'f64'): Float64Array {
   const alpha = new Float64Array(xs.length);
-  forward(theta.length / 3, 0, xs.length, theta, rounded(xs, precision), null, null, alpha, precision);
+  forward(theta.length / 3, 0, xs.length, theta, rounded(xs, precision), null, null, alpha, precision, activationCode(activation));
   return alpha;
 }
 
@@ -72,6 +72,7 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const { xTrain, yTrain, xVal, yVal } = data;
   const theta = rounded(initialTheta, precision);
   const learningRate = roundTo(config.learningRate, precision);
+  const act = activationCode(config.activation);
   const hidden = new Float64Array(B * K);
   const valSlice = valPointsPerSlice(exp);
   const alpha = new Float64Array(Math.max(B, Math.min(valSlice, valPoints)));
@@ -100,9 +101,9 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
       for (let step = from; step < to; step++) {
         const first = step * B;
         const count = Math.min(B, trainPoints - first);
-        forward(K, first, count, theta, xTrain, order, hidden, alpha, precision);
+        forward(K, first, count, theta, xTrain, order, hidden, alpha, precision, act);
         addSquares(loss, first, count, yTrain, order);
-        mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision);
+        mseGrad(K, first, count, theta, xTrain, yTrain, order, hidden, alpha, grad, precision, act);
         sgdUpdate(theta, grad, learningRate, precision);
       }
     },
@@ -110,7 +111,7 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
       if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
       for (let first = from; first < to; first += valSlice) {
         const count = Math.min(valSlice, to - first);
-        forward(K, first, count, theta, xVal, null, null, alpha, precision);
+        forward(K, first, count, theta, xVal, null, null, alpha, precision, act);
         // addSquares reads alpha[i] for ys[first + i].
         addSquares(val, first, count, yVal, null);
       }
@@ -186,7 +187,7 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
       if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: exp.stepsPerEpoch });
     }
     const { loss, valLoss } = model.endEpoch();
-    await recorder.epoch(epoch, loss, valLoss, Float64Array.from(model.theta), alphaAt ? () => alphaCpu(model.theta, alphaAt, precision) : undefined);
+    await recorder.epoch(epoch, loss, valLoss, Float64Array.from(model.theta), alphaAt ? () => alphaCpu(model.theta, alphaAt, exp.config.activation, precision) : undefined);
     await pause();
   }
   return recorder.result('completed');

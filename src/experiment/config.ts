@@ -5,14 +5,17 @@
 import { MAX_SEED } from './random';
 import { compileFormula, isTargetName, TARGETS, type TargetName } from './targets';
 import { plotGrid } from './grid';
+import { ACTIVATIONS, type Activation } from './activation';
 import { ConfigError, FormulaError } from '../errors';
 
 /** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
 export interface ExperimentConfig {
   /** N: data points in all, training + validation. */
   points: number;
-  /** K: hidden sigmoid units. */
+  /** K: hidden units. */
   hiddenUnits: number;
+  /** The hidden units' activation, in Keras's names: 'sigmoid' (the lecture's), 'tanh' or 'relu'. */
+  activation: Activation;
   /** M: SGD steps wanted; EPOCHS = floor(M / (N (1 - split) / Nbatch)). */
   steps: number;
   /** dt (gamma): the SGD learning rate. */
@@ -39,6 +42,7 @@ export interface ExperimentConfig {
 export const DEFAULT_CONFIG: Readonly<ExperimentConfig> = Object.freeze({
   points: 1000,
   hiddenUnits: 10,
+  activation: 'sigmoid',
   steps: 40000,
   learningRate: 0.008,
   batchSize: 1,
@@ -98,6 +102,7 @@ export const BUDGET = {
 const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
   points: 'points (N)',
   hiddenUnits: 'hiddenUnits (K)',
+  activation: 'activation',
   steps: 'steps (M)',
   learningRate: 'learningRate (dt)',
   batchSize: 'batchSize (Nbatch)',
@@ -157,6 +162,12 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   }
   // f once: a formula's values on the plot grid are checked, and bound the loss (lossBound below).
   const f = config.target === 'custom' ? checkedFormula(config.formula ?? '') : TARGETS[config.target].f;
+  if (!(ACTIVATIONS as readonly string[]).includes(config.activation)) {
+    throw new ConfigError('activation', `activation must be one of ${ACTIVATIONS.join(', ')}, got ${String(config.activation)}`, {
+      kind: 'unknown',
+      text: String(config.activation).slice(0, 30),
+    });
+  }
   if (typeof config.shuffle !== 'boolean') {
     throw new ConfigError('shuffle', `shuffle must be true or false, got ${String(config.shuffle)}`);
   }

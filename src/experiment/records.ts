@@ -5,6 +5,7 @@
  */
 import type { Experiment } from './config';
 import type { TrainResult } from './run';
+import type { Activation } from './activation';
 
 /**
  * A number as Keras's progress bar prints it: 4 decimals, or 4 significant digits below 1e-3 (and
@@ -53,14 +54,16 @@ export function historyJson(exp: Experiment, result: Omit<TrainResult, 'theta'>)
 /**
  * theta.json: theta as K rows [v_k, w_k, b_k], and the same numbers as Keras's
  * `model.get_weights()` of the lecture's model: [hidden kernel 1 x K, hidden bias K, output kernel K x 1].
+ * The activation is named (Keras's name), the weights' layout is the same for every one.
  */
-export function thetaJson(theta: ArrayLike<number>) {
+export function thetaJson(theta: ArrayLike<number>, activation: Activation) {
   const K = theta.length / 3;
   const row = (k: number) => [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
   const rows = Array.from({ length: K }, (_, k) => row(k));
   return {
-    layout: 'theta is K x 3, row k = [v_k, w_k, b_k]; alpha(x) = sum_k v_k sigmoid(w_k x + b_k)',
+    layout: `theta is K x 3, row k = [v_k, w_k, b_k]; alpha(x) = sum_k v_k ${activation}(w_k x + b_k)`,
     K,
+    activation,
     theta: rows,
     keras_get_weights: [[rows.map((r) => r[1])], rows.map((r) => r[2]), rows.map((r) => [r[0]])],
   };

@@ -6,6 +6,7 @@
  * Node: a file; default: memory), so only the first run of a shape pays the few probes.
  */
 import { fusedFinish, fusedSpan } from '../cpu/fused';
+import { activationCode } from '../experiment/activation';
 import { closeness } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { parseSweep, prepareSweep } from '../experiment/sweep';
@@ -117,12 +118,13 @@ async function check(gpu: Gpu, base: Experiment, data: Dataset, models: readonly
   const f32 = (a: Float64Array) => Float64Array.from(a, Math.fround);
   const twinData = { xTrain: f32(data.xTrain), yTrain: f32(data.yTrain), xVal: f32(data.xVal), yVal: f32(data.yVal) };
   const lanes = choice.variant === 'subgroup' ? choice.workgroupSize : 1;
+  const act = activationCode(base.config.activation);
   let maxRel = 0;
   for (let i = 0; i < picked.length; i++) {
     const theta = f32(thetas[i]);
     const loss = new Float64Array(2);
-    fusedSpan(theta, rate(picked[i]), base.config.batchSize, order, twinData, 0, probe.stepsPerEpoch, lanes, loss, 'f32');
-    const { valLoss } = fusedFinish(theta, twinData, [], lanes, 'f32');
+    fusedSpan(theta, rate(picked[i]), base.config.batchSize, order, twinData, 0, probe.stepsPerEpoch, lanes, loss, 'f32', act);
+    const { valLoss } = fusedFinish(theta, twinData, [], lanes, 'f32', act);
     const checks = [
       closeness(got.theta(i), theta, 1e-5, 1e-4, `model ${i} theta`),
       closeness([got.loss[i] * base.trainPoints], [loss[0]], 1e-6, 1e-4, `model ${i} loss`),

@@ -8,6 +8,7 @@
  */
 import type { Experiment } from '../experiment/config';
 import type { Dataset } from '../experiment/data';
+import { activationCode, type Activation } from '../experiment/activation';
 import { readBuffer, runBuffers, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
@@ -145,12 +146,13 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
   if (base.trainPoints > 2 ** 31) throw new GpuLimitError('Too many training points for 32-bit indices.');
 }
 
-/** The pipeline of a variant for models of K hidden units. */
-function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number): Promise<GPUComputePipeline> {
+/** The pipeline of a variant for models of K hidden units with this activation. */
+function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number, activation: Activation): Promise<GPUComputePipeline> {
   const wg = choice.workgroupSize;
-  if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg }, { SLOTS: K });
-  if (choice.variant === 'subgroup') return getPipeline(device, 'sgd_subgroup', { LANES: wg }, { SLOTS: unitsPerInvocation(choice, K) });
-  return getPipeline(device, 'sgd_tiled', { TILE: wg, SUBGROUPS: tiledSubgroups(device, wg) }, { SLOTS: K });
+  const ACTIVATION = activationCode(activation);
+  if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg, ACTIVATION }, { SLOTS: K });
+  if (choice.variant === 'subgroup') return getPipeline(device, 'sgd_subgroup', { LANES: wg, ACTIVATION }, { SLOTS: unitsPerInvocation(choice, K) });
+  return getPipeline(device, 'sgd_tiled', { TILE: wg, SUBGROUPS: tiledSubgroups(device, wg), ACTIVATION }, { SLOTS: K });
 }
 
 /** The most subgroups a tiled workgroup of `tile` invocations can hold: tile / the smallest subgroup (1 where the adapter does not say). */
@@ -199,7 +201,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const dispatchGroups = await Promise.all(
     kGroups.map(async (g) => ({
       ...g,
-      pipeline: await fusedPipeline(device, choice, g.K),
+      pipeline: await fusedPipeline(device, choice, g.K, base.config.activation),
       workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
     })),
   );

@@ -7,6 +7,7 @@
  */
 import type { Experiment } from '../experiment/config';
 import type { RunInputs } from '../experiment/inputs';
+import { activationCode, type Activation } from '../experiment/activation';
 import { runBuffers, writeFloats } from './buffers';
 import { yielder } from '../experiment/pause';
 import { runEpochs, type EpochOutcome } from './epochs';
@@ -59,12 +60,13 @@ function checkLimits(exp: Experiment, limits: GPUSupportedLimits, plotCount: num
   }
 }
 
-/** The pipelines of the per-op strategy, from the per-device cache. */
-export function perOpPipelines(device: GPUDevice, batchSize: number) {
+/** The pipelines of the per-op strategy for a batch size and an activation, from the per-device cache. */
+export function perOpPipelines(device: GPUDevice, batchSize: number, activation: Activation) {
+  const ACTIVATION = activationCode(activation);
   return Promise.all([
-    getPipeline(device, 'forward', { WG }),
-    getPipeline(device, 'mse_grad', { WG: gradWorkgroupSize(batchSize) }),
-    getPipeline(device, 'mse_grad', { WG }),
+    getPipeline(device, 'forward', { WG, ACTIVATION }),
+    getPipeline(device, 'mse_grad', { WG: gradWorkgroupSize(batchSize), ACTIVATION }),
+    getPipeline(device, 'mse_grad', { WG, ACTIVATION }),
     getPipeline(device, 'sgd_update', { WG }),
   ]);
 }
@@ -82,7 +84,7 @@ export async function runPerOp(
   const B = config.batchSize;
   const plotCount = plotAt?.length ?? 0;
   checkLimits(exp, device.limits, plotCount);
-  const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B);
+  const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B, config.activation);
 
   const { data } = inputs;
   device.pushErrorScope('out-of-memory');

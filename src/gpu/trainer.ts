@@ -35,7 +35,7 @@ export interface GpuTuning {
  */
 export async function warmUpGpu(exp: Experiment, engine: 'gpu' | 'gpu-perop' = 'gpu'): Promise<void> {
   const gpu = await getGpu();
-  if (engine === 'gpu-perop') await perOpPipelines(gpu.device, exp.config.batchSize);
+  if (engine === 'gpu-perop') await perOpPipelines(gpu.device, exp.config.batchSize, exp.config.activation);
   else await chooseKernel(gpu, exp, { models: [{ hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate }] });
 }
 

@@ -2,6 +2,7 @@
  * The lecture's two plots with Chart.js: f against alpha on the plot grid, and the training
  * and validation error per epoch on a log axis. The page and the CLI draw the same charts.
  */
+import { activate, activationCode, type Activation } from '../cpu/kernels';
 import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Title, type ChartConfiguration, type ChartType, type Plugin } from 'chart.js';
 import { LABELS, type Language } from './i18n';
 
@@ -57,19 +58,20 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
   };
 }
 
-/** The hidden units' curves v_k sigma(w_k x + b_k) on the grid, from theta (rows [v, w, b]). */
-export function unitCurves(grid: ArrayLike<number>, theta: ArrayLike<number>): { x: number; y: number }[][] {
+/** The hidden units' curves v_k act(w_k x + b_k) on the grid, from theta (rows [v, w, b]). */
+export function unitCurves(grid: ArrayLike<number>, theta: ArrayLike<number>, activation: Activation): { x: number; y: number }[][] {
   const K = theta.length / 3;
+  const act = activationCode(activation);
   return Array.from({ length: K }, (_, k) => {
     const [v, w, b] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
-    return Array.from(grid, (x) => ({ x, y: v / (1 + Math.exp(-(w * x + b))) }));
+    return Array.from(grid, (x) => ({ x, y: v * activate(w * x + b, act, 'f64') }));
   });
 }
 
 /** Chart.js config of the hidden units: one thin line each, coloured around the wheel. */
-export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<number> | null, lang: Language): ChartConfiguration<'line'> {
+export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<number> | null, lang: Language, activation: Activation = 'sigmoid'): ChartConfiguration<'line'> {
   const l = LABELS[lang];
-  const curves = theta ? unitCurves(grid, theta) : [];
+  const curves = theta ? unitCurves(grid, theta, activation) : [];
   return {
     type: 'line',
     data: {
@@ -81,7 +83,7 @@ export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<numbe
     options: {
       animation: false,
       parsing: false,
-      plugins: { title: { display: true, text: l.unitsTitle }, legend: { display: curves.length <= 16 } },
+      plugins: { title: { display: true, text: l.unitsTitle(activation) }, legend: { display: curves.length <= 16 } },
       scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
     },
     plugins: [whiteBackground],

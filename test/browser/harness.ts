@@ -2,6 +2,7 @@
  * Runs in the test page: each kernel against its CPU twin, and whole training runs, with
  * results returned as plain JSON to the Node side (test/browser/*.test.ts), which asserts.
  */
+import { activationCode, type Activation } from '../../src/experiment/activation';
 import { forward, mseGrad, sgdUpdate } from '../../src/cpu/kernels';
 import type { ExperimentConfig } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
@@ -29,6 +30,8 @@ export interface KernelCase {
   step: number;
   seed: number;
   mode?: 'train' | 'eval';
+  /** The hidden units' activation (default the lecture's sigmoid). */
+  activation?: Activation;
 }
 
 /** A fused-kernel case: P models (K, learning rate), `steps` steps of `batch` on N points. */
@@ -43,6 +46,7 @@ export interface FusedCase {
   steps: number;
   stepsPerDispatch?: number;
   seed: number;
+  activation?: Activation;
 }
 
 /** Extras of a harness training run. */
@@ -133,10 +137,11 @@ const harness = {
     const batch = train ? c.batch : c.total;
     const hiddenCpu = new Float64Array(batch * c.K);
     const alphaCpu = new Float64Array(batch);
-    forward(c.K, first, count, d.theta, d.xs, train ? d.order : null, hiddenCpu, alphaCpu, 'f32');
+    const act = activationCode(c.activation ?? 'sigmoid');
+    forward(c.K, first, count, d.theta, d.xs, train ? d.order : null, hiddenCpu, alphaCpu, 'f32', act);
     const [, , , , hidden, alpha] = await runKernel(
       'forward',
-      { WG },
+      { WG, ACTIVATION: act },
       [new Uint8Array(state(c.step, 0)), d.theta, d.xs, d.order, new Float32Array(batch * c.K), new Float32Array(batch)],
       params(c.K, batch, c.total, MODE[c.mode ?? 'train']),
       Math.ceil(batch / WG),
@@ -156,11 +161,12 @@ const harness = {
     const count = train ? Math.min(c.batch, c.total - first) : c.total;
     const gradCpu = new Float64Array(3 * c.K);
     const lossBefore = 0.75;
-    const sumSq = mseGrad(c.K, first, count, d.theta, d.xs, d.ys, train ? d.order : null, train ? d.hidden : null, d.alpha, train ? gradCpu : null, 'f32');
+    const act = activationCode(c.activation ?? 'sigmoid');
+    const sumSq = mseGrad(c.K, first, count, d.theta, d.xs, d.ys, train ? d.order : null, train ? d.hidden : null, d.alpha, train ? gradCpu : null, 'f32', act);
     const wg = train ? gradWorkgroupSize(c.batch) : WG;
     const [st, , , , , , , grad] = await runKernel(
       'mse_grad',
-      { WG: wg },
+      { WG: wg, ACTIVATION: act },
       [new Uint8Array(state(c.step, lossBefore)), d.theta, d.xs, d.ys, d.order, d.hidden, d.alpha, new Float32Array(3 * c.K)],
       params(c.K, train ? c.batch : c.total, c.total, MODE[c.mode ?? 'train']),
       train ? c.K : 1,
@@ -198,7 +204,8 @@ const harness = {
     const gpu = await getGpu();
     const rs = new RandomState(c.seed);
     const maxK = Math.max(...c.models.map((m) => m.K));
-    const exp = prepareExperiment({ points: c.points, batchSize: c.batch, hiddenUnits: maxK, steps: 10 * c.points });
+    const exp = prepareExperiment({ points: c.points, batchSize: c.batch, hiddenUnits: maxK, steps: 10 * c.points, activation: c.activation ?? 'sigmoid' });
+    const act = activationCode(exp.config.activation);
     const base = { ...exp, epochs: 1, stepsPerEpoch: c.steps, totalSteps: c.steps };
     const orders = [rs.permutation(exp.trainPoints), rs.permutation(exp.trainPoints)];
     const thetas = c.models.map((m) => {
@@ -240,8 +247,8 @@ const harness = {
     c.models.forEach((m, i) => {
       const theta = Float64Array.from(thetas[i]);
       const loss = new Float64Array(2);
-      fusedSpan(theta, m.lr, c.batch, orders[i % 2], twinData, 0, c.steps, lanes, loss, 'f32');
-      const fin = fusedFinish(theta, twinData, f32(grid), lanes, 'f32');
+      fusedSpan(theta, m.lr, c.batch, orders[i % 2], twinData, 0, c.steps, lanes, loss, 'f32', act);
+      const fin = fusedFinish(theta, twinData, f32(grid), lanes, 'f32', act);
       out.theta.gpu.push(...e.theta(i));
       out.theta.cpu.push(...theta);
       out.lossSum.gpu.push(e.loss[i] * exp.trainPoints);

@@ -36,6 +36,8 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     const cases: [string, KernelCase][] = [
       ['K=10 step 1', { K: 10, batch, total, step: 1, seed: batch }],
       ['K=65 last batch', { K: 65, batch, total, step: 2, seed: 1000 + batch }],
+      ['K=10, tanh units', { K: 10, batch, total, step: 1, seed: 2000 + batch, activation: 'tanh' }],
+      ['K=10, relu units', { K: 10, batch, total, step: 1, seed: 3000 + batch, activation: 'relu' }],
     ];
 
     it.each(cases)('forward.wgsl = forward() (%s)', async (_, c) => {
@@ -82,6 +84,8 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       { models: mixed(P, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4 },
     ]),
     ['4096 models, K 1/3/10, batch 1', { models: mixed(4096, [1, 3, 10]), batch: 1, points: 50, steps: 5 }],
+    ['65 models of tanh units, K 1/3/10/33, batch 7', { models: mixed(65, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4, activation: 'tanh' }],
+    ['65 models of relu units, K 1/3/10/33, batch 7', { models: mixed(65, [1, 3, 10, 33]), batch: 7, points: 100, steps: 6, stepsPerDispatch: 4, activation: 'relu' }],
   ];
 
   describe.each(['invocation', 'subgroup', 'tiled'] as const)('sgd_%s.wgsl = its CPU twin, every model', (variant) => {

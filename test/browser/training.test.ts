@@ -66,6 +66,8 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       ['Nbatch 800 (the whole training set)', { batchSize: 800, steps: 100, learningRate: 0.05 }],
       ['K 1', { hiddenUnits: 1, steps: 8000 }],
       ['K 256', { hiddenUnits: 256, steps: 2400, learningRate: 0.002 }],
+      ['tanh units (dt 0.004: at 0.008 float32 and float64 part ways)', { activation: 'tanh', steps: 2400, learningRate: 0.004 }],
+      ['relu units, Nbatch 7', { activation: 'relu', batchSize: 7, steps: 2400 }],
     ];
     it.each(cases)('%s', async (label, config) => {
       const exp = prepareExperiment(config);
@@ -94,6 +96,8 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       ['Nbatch 800', { batchSize: 800, steps: 40, learningRate: 0.05 }],
       ['Nbatch 7', { batchSize: 7, steps: 2400 }],
       ['Nbatch 1 (one worker idle each step)', { steps: 1600 }],
+      ['tanh units, Nbatch 7', { activation: 'tanh', batchSize: 7, steps: 2400 }],
+      ['relu units, Nbatch 7', { activation: 'relu', batchSize: 7, steps: 2400 }],
     ] as [string, Partial<ExperimentConfig>][])('%s, with 3 workers', async (label, config) => {
       const exp = prepareExperiment(config);
       const cpu = await trainCpu(exp, { engine: 'cpu' });
@@ -131,7 +135,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const grid = plotGrid();
       const r = await gpuRun(config, 'gpu', { alphaAt: [...grid] });
       expect(r.alphas.length).toBe(3);
-      const expected = alphaCpu(r.result.theta, grid, 'f32');
+      const expected = alphaCpu(r.result.theta, grid, 'sigmoid', 'f32');
       const c = closeness(r.alphas[2], expected, 1e-5, 1e-5, 'alpha on the grid');
       console.log(c.report);
       expect(c.ok, c.report).toBe(true);

@@ -60,16 +60,29 @@ describe('npm run train', () => {
     [['--split', '1'], /--split: validationSplit .* must be in \[0, 1\), got 1/],
     [['--M', '10'], /--M: EPOCHS .* is 0/],
     [['--bogus'], /unknown option '--bogus'/],
+    [['--activation', 'softmax'], /--activation <name>' argument 'softmax' is invalid\. Allowed choices are sigmoid, tanh, relu/],
   ])('refuses %j with exit code 2 and a message', async (args, message) => {
     const r = await runCli('train', [...args, '--out', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
+  it('trains relu units with --activation relu: the run, history.json and theta.json say so', async () => {
+    const out = tempDir();
+    const r = await runCli('train', ['--activation', 'relu', '--M', '1600', '--engine', 'cpu', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Training alpha with K = 10 \(relu\) on 800 points/m);
+    expect(JSON.parse(read(out, 'history.json')).config.activation).toBe('relu');
+    const theta = JSON.parse(read(out, 'theta.json'));
+    expect(theta.activation).toBe('relu');
+    expect(theta.layout).toContain('v_k relu(w_k x + b_k)');
+  });
+
   it('lists its flags with --help', async () => {
     const r = await runCli('train', ['--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--N', '--K', '--M', '--dt', '--batch', '--split', '--seed', '--init-seed', '--engine', '--target', '--out']) expect(r.stdout).toContain(flag);
+    for (const flag of ['--N', '--K', '--activation', '--M', '--dt', '--batch', '--split', '--seed', '--init-seed', '--engine', '--target', '--out'])
+      expect(r.stdout).toContain(flag);
   });
 
   it('without WebGPU: exit code 3 and what to try for the GPU, while --engine cpu works', async () => {

@@ -198,7 +198,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
   });
 
   it('falls back to the defaults field by field on a hostile link, with a notice, and still trains', async () => {
-    const hostile = '?N=%3Cscript%3Ealert(1)%3C%2Fscript%3E&K=99999999&dt=NaN&batch=-1&target=custom&formula=import(%7B%7D)&engine=evil&lang=xx&M=1600';
+    const hostile = '?N=%3Cscript%3Ealert(1)%3C%2Fscript%3E&K=99999999&dt=NaN&batch=-1&target=custom&formula=import(%7B%7D)&engine=evil&activation=softmax&lang=xx&M=1600';
     await open(hostile);
     const notice = await text('#notice');
     for (const field of [
@@ -208,6 +208,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       'batch: must be an integer from 1 to 800, got -1; using 1',
       'formula: the formula cannot be used (unknown function "import"',
       'engine: "evil" is not known here; using gpu',
+      'activation: "softmax" is not known here; using sigmoid',
       'lang: "xx" is not known here',
     ]) {
       expect(notice).toContain(field);
@@ -218,6 +219,23 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(await page.evaluate(() => document.querySelectorAll('script:not([src]):not([type])').length)).toBe(0);
     const r = await trainWith('gpu');
     expect(r.progress).toEqual([2, 2]);
+  });
+
+  it('trains tanh units from a link on the GPU and the CPU alike, and keeps the choice in the URL', async () => {
+    await open('?lang=en&M=1600&dt=0.004&activation=tanh');
+    expect(await page.$eval('#activation', (e) => (e as HTMLSelectElement).value)).toBe('tanh');
+    const r = await trainWith('gpu');
+    expect(r.progress).toEqual([2, 2]);
+    const run = await page.evaluate(() => ({ activation: window.webgpuSgdPage.lastRun()!.exp.config.activation, loss: window.webgpuSgdPage.lastRun()!.result!.history.loss }));
+    expect(run.activation).toBe('tanh');
+    expect(await page.evaluate(() => (window.webgpuSgdPage.charts.units.options.plugins!.title as { text: string }).text)).toContain('v_k tanh(w_k x + b_k)');
+    expect(await page.evaluate(() => location.search)).toContain('activation=tanh');
+    // The GPU's run of tanh units is its float32 twin's (the comparison runs cpu-f32 with the same config).
+    await page.click('#compare');
+    await page.waitForFunction(() => window.webgpuSgdPage.lastComparison !== null, { timeout: 60_000 });
+    const c = await page.evaluate(() => window.webgpuSgdPage.lastComparison as { ok: boolean; maxRel: number });
+    expect(c.ok, String(c.maxRel)).toBe(true);
+    expect(run.loss[1]).toBeLessThan(run.loss[0]);
   });
 
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {

@@ -1,6 +1,6 @@
 /** The CPU reference: Keras's semantics on a hand-checked case, the gradient, and float32 vs float64. */
 import { describe, expect, it } from 'vitest';
-import { forward, mseGrad } from '../../src/cpu/kernels';
+import { ACTIVATIONS, activate, activationCode, forward, mseGrad } from '../../src/cpu/kernels';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';
@@ -90,7 +90,8 @@ describe('Keras semantics on a tiny case, checked by hand', () => {
 });
 
 describe('the MSE gradient', () => {
-  it('matches central finite differences of the batch MSE', () => {
+  it.each(ACTIVATIONS)('matches central finite differences of the batch MSE (%s units)', (activation) => {
+    const act = activationCode(activation);
     const K = 4;
     const rs = new RandomState(7);
     const theta = Float64Array.from(rs.uniform(-1.5, 1.5, 3 * K));
@@ -99,14 +100,14 @@ describe('the MSE gradient', () => {
     const order = [4, 0, 8, 3, 1, 6];
     const mse = (t: ArrayLike<number>) => {
       const alpha = new Float64Array(order.length);
-      forward(K, 0, order.length, t, xs, order, null, alpha, 'f64');
-      return mseGrad(K, 0, order.length, t, xs, ys, order, null, alpha, null, 'f64') / order.length;
+      forward(K, 0, order.length, t, xs, order, null, alpha, 'f64', act);
+      return mseGrad(K, 0, order.length, t, xs, ys, order, null, alpha, null, 'f64', act) / order.length;
     };
     const hidden = new Float64Array(order.length * K);
     const alpha = new Float64Array(order.length);
     const grad = new Float64Array(3 * K);
-    forward(K, 0, order.length, theta, xs, order, hidden, alpha, 'f64');
-    mseGrad(K, 0, order.length, theta, xs, ys, order, hidden, alpha, grad, 'f64');
+    forward(K, 0, order.length, theta, xs, order, hidden, alpha, 'f64', act);
+    mseGrad(K, 0, order.length, theta, xs, ys, order, hidden, alpha, grad, 'f64', act);
     const numeric = [...theta].map((_, p) => {
       const eps = 1e-6;
       const plus = Float64Array.from(theta);
@@ -186,11 +187,25 @@ describe('validation in slices', () => {
       onEpoch: (r) => {
         got.push(r.valLoss!);
         const alpha = new Float64Array(exp.valPoints);
-        forward(64, 0, exp.valPoints, r.theta!, data.xVal, null, null, alpha, 'f64');
+        forward(64, 0, exp.valPoints, r.theta!, data.xVal, null, null, alpha, 'f64', 0);
         expected.push(alpha.reduce((sum, a, i) => sum + (a - data.yVal[i]) ** 2, 0) / exp.valPoints);
       },
     });
     expect(got).toHaveLength(exp.epochs);
     got.forEach((v, e) => expect(Math.abs(v - expected[e]) / expected[e]).toBeLessThan(1e-12));
+  });
+});
+
+describe('the activations', () => {
+  it("are Keras's sigmoid, tanh and relu, computed without overflow at any z", () => {
+    const zs = [-1000, -30, -2.5, -1e-8, 0, 1e-8, 0.75, 3, 40, 1000];
+    for (const z of zs) {
+      expect(activate(z, activationCode('sigmoid'), 'f64')).toBeCloseTo(1 / (1 + Math.exp(-z)), 15);
+      expect(Math.abs(activate(z, activationCode('tanh'), 'f64') - Math.tanh(z))).toBeLessThanOrEqual(2e-16 * Math.max(1, Math.abs(Math.tanh(z))) + 1e-300);
+      expect(activate(z, activationCode('relu'), 'f64')).toBe(Math.max(z, 0));
+      for (const a of ACTIVATIONS) {
+        expect(Number.isFinite(activate(z, activationCode(a), 'f32'))).toBe(true);
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@ import { kahanAdd, sigmoid } from '../../src/cpu/kernels';
 import { cpuModel, roundedData } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../../src/experiment/data';
+import { activationCode } from '../../src/experiment/activation';
 import { RandomState } from '../../src/experiment/random';
 
 describe('numerics', () => {
@@ -44,7 +45,13 @@ describe('numerics', () => {
 
 describe("the fused kernels' twin", () => {
   it('with one lane is exactly the float32 reference trainer, epoch after epoch', () => {
-    for (const config of [{ steps: 2400 }, { batchSize: 7, steps: 2400, hiddenUnits: 3 }, { batchSize: 65, points: 200, steps: 1000, learningRate: 0.05 }]) {
+    for (const config of [
+      { steps: 2400 },
+      { batchSize: 7, steps: 2400, hiddenUnits: 3 },
+      { batchSize: 65, points: 200, steps: 1000, learningRate: 0.05 },
+      { steps: 1600, activation: 'tanh' as const },
+      { batchSize: 7, steps: 2400, hiddenUnits: 33, activation: 'relu' as const },
+    ]) {
       const exp = prepareExperiment(config);
       const data = roundedData(makeDataset(exp), 'f32');
       const reference = cpuModel(exp, data, 'f32', initialTheta(exp));
@@ -53,8 +60,8 @@ describe("the fused kernels' twin", () => {
       for (let epoch = 1; epoch <= exp.epochs; epoch++) {
         const loss = new Float64Array(2);
         const order = next();
-        fusedSpan(theta, exp.config.learningRate, exp.config.batchSize, order, data, 0, exp.stepsPerEpoch, 1, loss, 'f32');
-        const { valLoss } = fusedFinish(theta, data, [], 1, 'f32');
+        fusedSpan(theta, exp.config.learningRate, exp.config.batchSize, order, data, 0, exp.stepsPerEpoch, 1, loss, 'f32', activationCode(exp.config.activation));
+        const { valLoss } = fusedFinish(theta, data, [], 1, 'f32', activationCode(exp.config.activation));
         const r = reference.epoch(order);
         expect(loss[0] / exp.trainPoints).toBe(r.loss);
         expect(valLoss).toBe(r.valLoss);
@@ -69,8 +76,8 @@ describe("the fused kernels' twin", () => {
     const order = epochOrders(exp)();
     const one = Float64Array.from(initialTheta(exp), Math.fround);
     const four = Float64Array.from(one);
-    fusedSpan(one, 0.008, 1, order, data, 0, 800, 1, new Float64Array(2), 'f32');
-    fusedSpan(four, 0.008, 1, order, data, 0, 800, 4, new Float64Array(2), 'f32');
+    fusedSpan(one, 0.008, 1, order, data, 0, 800, 1, new Float64Array(2), 'f32', 0);
+    fusedSpan(four, 0.008, 1, order, data, 0, 800, 4, new Float64Array(2), 'f32', 0);
     let worst = 0;
     one.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - four[i]) / Math.max(1e-3, Math.abs(v)))));
     expect(worst).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ describe('output', () => {
   });
 
   it('writes theta in rows [v, w, b] and in the layout of Keras get_weights()', () => {
-    const t = thetaJson([1, 2, 3, 4, 5, 6]);
+    const t = thetaJson([1, 2, 3, 4, 5, 6], 'sigmoid');
     expect(t.theta).toEqual([
       [1, 2, 3],
       [4, 5, 6],

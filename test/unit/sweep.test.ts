@@ -50,8 +50,8 @@ describe('reading a sweep', () => {
 });
 
 describe('many models on the CPU', () => {
-  it('gives every model exactly its single-model run, and marks the diverging ones', async () => {
-    const base = { steps: 2400 };
+  it.each(['sigmoid', 'relu'] as const)('gives every model exactly its single-model run, and marks the diverging ones (%s units)', async (activation) => {
+    const base = { steps: 2400, activation };
     const { models } = parseSweep('lr=0.002:5:log4,K=1:12:x3', 2, { learningRate: 0.008, hiddenUnits: 10, initSeed: 124 });
     const sweep = prepareSweep(base, models);
     const seen: number[] = [];
