@@ -358,7 +358,11 @@ function scheduleWarmUp(): void {
     const { config } = readForm();
     const engine = engineSelect.value as PageEngine;
     // Compile the pipelines, and for the fused engine measure which kernel suits this shape.
-    if (config && gpuAvailable && engine !== 'cpu') void warmUp(prepareExperiment(config), engine).catch(() => undefined);
+    if (config && gpuAvailable && engine !== 'cpu')
+      void warmUp(prepareExperiment(config), engine).then(
+        () => window.webgpuSgdPage.warmUps++,
+        () => undefined,
+      );
   }, 300);
 }
 form.addEventListener('input', scheduleWarmUp);
@@ -388,6 +392,8 @@ declare global {
       running: () => boolean;
       trainPressedAt: number | null;
       firstEpochDrawnAt: number | null;
+      /** Warm-ups (shaders compiled, the fused kernel chosen) finished so far. */
+      warmUps: number;
       lastComparison: unknown;
       engines: readonly string[];
       sweep: SweepViewState;
@@ -401,6 +407,7 @@ window.webgpuSgdPage = {
   running: () => running !== null,
   trainPressedAt: null,
   firstEpochDrawnAt: null,
+  warmUps: 0,
   lastComparison: null,
   engines: PAGE_ENGINES,
   sweep: sweepView.state,

@@ -264,7 +264,7 @@ const sv: Labels = {
   kernelTiled:
     'En arbetsgrupp per modell, för stora batcher: batchen delas ut över arbetsgruppen, subgroupAdd och en barriär per steg summerar gradienten, och alla trådar tar samma steg. Väljs när den mättes snabbast.',
   kernelChosen: 'Kärna',
-  kernelCommon: 'Delas av alla kärnor: hur theta ligger i minnet, aktiveringen (sigmoid, tanh eller relu, bestämd när pipelinen skapas) och gradienten för en nod.',
+  kernelCommon: 'Delas av alla kärnor: hur theta ligger i minnet, aktiveringen (sigmoid, tanh eller relu, vald när pipelinen skapas) och gradienten för en nod.',
   noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorn fungerar.',
   deviceLost: 'GPU-enheten förlorades; epokerna hittills finns kvar. Träna igen för att få en ny enhet.',
   urlNotice: 'Några inställningar i länken var ogiltiga och återställdes:',

@@ -32,9 +32,9 @@ describe('npm run train refuses work past its budget, at once', () => {
     ],
     ['6 x 10^8 epochs', ['--N', '2', '--M', '1000000000'], new RegExp(`^error: --M: EPOCHS = 625000000 is more than the ${BUDGET.epochs} epochs a run may have`)],
     [
-      '9 GiB of memory',
-      ['--N', '10000000', '--M', '8000000', '--sweep', 'lr=0.001:0.1:log600'],
-      /^error: --sweep: the run needs about 9\.\d GiB of memory for 600 models, more than the limit of 2\.0 GiB/,
+      '30 GiB of memory (the history of 20,000 models over 10^5 epochs)',
+      ['--N', '10', '--batch', '8', '--M', '100000', '--sweep', 'lr=0.001:0.1:log20000'],
+      /^error: --sweep: the run needs about 29\.8 GiB of memory for 20000 models, more than the limit of 2\.0 GiB/,
     ],
   ])('%s: exit 2 within 10 s, one line naming the flag, the estimate and the limit', async (_, args, message) => {
     const started = performance.now();

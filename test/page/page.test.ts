@@ -395,7 +395,8 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
 
   it('draws the first epoch soon after Train, and stays responsive while per-op trains and while a CPU sweep trains', async () => {
     await openWatched('?lang=en');
-    await new Promise((r) => setTimeout(r, 1500)); // the page compiles the shaders while the student reads
+    // The page compiles the shaders and chooses the fused kernel while the student reads.
+    await page.waitForFunction(() => window.webgpuSgdPage.warmUps > 0, { timeout: 60_000 });
     await page.select('#engine', 'gpu');
     await page.click('#train');
     await page.waitForFunction(() => window.webgpuSgdPage.firstEpochDrawnAt !== null, { timeout: 30_000 });
