@@ -9,7 +9,7 @@ import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
-import { gpuStatus, onDeviceLost, train, warmUp } from '../train';
+import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
@@ -19,6 +19,7 @@ import { ConfigError, DeviceLostError, DivergedError } from '../errors';
 import { dataUrlToBlob, download } from './download';
 import { setupKernelsView } from './kernels-view';
 import { setupResultsView, type PageRun } from './results-view';
+import { EpochThetas } from './replay';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -32,7 +33,7 @@ if (lang !== 'en' && lang !== 'sv') lang = 'en';
 let L: Labels = LABELS[lang];
 let gpuAvailable = true;
 
-type Run = PageRun;
+type Run = PageRun & { thetas: EpochThetas };
 let running: { controller: AbortController; run: Run } | null = null;
 let lastRun: Run | null = null;
 
@@ -136,13 +137,53 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
       const d = dataFor(exp, () => drawCharts(running?.run ?? lastRun, readForm().config));
       if (d) a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
     }
+    // Replay: the kept theta of the epoch the slider shows, instead of the run's last.
+    const shown = run && run === replayRun ? replayShown() : null;
+    if (shown) a.data.datasets[1].data = Array.from(alphaOf(shown.theta, GRID, shown.activation), (y, i) => ({ x: GRID[i], y }));
     replaceConfig(charts.alpha, a);
-    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, exp?.valPoints !== 0);
+    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, exp?.valPoints !== 0, shown?.epoch ?? null);
     if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
     replaceConfig(charts.loss, l);
-    replaceConfig(charts.units, unitsChartConfig(GRID, run?.theta ?? null, lang, cfg?.activation));
+    replaceConfig(charts.units, unitsChartConfig(GRID, shown?.theta ?? run?.theta ?? null, lang, cfg?.activation));
   });
 }
+
+// ---- Replay (replay.ts): a slider over the kept epochs of the last run ----
+
+const replayInput = $<HTMLInputElement>('replay');
+/** The run the slider replays, or null (no slider). */
+let replayRun: Run | null = null;
+
+/** Shows the slider for a run that ended, at its last epoch; hides it for null (or a run of one epoch). */
+function setReplay(run: Run | null): void {
+  const kept = run?.thetas.entries() ?? [];
+  replayRun = kept.length > 1 ? run : null;
+  $('replay-box').hidden = replayRun === null;
+  if (!replayRun) return;
+  replayInput.max = String(kept.length - 1);
+  replayInput.value = String(kept.length - 1);
+  showReplayEpoch();
+}
+
+/** The epoch the slider shows, with its theta; null at the last epoch (the run's own final state is shown) or without a slider. */
+function replayShown(): { epoch: number; theta: Float64Array; activation: Activation } | null {
+  if (!replayRun) return null;
+  const kept = replayRun.thetas.entries();
+  const at = Number(replayInput.value);
+  if (at >= kept.length - 1) return null;
+  return { ...kept[at], activation: replayRun.exp.config.activation };
+}
+
+function showReplayEpoch(): void {
+  const kept = replayRun?.thetas.entries() ?? [];
+  const k = kept[Math.min(kept.length - 1, Number(replayInput.value))];
+  $('replay-epoch').textContent = k && replayRun ? L.progress(k.epoch, replayRun.exp.epochs) : '';
+}
+
+replayInput.addEventListener('input', () => {
+  showReplayEpoch();
+  drawCharts(replayRun, readForm().config);
+});
 
 /** The data of the last experiment whose points were shown: made in slices (a page never waits on 10^7 points), then kept. */
 let shownData: { key: string; data: Dataset | null } = { key: '', data: null };
@@ -187,7 +228,10 @@ async function startTraining(): Promise<void> {
   if (!config || running) return;
   const engine = engineSelect.value as PageEngine;
   const exp = prepareExperiment(config);
-  const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null };
+  const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null, thetas: new EpochThetas() };
+  setReplay(null);
+  $('loss-box').hidden = false;
+  $('units-box').hidden = false;
   const controller = new AbortController();
   running = { controller, run };
   lastRun = run;
@@ -212,6 +256,7 @@ async function startTraining(): Promise<void> {
         run.loss.push(r.loss);
         run.valLoss.push(r.valLoss);
         run.theta = r.theta ?? null;
+        if (r.theta) run.thetas.add(r.epoch, r.theta);
         run.alpha = r.alpha ?? null;
         const seconds = (performance.now() - started) / 1000;
         progress.value = r.epoch;
@@ -232,15 +277,16 @@ async function startTraining(): Promise<void> {
   } finally {
     running = null;
     setRunning(false);
-    drawCharts(run, config);
     if (run.result) showResults(run);
+    setReplay(run);
+    drawCharts(run, config);
   }
 }
 
 // ---- What the GPU runs (kernels-view.ts) ----
 
 const kernelsView = setupKernelsView(() => ({ run: lastRun?.result ? lastRun : null, L }));
-const drawKernels = (run: Run | null) => kernelsView(run, L);
+const drawKernels = (run: PageRun | null) => kernelsView(run, L);
 
 // ---- The run's results, the comparison and the downloads (results-view.ts) ----
 
@@ -311,7 +357,11 @@ form.addEventListener('submit', (e) => {
   void startTraining();
 });
 form.addEventListener('input', (e) => {
-  if (e.target === formulaInput || (e.target as HTMLElement).tagName === 'INPUT') drawCharts(lastRun && !running ? null : lastRun, validate());
+  if (e.target === formulaInput || (e.target as HTMLElement).tagName === 'INPUT') {
+    // A changed experiment is not the run the slider would replay.
+    if (lastRun && !running) setReplay(null);
+    drawCharts(lastRun && !running ? null : lastRun, validate());
+  }
 });
 targetSelect.addEventListener('change', () => {
   const t = targetSelect.value as TargetName;

@@ -11,7 +11,7 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
-import { alphaChartConfig, replaceConfig } from '../plots/charts';
+import { alphaChartConfig, LEGEND_LABELS, replaceConfig } from '../plots/charts';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
@@ -298,7 +298,8 @@ function lossCurvesConfig(result: SweepResult | null, best: number | null, lang:
   const step = Math.max(1, Math.ceil(P / MAX_CURVES));
   const curve = (m: number) => (result ? result.valLoss.map((v, e) => ({ x: e + 1, y: Number.isFinite(v[m]) && v[m] > 0 ? v[m] : (null as unknown as number) })) : []);
   const datasets = [];
-  if (best !== null) datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0 });
+  if (best !== null)
+    datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0, pointStyle: 'line' as const });
   // A diverged model is left out: its losses would set the axis (up to 1e28 and past) for all the others.
   for (let m = 0; m < P; m += step) {
     if (m !== best && result!.divergedAt[m] === null)
@@ -313,7 +314,7 @@ function lossCurvesConfig(result: SweepResult | null, best: number | null, lang:
       parsing: false as const,
       plugins: {
         title: { display: true, text: `${l.sweepLossTitle}${step > 1 ? ` ${l.sweepFaded(shown, P)}` : ''}` },
-        legend: { labels: { filter: (item: { text: string }) => item.text !== '' } },
+        legend: { labels: { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' } },
       },
       scales: {
         x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch }, ticks: { precision: 0 } },

@@ -21,6 +21,12 @@ export const whiteBackground: Plugin<'line'> = {
   },
 };
 
+/** Legends drawn with each dataset's point style: a line for a line (LINE below), a dot for data points. */
+export const LEGEND_LABELS = { usePointStyle: true } as const;
+
+/** What a line series sets: no points on the line, and a line as its legend's mark. */
+const LINE = { pointRadius: 0, pointStyle: 'line' } as const;
+
 const BLUE = '#1f77b4';
 const ORANGE = '#ff7f0e';
 
@@ -43,16 +49,16 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
     data: {
       datasets: [
         // Chart.js draws the lowest `order` last: alpha on top of f, where it hides nothing.
-        { label: l.f, data: points(grid, f), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2, order: 1 },
-        { label: l.alpha, data: alpha ? points(grid, alpha) : [], borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, order: 0 },
+        { label: l.f, data: points(grid, f), borderColor: BLUE, backgroundColor: BLUE, ...LINE, borderWidth: 2, order: 1 },
+        { label: l.alpha, data: alpha ? points(grid, alpha) : [], borderColor: ORANGE, backgroundColor: ORANGE, ...LINE, borderWidth: 2, order: 0 },
       ],
     },
     options: {
       animation: false,
       parsing: false,
       // The legend in dataset order (f first), whatever the drawing order.
-      plugins: { title: { display: true, text: l.alphaTitle }, legend: { labels: { sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } } },
-      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
+      plugins: { title: { display: true, text: l.alphaTitle }, legend: { labels: { ...LEGEND_LABELS, sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } } },
+      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } }, y: { title: { display: true, text: l.yAlpha } } },
     },
     plugins: [whiteBackground],
   };
@@ -77,14 +83,14 @@ export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<numbe
     data: {
       datasets: curves.map((data, k) => {
         const colour = `hsl(${Math.round((360 * k) / curves.length)}, 65%, 45%)`;
-        return { label: `${l.unit} ${k + 1}`, data, borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: curves.length > 32 ? 1 : 2 };
+        return { label: `${l.unit} ${k + 1}`, data, borderColor: colour, backgroundColor: colour, ...LINE, borderWidth: curves.length > 32 ? 1 : 2 };
       }),
     },
     options: {
       animation: false,
       parsing: false,
-      plugins: { title: { display: true, text: l.unitsTitle(activation) }, legend: { display: curves.length <= 16 } },
-      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } } },
+      plugins: { title: { display: true, text: l.unitsTitle(activation) }, legend: { display: curves.length <= 16, labels: LEGEND_LABELS } },
+      scales: { x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x } }, y: { title: { display: true, text: l.yUnits } } },
     },
     plugins: [whiteBackground],
   };
@@ -101,9 +107,19 @@ export function pointDatasets(
   const l = LABELS[lang];
   const sampled = (xs: ArrayLike<number>, ys: ArrayLike<number>) => sampleIndices(xs.length).map((i) => ({ x: xs[i], y: ys[i] }));
   const sets: ChartConfiguration<'line'>['data']['datasets'] = [
-    { label: l.trainPoints, data: sampled(xTrain, yTrain), showLine: false, pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f', order: 2 },
+    { label: l.trainPoints, data: sampled(xTrain, yTrain), showLine: false, pointStyle: 'circle', pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f', order: 2 },
   ];
-  if (xVal.length > 0) sets.push({ label: l.valPoints, data: sampled(xVal, yVal), showLine: false, pointRadius: 2, borderColor: '#2ca02c', backgroundColor: '#2ca02c', order: 2 });
+  if (xVal.length > 0)
+    sets.push({
+      label: l.valPoints,
+      data: sampled(xVal, yVal),
+      showLine: false,
+      pointStyle: 'circle',
+      pointRadius: 2,
+      borderColor: '#2ca02c',
+      backgroundColor: '#2ca02c',
+      order: 2,
+    });
   return sets;
 }
 
@@ -115,23 +131,35 @@ function logTick(v: number): string {
 }
 
 /** Chart.js config of the training and validation error per epoch, log y axis as plt.semilogy. */
-export function lossChartConfig(loss: ArrayLike<number>, valLoss: ArrayLike<number | null>, lang: Language, validation = true): ChartConfiguration<'line'> {
+export function lossChartConfig(
+  loss: ArrayLike<number>,
+  valLoss: ArrayLike<number | null>,
+  lang: Language,
+  validation = true,
+  /** Replay: the epoch shown, marked by a vertical line. */
+  marker: number | null = null,
+): ChartConfiguration<'line'> {
   const l = LABELS[lang];
   const drawn = sampleIndices(loss.length);
   const positive = (v: number | null) => (v !== null && v > 0 ? v : null);
   const series = (vs: ArrayLike<number | null>) => drawn.map((i) => ({ x: i + 1, y: positive(vs[i]) as number }));
-  const datasets: ChartConfiguration<'line'>['data']['datasets'] = [
-    { label: l.training, data: series(loss), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
-  ];
+  const datasets: ChartConfiguration<'line'>['data']['datasets'] = [{ label: l.training, data: series(loss), borderColor: BLUE, backgroundColor: BLUE, ...LINE, borderWidth: 2 }];
   // Without validation points (split 0) there is no validation line, and the legend names none.
-  if (validation) datasets.push({ label: l.validation, data: series(valLoss), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2 });
+  if (validation) datasets.push({ label: l.validation, data: series(valLoss), borderColor: ORANGE, backgroundColor: ORANGE, ...LINE, borderWidth: 2 });
+  if (marker !== null) {
+    const ys = [...Array.from(loss), ...Array.from(valLoss)].filter((v): v is number => v !== null && v > 0);
+    if (ys.length > 0) {
+      const line = [Math.min(...ys), Math.max(...ys)].map((y) => ({ x: marker, y }));
+      datasets.push({ label: l.replayMarker(marker), data: line, borderColor: '#555555', backgroundColor: '#555555', borderDash: [6, 4], ...LINE, borderWidth: 2 });
+    }
+  }
   return {
     type: 'line',
     data: { datasets },
     options: {
       animation: false,
       parsing: false,
-      plugins: { title: { display: true, text: l.lossTitle } },
+      plugins: { title: { display: true, text: l.lossTitle }, legend: { labels: LEGEND_LABELS } },
       scales: {
         x: { type: 'linear', min: 1, max: Math.max(1, loss.length), title: { display: true, text: l.epoch }, ticks: { precision: 0 } },
         y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: { callback: (v) => logTick(Number(v)) } },

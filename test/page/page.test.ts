@@ -238,6 +238,98 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(run.loss[1]).toBeLessThan(run.loss[0]);
   });
 
+  it('replays the fit after a run: the slider redraws alpha, the units and the error marker as they were at epoch 1 and at the end', async () => {
+    await open('?lang=en&M=4000');
+    expect(await page.$eval('#replay-box', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await trainWith('gpu');
+    expect(await page.$eval('#replay-box', (e) => (e as HTMLElement).hidden)).toBe(false);
+    const shown = () =>
+      page.evaluate(() => {
+        const c = window.webgpuSgdPage.charts;
+        const ys = (d: { data: unknown[] }) => (d.data as { y: number }[]).map((p) => p.y);
+        const marker = c.loss.data.datasets.find((d) => String(d.label).includes('shown'));
+        return {
+          alpha: ys(c.alpha.data.datasets[1] as { data: unknown[] }),
+          unit1: ys(c.units.data.datasets[0] as { data: unknown[] }),
+          marker: marker ? (marker.data as { x: number }[]).map((p) => p.x) : null,
+          label: document.getElementById('replay-epoch')!.textContent,
+        };
+      });
+    const end = await shown();
+    expect(end.marker).toBeNull();
+    expect(end.label).toBe('Epoch 5 / 5');
+    const slide = async (value: string) => {
+      await page.$eval(
+        '#replay',
+        (e, v) => {
+          (e as HTMLInputElement).value = v;
+          e.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+        value,
+      );
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      return shown();
+    };
+    const first = await slide('0');
+    expect(first.label).toBe('Epoch 1 / 5');
+    expect(first.marker).toEqual([1, 1]);
+    const rel = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))));
+    // Epoch 1's fit is visibly not the last one's (alpha moves by more than 1 % of its scale), nor are its units.
+    expect(rel(first.alpha, end.alpha)).toBeGreaterThan(0.01);
+    expect(rel(first.unit1, end.unit1)).toBeGreaterThan(1e-3);
+    // Epoch 1's alpha is alpha of the theta kept at epoch 1 (theta each epoch from the run), in float64.
+    const third = await slide('2');
+    expect(third.marker).toEqual([3, 3]);
+    expect(rel(third.alpha, first.alpha)).toBeGreaterThan(1e-3);
+    // Back at the end: the run's own final alpha (from the GPU) again.
+    const back = await slide('4');
+    expect(back.marker).toBeNull();
+    expect(back.alpha).toEqual(end.alpha);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-replay.png'), fullPage: true });
+  });
+
+  it('fits a phone and a laptop: no horizontal scroll at 390 px, Train, its status and the results in view at 1366 x 768, no empty chart, legends as lines, every axis named', async () => {
+    await open('?lang=en&M=2400');
+    // Before a run: no empty frame (the error and the units appear with the first run), f drawn.
+    expect(await page.$eval('#loss-box', (e) => (e as HTMLElement).hidden)).toBe(true);
+    expect(await page.$eval('#units-box', (e) => (e as HTMLElement).hidden)).toBe(true);
+    expect(await page.$eval('#sweep-charts', (e) => (e as HTMLElement).hidden)).toBe(true);
+    expect(await canvasColours('chart-alpha')).toBeGreaterThan(5);
+    await page.setViewport({ width: 1366, height: 768 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const inView = (ids: string[]) =>
+      page.evaluate((list) => list.map((id) => document.getElementById(id)!.getBoundingClientRect()).map((r) => r.top >= 0 && r.top < innerHeight - 20), ids);
+    expect(await inView(['train'])).toEqual([true]);
+    await page.evaluate(() => document.getElementById('train')!.click());
+    await waitIdle();
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await inView(['train', 'status', 'results'])).toEqual([true, true, true]);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-1366x768.png') });
+    const charts = await page.evaluate(() =>
+      [...Object.entries(window.webgpuSgdPage.charts), ...Object.entries(window.webgpuSgdPage.sweep.charts)].map(([name, c]) => {
+        const o = c.options as { plugins?: { legend?: { labels?: { usePointStyle?: boolean } } }; scales?: { y?: { title?: { text?: string } } } };
+        return {
+          name,
+          y: o.scales?.y?.title?.text ?? '',
+          pointStyle: o.plugins?.legend?.labels?.usePointStyle ?? false,
+          styles: c.data.datasets.map((d) => (d as { pointStyle?: string }).pointStyle ?? ''),
+        };
+      }),
+    );
+    for (const c of charts) expect(c.y, c.name).not.toBe('');
+    for (const c of charts.filter((x) => ['alpha', 'loss', 'units'].includes(x.name))) {
+      expect(c.pointStyle, c.name).toBe(true);
+      expect(
+        c.styles.every((s) => s === 'line'),
+        `${c.name}: ${c.styles}`,
+      ).toBe(true);
+    }
+    await page.setViewport({ width: 390, height: 844 });
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-390.png'), fullPage: true });
+  });
+
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
     await open('?lang=en&M=8000&points=1');
     await trainWith('gpu');
