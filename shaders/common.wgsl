@@ -58,36 +58,36 @@ fn tanh_stable(z: f32) -> f32 {
 // The activation act(z).
 fn activate(z: f32) -> f32 {
   if (ACTIVATION == SIGMOID) {
-    return sigmoid(z);
+    return sigmoid(z); // [math unit]
   }
   if (ACTIVATION == TANH) {
-    return tanh_stable(z);
+    return tanh_stable(z); // [math unit]
   }
-  return max(z, 0.0);
+  return max(z, 0.0); // [math unit]
 }
 
 // act'(z) written in h = act(z): sigmoid h (1 - h), tanh 1 - h^2, relu 1 where h > 0 else 0.
 fn activation_slope(h: f32) -> f32 {
   if (ACTIVATION == SIGMOID) {
-    return h * (1.0 - h);
+    return h * (1.0 - h); // [math gradient]
   }
   if (ACTIVATION == TANH) {
-    return 1.0 - h * h;
+    return 1.0 - h * h; // [math gradient]
   }
-  return select(0.0, 1.0, h > 0.0);
+  return select(0.0, 1.0, h > 0.0); // [math gradient]
 }
 
 // One hidden unit's activation h = act(w x + b).
 fn hidden_unit(w: f32, b: f32, x: f32) -> f32 {
-  return activate(w * x + b);
+  return activate(w * x + b); // [math unit]
 }
 
 // One point's contribution r * d alpha / d(v_k, w_k, b_k) for residual r = alpha - y:
 //   d alpha / d v_k = h,  d alpha / d b_k = v_k act'(z),  d alpha / d w_k = v_k act'(z) x
 // (for the lecture's sigmoid, act'(z) = h (1 - h)).
 fn unit_gradient(r: f32, v: f32, h: f32, x: f32) -> vec3f {
-  let s = r * (v * activation_slope(h));
-  return vec3f(r * h, s * x, s);
+  let s = r * (v * activation_slope(h)); // [math gradient]
+  return vec3f(r * h, s * x, s); // [math gradient]
 }
 
 // Kahan's compensated sum: acc.x is the sum, acc.y the part of it lost to rounding so far.

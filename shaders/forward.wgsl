@@ -43,11 +43,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let K = params.hidden_units;
   var sum = 0.0;
   for (var k = 0u; k < K; k++) {
-    let h = hidden_unit(theta[3u * k + W], theta[3u * k + BIAS], x);
+    let h = hidden_unit(theta[3u * k + W], theta[3u * k + BIAS], x); // [math unit]
     if (train) {
       hidden[i * K + k] = h;
     }
-    sum += theta[3u * k + V] * h;
+    sum += theta[3u * k + V] * h; // [math alpha]
   }
   alpha[i] = sum;
 }

@@ -51,11 +51,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     if (train) {
       idx = order[first + i];
     }
-    let r = alpha[i] - ys[idx];
+    let r = alpha[i] - ys[idx]; // [math loss]
     if (train) {
-      acc = vec4f(acc.xyz + unit_gradient(r, v, hidden[i * K + k], xs[idx]), acc.w);
+      acc = vec4f(acc.xyz + unit_gradient(r, v, hidden[i * K + k], xs[idx]), acc.w); // [math gradient]
     }
-    acc.w += r * r;
+    acc.w += r * r; // [math loss]
   }
   partial[t] = acc;
   workgroupBarrier();
@@ -73,7 +73,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
     state.val_loss = total.w / f32(count);
     return;
   }
-  let scale = 2.0 / f32(count);
+  let scale = 2.0 / f32(count); // [math gradient]
   grad[3u * k + V] = scale * total.x;
   grad[3u * k + W] = scale * total.y;
   grad[3u * k + BIAS] = scale * total.z;

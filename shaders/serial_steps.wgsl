@@ -11,17 +11,17 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
   if (run.batch_size == 1u) {
     // Batch 1 (the lecture's): the gradient is the one point's, and 2 / count = 2, so
     // lr * (2 g) = (2 lr) g exactly; no accumulators, no inner loop.
-    let lr2 = 2.0 * lr;
+    let lr2 = 2.0 * lr; // [math gradient]
     for (var step = begin; step < end; step++) {
       let p = visits[visit_base + step];
-      let r = model_alpha(p.x) - p.y;
-      loss = kahan_add(loss, r * r);
+      let r = model_alpha(p.x) - p.y; // [math loss]
+      loss = kahan_add(loss, r * r); // [math loss]
       // unroll
       for (var u = 0u; u < SLOTS; u++) {
-        let g = unit_gradient(r, tv[u], h[u], p.x);
-        tv[u] -= (lr2 * g.x) * live[u];
-        tw[u] -= lr2 * g.y;
-        tb[u] -= lr2 * g.z;
+        let g = unit_gradient(r, tv[u], h[u], p.x); // [math gradient]
+        tv[u] -= (lr2 * g.x) * live[u]; // [math update]
+        tw[u] -= lr2 * g.y; // [math update]
+        tb[u] -= lr2 * g.z; // [math update]
       }
     }
     return loss;
@@ -40,22 +40,22 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     }
     for (var i = 0u; i < count; i++) {
       let p = visits[visit_base + first + i];
-      let r = model_alpha(p.x) - p.y;
-      loss = kahan_add(loss, r * r);
+      let r = model_alpha(p.x) - p.y; // [math loss]
+      loss = kahan_add(loss, r * r); // [math loss]
       // unroll
       for (var u = 0u; u < SLOTS; u++) {
-        let g = unit_gradient(r, tv[u], h[u], p.x);
-        gv[u] += g.x;
-        gw[u] += g.y;
-        gb[u] += g.z;
+        let g = unit_gradient(r, tv[u], h[u], p.x); // [math gradient]
+        gv[u] += g.x; // [math gradient]
+        gw[u] += g.y; // [math gradient]
+        gb[u] += g.z; // [math gradient]
       }
     }
-    let scale = 2.0 / f32(count);
+    let scale = 2.0 / f32(count); // [math gradient]
     // unroll
     for (var u = 0u; u < SLOTS; u++) {
-      tv[u] -= (lr * (scale * gv[u])) * live[u];
-      tw[u] -= lr * (scale * gw[u]);
-      tb[u] -= lr * (scale * gb[u]);
+      tv[u] -= (lr * (scale * gv[u])) * live[u]; // [math update]
+      tw[u] -= lr * (scale * gw[u]); // [math update]
+      tb[u] -= lr * (scale * gb[u]); // [math update]
     }
   }
   return loss;

@@ -69,10 +69,10 @@ fn model_alpha(x: f32) -> f32 {
   var part = 0.0;
   // unroll
   for (var u = 0u; u < SLOTS; u++) {
-    h[u] = hidden_unit(tw[u], tb[u], x);
-    part += tv[u] * h[u];
+    h[u] = hidden_unit(tw[u], tb[u], x); // [math unit]
+    part += tv[u] * h[u]; // [math alpha]
   }
-  return subgroupAdd(part);
+  return subgroupAdd(part); // [math alpha]
 }
 
 @compute @workgroup_size(LANES)

@@ -52,7 +52,7 @@ fn end_epoch(rec: u32, writer: bool) {
     var mine = 0.0;
     for (var i = t; i < run.val_points; i += TILE) {
       let p = val[i];
-      let r = model_alpha(p.x) - p.y;
+      let r = model_alpha(p.x) - p.y; // [math loss]
       mine += r * r;
     }
     // Buffer 0 here; the steps' last writes were to a buffer all have read (see train_steps).
@@ -79,14 +79,14 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
     }
     for (var i = t; i < count; i += TILE) {
       let p = visits[visit_base + first + i];
-      let r = model_alpha(p.x) - p.y;
-      g[3u * SLOTS] += r * r;
+      let r = model_alpha(p.x) - p.y; // [math loss]
+      g[3u * SLOTS] += r * r; // [math loss]
       // unroll
       for (var k = 0u; k < SLOTS; k++) {
-        let u = unit_gradient(r, tv[k], h[k], p.x);
-        g[3u * k + V] += u.x;
-        g[3u * k + W] += u.y;
-        g[3u * k + BIAS] += u.z;
+        let u = unit_gradient(r, tv[k], h[k], p.x); // [math gradient]
+        g[3u * k + V] += u.x; // [math gradient]
+        g[3u * k + W] += u.y; // [math gradient]
+        g[3u * k + BIAS] += u.z; // [math gradient]
       }
     }
     // Each subgroup's sums to workgroup memory, then one barrier.
@@ -105,13 +105,13 @@ fn train_steps(visit_base: u32, begin: u32, end: u32, lr: f32, loss_in: vec2f) -
       }
       g[j] = total;
     }
-    loss = kahan_add(loss, g[3u * SLOTS]);
-    let scale = 2.0 / f32(count);
+    loss = kahan_add(loss, g[3u * SLOTS]); // [math loss]
+    let scale = 2.0 / f32(count); // [math gradient]
     // unroll
     for (var k = 0u; k < SLOTS; k++) {
-      tv[k] -= lr * (scale * g[3u * k + V]);
-      tw[k] -= lr * (scale * g[3u * k + W]);
-      tb[k] -= lr * (scale * g[3u * k + BIAS]);
+      tv[k] -= lr * (scale * g[3u * k + V]); // [math update]
+      tw[k] -= lr * (scale * g[3u * k + W]); // [math update]
+      tb[k] -= lr * (scale * g[3u * k + BIAS]); // [math update]
     }
   }
   // The next writes (the next span's first step, or validation, to buffer 0) must wait until all

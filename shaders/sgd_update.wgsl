@@ -27,6 +27,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     state.step += 1u;
   }
   if (p < params.n) {
-    theta[p] -= params.learning_rate * grad[p];
+    theta[p] -= params.learning_rate * grad[p]; // [math update]
   }
 }

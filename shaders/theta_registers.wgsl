@@ -39,8 +39,8 @@ fn model_alpha(x: f32) -> f32 {
   var alpha = 0.0;
   // unroll
   for (var k = 0u; k < SLOTS; k++) {
-    h[k] = hidden_unit(tw[k], tb[k], x);
-    alpha += tv[k] * h[k];
+    h[k] = hidden_unit(tw[k], tb[k], x); // [math unit]
+    alpha += tv[k] * h[k]; // [math alpha]
   }
   return alpha;
 }

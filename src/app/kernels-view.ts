@@ -7,6 +7,7 @@ import type { Experiment } from '../experiment/config';
 import type { Labels } from '../plots/i18n';
 import { shaderSources } from '../train';
 import { $ } from './dom';
+import { sourceLines } from './math-view';
 
 /** What the view needs of a run. */
 export interface KernelsRun {
@@ -43,7 +44,8 @@ export function setupKernelsView(current: () => { run: KernelsRun | null; L: Lab
         const p = document.createElement('p');
         p.textContent = text;
         const pre = document.createElement('pre');
-        pre.textContent = source;
+        // A line a span, the lines that compute a formula marked (math-view.ts).
+        pre.replaceChildren(...sourceLines(source));
         details.append(summary, p, pre);
         return details;
       }),

@@ -20,6 +20,7 @@ import { dataUrlToBlob, download } from './download';
 import { setupKernelsView } from './kernels-view';
 import { setupResultsView, type PageRun } from './results-view';
 import { EpochThetas } from './replay';
+import { drawMath, setupMathLines } from './math-view';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -288,6 +289,12 @@ async function startTraining(): Promise<void> {
 const kernelsView = setupKernelsView(() => ({ run: lastRun?.result ? lastRun : null, L }));
 const drawKernels = (run: PageRun | null) => kernelsView(run, L);
 
+// ---- The math beside the code (math-view.ts): KaTeX loads after the page is up ----
+
+const drawFormulas = () => void drawMath(L).catch((e: unknown) => console.warn('formulas', e));
+setupMathLines(() => L);
+setTimeout(drawFormulas, 0);
+
 // ---- The run's results, the comparison and the downloads (results-view.ts) ----
 
 const resultsView = setupResultsView({
@@ -327,6 +334,8 @@ function applyLanguage(next: Language): void {
   if (!running) status.textContent = lastRun?.result ? status.textContent : L.idle;
   if (lastRun?.result) showResults(lastRun);
   else drawKernels(null);
+  // The formulas' texts, once they are drawn (the first time after start-up).
+  if (document.querySelector('.formula')) drawFormulas();
 }
 
 /** What the link asked for that could not be used, in the page's language. */

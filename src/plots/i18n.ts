@@ -87,6 +87,19 @@ const en = {
   alphaPng: 'f and alpha (PNG)',
   lossPng: 'errors per epoch (PNG)',
   unitsPng: 'hidden units (PNG)',
+  mathSection: 'The math beside the code',
+  mathIntro: 'Click a formula to see the WGSL lines that compute it; click a marked line in a kernel to see its formula.',
+  mathOr: 'or',
+  mathTitle: (key: string) => ({ unit: 'A hidden unit', alpha: 'The network alpha', loss: 'The loss', gradient: 'Its gradient', update: 'One SGD step' })[key] ?? key,
+  mathText: (key: string) =>
+    ({
+      unit: "The activation of w_k x + b_k: the lecture's sigmoid sigma, or tanh or relu if chosen.",
+      alpha: 'The network: the hidden units weighted by v_k and added up (in the lecture, v_k is w~_{1,k} and w_k is w_{1,k}).',
+      loss: "The mean squared error over the batch's points (Keras's loss='mse'); an epoch's loss is the mean over all its points.",
+      gradient: "By the chain rule, with sigma'(z) = sigma(z) (1 - sigma(z)) (tanh: 1 - tanh^2; relu: 1 where z > 0, else 0).",
+      update: "A step of stochastic gradient descent with learning rate dt (gamma in the lecture's Algorithm 2), every weight at once.",
+    })[key] ?? key,
+  mathLines: (n: number) => `${n} lines of WGSL compute it (marked in the kernels below).`,
   gpuView: 'What the GPU runs',
   gpuViewIntro:
     "Each kernel is a WGSL compute shader. Per-op encodes three dispatches a step; the fused kernels run whole epochs, validation included, in one dispatch, and the host reads back only each epoch's record.",
@@ -250,6 +263,19 @@ const sv: Labels = {
   alphaPng: 'f och alfa (PNG)',
   lossPng: 'felen per epok (PNG)',
   unitsPng: 'dolda noder (PNG)',
+  mathSection: 'Matematiken bredvid koden',
+  mathIntro: 'Klicka på en formel för att se raderna i WGSL som beräknar den; klicka på en markerad rad i en kärna för att se dess formel.',
+  mathOr: 'eller',
+  mathTitle: (key: string) => ({ unit: 'En dold nod', alpha: 'Nätverket alfa', loss: 'Förlustfunktionen', gradient: 'Dess gradient', update: 'Ett SGD-steg' })[key] ?? key,
+  mathText: (key: string) =>
+    ({
+      unit: 'Aktiveringen av w_k x + b_k: föreläsningens sigmoid sigma, eller tanh eller relu om de väljs.',
+      alpha: 'Nätverket: de dolda noderna viktade med v_k och summerade (i föreläsningen heter v_k w~_{1,k} och w_k heter w_{1,k}).',
+      loss: "Medelkvadratfelet över batchens punkter (Keras loss='mse'); en epoks förlust är medelvärdet över alla dess punkter.",
+      gradient: "Enligt kedjeregeln, med sigma'(z) = sigma(z) (1 - sigma(z)) (tanh: 1 - tanh^2; relu: 1 där z > 0, annars 0).",
+      update: 'Ett steg av stokastisk gradientnedstigning med inlärningshastighet dt (gamma i föreläsningens Algoritm 2), alla vikter på en gång.',
+    })[key] ?? key,
+  mathLines: (n: number) => `${n} rader WGSL beräknar den (markerade i kärnorna nedan).`,
   gpuView: 'Vad GPU:n kör',
   gpuViewIntro:
     'Varje kärna är en WGSL-beräkningsskuggare. Per operation kodar tre anrop per steg; de sammanslagna kärnorna kör hela epoker, validering inräknad, i ett anrop, och värden läser bara tillbaka varje epoks post.',

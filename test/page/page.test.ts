@@ -330,6 +330,42 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'page-390.png'), fullPage: true });
   });
 
+  it('puts the math beside the code: five formulas typeset by KaTeX, each lighting the WGSL lines that compute it, and a lit line its formula', async () => {
+    await open('?lang=en');
+    await page.waitForFunction(() => document.querySelectorAll('.formula .katex').length === 5, { timeout: 30_000 });
+    expect(await page.$$eval('.katex-error', (e) => e.length)).toBe(0);
+    const lit: Record<string, { lines: string[]; open: boolean; status: string }> = {};
+    for (const key of ['unit', 'alpha', 'loss', 'gradient', 'update']) {
+      await page.click(`.formula[data-math="${key}"]`);
+      lit[key] = await page.evaluate(() => {
+        const lines = [...document.querySelectorAll<HTMLElement>('#kernels .line.math-active')];
+        return {
+          lines: lines.map((l) => l.textContent!.trim()),
+          open: lines.every((l) => l.closest('details')!.open),
+          status: document.getElementById('math-status')!.textContent!,
+        };
+      });
+      expect(await page.$eval(`.formula[data-math="${key}"]`, (e) => e.classList.contains('math-active'))).toBe(true);
+      expect(lit[key].lines.length, key).toBeGreaterThan(0);
+      expect(lit[key].open, key).toBe(true);
+      // Every lit line is tagged with this formula, and none of another formula only.
+      for (const line of lit[key].lines) expect(line, key).toMatch(new RegExp(`// \\[math [a-z, ]*${key}`));
+      expect(lit[key].status).toBe(`${lit[key].lines.length} lines of WGSL compute it (marked in the kernels below).`);
+    }
+    // The update is theta -= dt * gradient in the per-op kernel and in the fused steps.
+    expect(lit.update.lines.some((l) => l.startsWith('theta[p] -= params.learning_rate * grad[p];'))).toBe(true);
+    expect(lit.gradient.lines.some((l) => l.startsWith('let s = r * (v * activation_slope(h));'))).toBe(true);
+    // And back: a click on a lit line of the loss lights the loss's formula and all its lines.
+    await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('#kernels .line[data-math="loss"]')][0].click());
+    expect(await page.$eval('.formula[data-math="loss"]', (e) => e.classList.contains('math-active'))).toBe(true);
+    expect(await page.$$eval('#kernels .line.math-active', (e) => e.length)).toBe(lit.loss.lines.length);
+    await page.evaluate(() => document.querySelector('.gpu-view')!.scrollIntoView());
+    await page.screenshot({ path: join(ARTIFACTS, 'page-math.png') });
+    await page.select('#lang', 'sv');
+    await page.waitForFunction(() => document.querySelector('.formula[data-math="loss"] h3')?.textContent === 'Förlustfunktionen', { timeout: 10_000 });
+    await page.select('#lang', 'en');
+  });
+
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
     await open('?lang=en&M=8000&points=1');
     await trainWith('gpu');
