@@ -10,7 +10,7 @@ import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
-import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
+import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, timelineChartConfig, unitsChartConfig } from '../plots/charts';
 import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
@@ -149,6 +149,27 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
   });
 }
 
+// ---- The GPU's timeline: what it ran at the end of the last GPU run ----
+
+let timelineChart: Chart<'bar'> | null = null;
+
+/** Draws the timeline of a GPU run's result (hides it for a CPU run or none). */
+function drawTimeline(result: TrainResult | null): void {
+  const t = result?.timeline;
+  $('timeline-section').hidden = !t;
+  if (!t || !result) return;
+  const config = timelineChartConfig(t, lang);
+  if (timelineChart) replaceConfig(timelineChart as unknown as Chart, config);
+  else timelineChart = new Chart($<HTMLCanvasElement>('chart-timeline'), { ...config, options: { ...config.options, maintainAspectRatio: false } });
+  const dispatches = t.bars.reduce((n, b) => n + b.dispatches, 0);
+  const span = Math.max(...t.bars.map((b) => b.endMs)) - Math.min(...t.bars.map((b) => b.startMs));
+  const busy = t.bars.reduce((sum, b) => sum + (b.endMs - b.startMs), 0);
+  const perOp = result.engine === 'gpu-perop';
+  const exp = lastRun?.exp;
+  $('timeline-note').textContent = L.timelineNote(t.bars.length, dispatches, L.num(span, 3), L.num(busy, 3), perOp, exp ? 3 * exp.stepsPerEpoch + 2 : 0);
+  window.webgpuSgdPage.timeline = { chart: timelineChart, clock: t.clock, bars: t.bars.length, dispatches };
+}
+
 // ---- Replay (replay.ts): a slider over the kept epochs of the last run ----
 
 const replayInput = $<HTMLInputElement>('replay');
@@ -231,6 +252,7 @@ async function startTraining(): Promise<void> {
   const exp = prepareExperiment(config);
   const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null, thetas: new EpochThetas() };
   setReplay(null);
+  $('timeline-section').hidden = true;
   $('loss-box').hidden = false;
   $('units-box').hidden = false;
   const controller = new AbortController();
@@ -253,6 +275,8 @@ async function startTraining(): Promise<void> {
       signal: controller.signal,
       alphaAt: GRID,
       thetaEachEpoch: true,
+      // What the GPU ran at the end, for the timeline (GPU engines).
+      timeline: engine !== 'cpu',
       onEpoch: (r) => {
         run.loss.push(r.loss);
         run.valLoss.push(r.valLoss);
@@ -279,6 +303,7 @@ async function startTraining(): Promise<void> {
     running = null;
     setRunning(false);
     if (run.result) showResults(run);
+    drawTimeline(run.result);
     setReplay(run);
     drawCharts(run, config);
   }
@@ -334,6 +359,7 @@ function applyLanguage(next: Language): void {
   if (!running) status.textContent = lastRun?.result ? status.textContent : L.idle;
   if (lastRun?.result) showResults(lastRun);
   else drawKernels(null);
+  if (lastRun?.result && !running) drawTimeline(lastRun.result);
   // The formulas' texts, once they are drawn (the first time after start-up).
   if (document.querySelector('.formula')) drawFormulas();
 }
@@ -453,6 +479,8 @@ declare global {
       firstEpochDrawnAt: number | null;
       /** Warm-ups (shaders compiled, the fused kernel chosen) finished so far. */
       warmUps: number;
+      /** The last GPU run's timeline as drawn. */
+      timeline?: { chart: Chart<'bar'>; clock: string; bars: number; dispatches: number };
       lastComparison: unknown;
       engines: readonly string[];
       sweep: SweepViewState;

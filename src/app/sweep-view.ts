@@ -11,7 +11,7 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
-import { alphaChartConfig, LEGEND_LABELS, replaceConfig } from '../plots/charts';
+import { alphaChartConfig, LEGEND_LABELS, replaceConfig, timelineChartConfig } from '../plots/charts';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
@@ -39,6 +39,8 @@ export interface SweepViewState {
   summary: SweepSummary | null;
   /** GPU against its float32 twin (ok, maxRel, how many models differ past 1e-3) and against float64. */
   comparison: { ok: boolean; maxRel: number; float64: number; past?: number } | null;
+  /** The last GPU sweep's timeline as drawn. */
+  timeline?: { bars: number; dispatches: number; clock: string };
   charts: { heatmap: Chart; loss: Chart; alpha: Chart };
 }
 
@@ -173,6 +175,8 @@ function runSweep(view: SweepView, engine: SweepEngine, sweep: Sweep, live: bool
   return trainSweep(sweep, {
     engine,
     signal: view.controller!.signal,
+    // What the GPU ran at the end: one bar a submission, every model in it.
+    timeline: live && engine === 'gpu',
     onEpoch: live
       ? ({ epoch, loss, valLoss, divergedAt }) => {
           const partial = state.result!;
@@ -186,6 +190,25 @@ function runSweep(view: SweepView, engine: SweepEngine, sweep: Sweep, live: bool
         }
       : undefined,
   });
+}
+
+let timelineChart: Chart<'bar'> | null = null;
+
+/** The timeline of a GPU sweep: a bar a submission, each running every model (hidden for a CPU sweep). */
+function drawSweepTimeline(view: SweepView, result: SweepResult): void {
+  const t = result.timeline;
+  $('sweep-timeline-section').hidden = !t;
+  if (!t) return;
+  const config = timelineChartConfig(t, view.host.lang());
+  if (timelineChart) replaceConfig(timelineChart as unknown as Chart, config);
+  else timelineChart = new Chart($<HTMLCanvasElement>('chart-sweep-timeline'), { ...config, options: { ...config.options, maintainAspectRatio: false } });
+  const dispatches = t.bars.reduce((n, b) => n + b.dispatches, 0);
+  const span = Math.max(...t.bars.map((b) => b.endMs)) - Math.min(...t.bars.map((b) => b.startMs));
+  const busy = t.bars.reduce((sum, b) => sum + (b.endMs - b.startMs), 0);
+  const L = view.L();
+  $('sweep-timeline-note').textContent =
+    `${L.timelineNote(t.bars.length, dispatches, L.num(span, 3), L.num(busy, 3), false, 0)} ${L.sweepTimelineModels(result.divergedAt.length)}`;
+  view.state.timeline = { bars: t.bars.length, dispatches, clock: t.clock };
 }
 
 /** Train: the form's sweep on the chosen engine, drawn epoch by epoch, then how fast it ran and its best model. */
@@ -218,6 +241,7 @@ async function trainOnPage(view: SweepView): Promise<void> {
   $('sweep-charts').hidden = false;
   el.status.textContent = L().sweepRunning;
   $('sweep-comparison').textContent = '';
+  $('sweep-timeline-section').hidden = true;
   try {
     const result = await runSweep(view, engine, sweep, true);
     state.result = result;
@@ -232,6 +256,7 @@ async function trainOnPage(view: SweepView): Promise<void> {
         ? L().sweepDone(sweep.models.length, L().num(seconds, 3), rate)
         : L().sweepStopped(result.epochs, E, sweep.models.length, L().num(seconds, 3), rate)) +
       (m && best ? ` ${L().sweepBestModel(L().num(m.learningRate, 3), m.hiddenUnits, m.initSeed, L().num(best.valLoss, 4))}` : '');
+    drawSweepTimeline(view, result);
     el.compare.textContent = L().compareWith(view.name(engine === 'gpu' ? 'cpu' : 'gpu'));
     el.compare.hidden = result.epochs === 0;
   } catch (err) {

@@ -5,7 +5,7 @@
  * they compute an epoch, never in what they report.
  */
 import type { Experiment } from './config';
-import { isDiverged, type EngineName, type PartialEpoch, type TrainOptions, type TrainResult } from './run';
+import { isDiverged, type EngineName, type PartialEpoch, type Timeline, type TrainOptions, type TrainResult } from './run';
 import { markDiverged, type Sweep, type SweepEngine, type SweepOptions, type SweepResult } from './sweep';
 import { DivergedError } from '../errors';
 
@@ -18,6 +18,8 @@ export interface EngineInfo {
   /** The fused GPU kernel that ran, as text and as data. */
   kernel?: string;
   kernelChoice?: { variant: string; workgroupSize: number };
+  /** What the GPU ran at the end (GPU engines, when asked for). */
+  timeline?: Timeline | null;
 }
 
 /**
@@ -82,7 +84,7 @@ export class RunRecorder {
   /** The run's result: completed only if every epoch was recorded; a Stop inside an epoch says how far it got. */
   result(status: TrainResult['status'], partialEpoch?: Omit<PartialEpoch, 'steps'>): TrainResult {
     const epochs = this.history.loss.length;
-    const { device, dispatches = 0, kernel, kernelChoice } = this.info;
+    const { device, dispatches = 0, kernel, kernelChoice, timeline } = this.info;
     return {
       engine: this.engine,
       history: this.history,
@@ -94,6 +96,7 @@ export class RunRecorder {
       device,
       ...(kernel ? { kernel, kernelChoice } : {}),
       ...(partialEpoch ? { partialEpoch: { ...partialEpoch, steps: this.exp.stepsPerEpoch } } : {}),
+      ...(timeline ? { timeline } : {}),
     };
   }
 }
@@ -131,7 +134,7 @@ export class SweepRecorder {
   result(thetas: Float64Array[], info: EngineInfo): SweepResult {
     const epochs = this.loss.length;
     const completed = epochs === this.sweep.base.epochs;
-    const { device, dispatches = 0, kernel, kernelChoice } = info;
+    const { device, dispatches = 0, kernel, kernelChoice, timeline } = info;
     return {
       engine: this.engine,
       loss: this.loss,
@@ -144,6 +147,7 @@ export class SweepRecorder {
       timings: this.clock.timings(!completed),
       device,
       ...(kernel ? { kernel, kernelChoice } : {}),
+      ...(timeline ? { timeline } : {}),
     };
   }
 }

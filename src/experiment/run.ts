@@ -38,6 +38,30 @@ export interface TrainOptions {
   thetaEachEpoch?: boolean;
   /** cpu-workers only: how many Web Workers (default: one a logical core). */
   workers?: number;
+  /**
+   * GPU engines: also record what the GPU ran at the end of the run (TrainResult.timeline), on the
+   * GPU's clock where the adapter has timestamp-query; 'wall' uses the host's clock even so.
+   */
+  timeline?: boolean | 'wall';
+}
+
+/** What the GPU ran at the end of a run, as bars on one time axis (the page draws it). */
+export interface Timeline {
+  /** 'gpu timestamps': each bar is one compute pass on the GPU's own clock; 'wall time': one submission, from the host's submit to its results in hand (no timestamp-query here, or asked for). */
+  clock: 'gpu timestamps' | 'wall time';
+  bars: TimelineBar[];
+}
+
+/** One bar of a Timeline: a pass (or a submission), what it ran and when, in ms from the first bar's start. */
+export interface TimelineBar {
+  /** e.g. "step 39997: forward", "epochs 26-50". */
+  label: string;
+  /** The kernel it ran: a per-op kernel, or the fused kernel (every dispatch of the pass). */
+  kernel: 'forward' | 'mse_grad' | 'sgd_update' | 'fused' | 'per-op epoch';
+  startMs: number;
+  endMs: number;
+  /** Dispatches in the bar. */
+  dispatches: number;
 }
 
 /** Per-epoch history in Keras's names and layout. */
@@ -68,6 +92,8 @@ export interface TrainResult {
   kernelChoice?: { variant: string; workgroupSize: number };
   /** A Stop inside an epoch: how far that epoch got. It is not in the history, which ends with the epoch before. */
   partialEpoch?: PartialEpoch;
+  /** GPU engines, when asked for (TrainOptions.timeline): what the GPU ran at the end of the run. */
+  timeline?: Timeline;
 }
 
 /** An epoch that a Stop cut short: `stepsDone` of its `steps` steps ran; it has no record. */

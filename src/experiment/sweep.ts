@@ -7,7 +7,7 @@ import { checkBudget, LIMITS, prepareExperiment, type Experiment, type Experimen
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
 import type { Problem } from './problems';
-import { isDiverged } from './run';
+import { isDiverged, type Timeline } from './run';
 import { ConfigError, SweepError } from '../errors';
 
 /** What differs between the models of a sweep. */
@@ -194,6 +194,8 @@ export interface SweepResult {
   kernel?: string;
   /** The same as data: the variant and its workgroup size. */
   kernelChoice?: { variant: string; workgroupSize: number };
+  /** GPU only, when asked for (SweepOptions.timeline): what the GPU ran at the end. */
+  timeline?: Timeline;
 }
 
 /** How to run a sweep. */
@@ -203,6 +205,8 @@ export interface SweepOptions {
   precision?: 'f64' | 'f32';
   onEpoch?: (record: SweepEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
+  /** GPU only: record what the GPU ran at the end (see TrainOptions.timeline). */
+  timeline?: boolean | 'wall';
 }
 
 /** A sweep's outcome by cell: the mean final val_loss over the seeds of each (lr, K). */

@@ -9,10 +9,12 @@
 import type { Experiment } from '../experiment/config';
 import type { Dataset } from '../experiment/data';
 import { activationCode, type Activation } from '../experiment/activation';
-import { readBuffer, runBuffers, writePairs } from './buffers';
+import { runBuffers, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
 import { GpuLimitError, StoppedError } from '../errors';
+import { placeBars, readPassTimes, TIMELINE_BARS, type RawBar } from './timeline';
+import type { Timeline } from '../experiment/run';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
 
@@ -78,6 +80,8 @@ export interface FusedRun {
   signal?: AbortSignal;
   /** Time the dispatches on the GPU's clock where the adapter has `timestamp-query`. */
   timestamps?: boolean;
+  /** Record the last submissions as a Timeline (gpu timestamps where offered; 'wall': the host's clock). */
+  timeline?: boolean | 'wall';
   /** The base's data (RunInputs.data). */
   data: Dataset;
   onEpoch(epoch: FusedEpoch): void | Promise<void>;
@@ -177,7 +181,7 @@ async function toFloat32(a: Float64Array, pause: () => Promise<void>): Promise<F
 }
 
 /** Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it, not thrown). */
-export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null }> {
+export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null; timeline: Timeline | null }> {
   const { base, choice } = run;
   const P = run.models.length;
   const maxK = Math.max(...run.models.map((m) => m.hiddenUnits));
@@ -278,10 +282,14 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
   await writePairs(device, val, data.xVal, data.yVal, pause);
-  // GPU timestamps at the start and end of each submission's pass, when asked for and offered.
+  // GPU timestamps at the start and end of each submission's pass, when asked for and offered:
+  // every pass for a calibration's total, the last TIMELINE_BARS for a timeline.
   const submissions = Math.ceil(base.epochs / epochsPerSubmit);
-  const querySet =
-    run.timestamps && !long && device.features.has('timestamp-query') ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * submissions }) : null;
+  const onGpuClock = !long && device.features.has('timestamp-query') && (run.timestamps || run.timeline === true);
+  const timedFrom = run.timestamps ? 0 : Math.max(0, submissions - TIMELINE_BARS);
+  const querySet = onGpuClock ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * (submissions - timedFrom) }) : null;
+  // The host's clock: when each submission went and when its last epoch's record came back.
+  const wall = new Map<number, { start: number; end: number; first: number; count: number; dispatches: number }>();
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
@@ -363,7 +371,12 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   };
 
   const submit = async (first: number, count: number, staging: GPUBuffer): Promise<number> => {
-    if (long) return submitLong(first, staging);
+    if (long) {
+      const started = performance.now();
+      const n = await submitLong(first, staging);
+      if (run.timeline) wall.set(first, { start: started, end: NaN, first, count: 1, dispatches: n });
+      return n;
+    }
     await gatherVisits(count);
     // One span a (part of an) epoch and a K group, in the order they run.
     let n = 0;
@@ -385,10 +398,12 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * count * seeds * trainPoints);
     device.queue.writeBuffer(span, 0, spanWords, 0, (n * align) / 4);
     const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
-    const index = 2 * Math.floor((first - 1) / epochsPerSubmit);
+    const submission = Math.floor((first - 1) / epochsPerSubmit);
+    const index = 2 * (submission - timedFrom);
+    const timed = querySet && submission >= timedFrom;
     const pass = encoder.beginComputePass({
       label: `epochs ${first}-${first + count - 1}`,
-      ...(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
+      ...(timed ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
     });
     for (let d = 0; d < n; d++) {
       const g = dispatchGroups[d % dispatchGroups.length];
@@ -399,10 +414,13 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     pass.end();
     encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, count * recordBytes);
     device.queue.submit([encoder.finish()]);
+    if (run.timeline) wall.set(first + count - 1, { start: performance.now(), end: NaN, first, count, dispatches: n });
     return n;
   };
 
   const report = (epoch: number, bytes: ArrayBuffer) => {
+    const submitted = wall.get(epoch);
+    if (submitted) submitted.end = performance.now();
     const f32 = new Float32Array(bytes, 0, P * layout.stride);
     const loss = new Float64Array(P);
     const valLoss = new Float64Array(P);
@@ -433,28 +451,54 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       report,
       signal: run.signal,
     });
-    const gpuMs = querySet && !outcome.failure && !outcome.lost ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
-    return { ...outcome, startedAt, gpuMs };
+    const ok = !outcome.failure && !outcome.lost;
+    const gpuMs = querySet && ok && run.timestamps ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
+    const timeline =
+      run.timeline && ok ? await fusedTimeline(device, querySet, timedFrom, Math.ceil(outcome.reported / epochsPerSubmit), epochsPerSubmit, [...wall.values()]) : null;
+    return { ...outcome, startedAt, gpuMs, timeline };
   } finally {
     owned.destroyAll();
     querySet?.destroy();
   }
 }
 
+/** A label for the epochs [first, first + count). */
+const epochsLabel = (first: number, count: number) => (count === 1 ? `epoch ${first}` : `epochs ${first}-${first + count - 1}`);
+
+/**
+ * The last submissions as a Timeline: each reported submission's pass on the GPU's clock where it
+ * was timed, else each submission from its submit to its last record in hand on the host's clock.
+ */
+async function fusedTimeline(
+  device: GPUDevice,
+  querySet: GPUQuerySet | null,
+  timedFrom: number,
+  reportedSubmissions: number,
+  epochsPerSubmit: number,
+  wall: { start: number; end: number; first: number; count: number; dispatches: number }[],
+): Promise<Timeline | null> {
+  const done = wall.filter((w) => Number.isFinite(w.end)).slice(-TIMELINE_BARS);
+  const passes = reportedSubmissions - timedFrom;
+  const times = querySet && passes > 0 ? await readPassTimes(device, querySet, passes) : null;
+  if (times) {
+    const raw: RawBar[] = times.map(([start, end], i) => {
+      const submission = timedFrom + i;
+      const w = done.find((d) => d.first === 1 + submission * epochsPerSubmit);
+      const first = 1 + submission * epochsPerSubmit;
+      return { label: epochsLabel(first, w?.count ?? epochsPerSubmit), kernel: 'fused', start, end, dispatches: w?.dispatches ?? 1 };
+    });
+    return placeBars(raw, 'gpu timestamps');
+  }
+  if (done.length === 0) return null;
+  return placeBars(
+    done.map((w) => ({ label: epochsLabel(w.first, w.count), kernel: 'fused', start: w.start, end: w.end, dispatches: w.dispatches })),
+    'wall time',
+  );
+}
+
 /** The summed duration of the first `passes` timestamped passes, in ms; null if the clock gave nothing usable. */
 async function passTimes(device: GPUDevice, querySet: GPUQuerySet, passes: number): Promise<number | null> {
-  if (passes === 0) return null;
-  const bytes = 16 * passes;
-  const resolved = device.createBuffer({ label: 'timestamps', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  try {
-    const encoder = device.createCommandEncoder({ label: 'timestamps' });
-    encoder.resolveQuerySet(querySet, 0, 2 * passes, resolved, 0);
-    device.queue.submit([encoder.finish()]);
-    const ns = new BigInt64Array(await readBuffer(device, resolved, bytes));
-    let total = 0n;
-    for (let i = 0; i < passes; i++) total += ns[2 * i + 1] - ns[2 * i];
-    return total > 0n ? Number(total) / 1e6 : null;
-  } finally {
-    resolved.destroy();
-  }
+  const times = await readPassTimes(device, querySet, passes);
+  const total = times ? times.reduce((sum, [start, end]) => sum + (end - start), 0) : 0;
+  return total > 0 ? total / 1e6 : null;
 }

@@ -9,6 +9,8 @@ import type { Experiment } from '../experiment/config';
 import type { RunInputs } from '../experiment/inputs';
 import { activationCode, type Activation } from '../experiment/activation';
 import { runBuffers, writeFloats } from './buffers';
+import { placeBars, readPassTimes, TIMELINE_BARS, type RawBar } from './timeline';
+import type { Timeline } from '../experiment/run';
 import { yielder } from '../experiment/pause';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from '../errors';
@@ -77,8 +79,8 @@ export async function runPerOp(
   exp: Experiment,
   inputs: RunInputs,
   plotAt: Float64Array | null,
-  options: { signal?: AbortSignal; ringSize?: number; onEpoch(e: PerOpEpoch): void | Promise<void> },
-): Promise<EpochOutcome & { startedAt: number }> {
+  options: { signal?: AbortSignal; ringSize?: number; timeline?: boolean | 'wall'; onEpoch(e: PerOpEpoch): void | Promise<void> },
+): Promise<EpochOutcome & { startedAt: number; timeline: Timeline | null }> {
   const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
@@ -136,25 +138,52 @@ export async function runPerOp(
 
   const thetaBytes = 4 * 3 * K;
   const zeroState = new Uint32Array(STATE_BYTES / 4);
+  // The timeline (TrainOptions.timeline): the last epoch's last steps with each dispatch in its own
+  // pass, timed on the GPU's clock where the adapter has one; else each epoch on the host's clock.
+  const timedSteps = Math.min(TIMELINE_BARS / 3, stepsPerEpoch);
+  const querySet =
+    options.timeline === true && device.features.has('timestamp-query')
+      ? device.createQuerySet({ label: 'per-op timestamps', type: 'timestamp', count: 2 * 3 * timedSteps })
+      : null;
+  const wall = new Map<number, { start: number; end: number; dispatches: number }>();
+  const KERNELS = ['forward', 'mse_grad', 'sgd_update'] as const;
   const submit = async (epoch: number, _count: number, staging: GPUBuffer): Promise<number> => {
     let n = 0;
     device.queue.writeBuffer(order, 0, await inputs.orders[0]());
     device.queue.writeBuffer(state, 0, zeroState);
     const encoder = device.createCommandEncoder({ label: `epoch ${epoch} (per-op)` });
-    const pass = encoder.beginComputePass({ label: `epoch ${epoch} (per-op)` });
     const forwardGroups = Math.ceil(B / WG);
     const updateGroups = Math.ceil((3 * K) / WG);
-    for (let step = 0; step < stepsPerEpoch; step++, n += 3) {
-      pass.setPipeline(forwardPipe);
-      pass.setBindGroup(0, forwardTrain);
-      pass.dispatchWorkgroups(forwardGroups);
-      pass.setPipeline(gradTrainPipe);
-      pass.setBindGroup(0, gradTrain);
-      pass.dispatchWorkgroups(K);
-      pass.setPipeline(updatePipe);
-      pass.setBindGroup(0, update);
-      pass.dispatchWorkgroups(updateGroups);
+    const step = [
+      [forwardPipe, forwardTrain, forwardGroups],
+      [gradTrainPipe, gradTrain, K],
+      [updatePipe, update, updateGroups],
+    ] as const;
+    // Steps before the timed ones (all of them, but in the last epoch of a timed run) in one pass.
+    const timedFrom = querySet && epoch === exp.epochs ? stepsPerEpoch - timedSteps : stepsPerEpoch;
+    let pass = encoder.beginComputePass({ label: `epoch ${epoch} (per-op)` });
+    for (let s = 0; s < timedFrom; s++, n += 3) {
+      for (const [pipeline, group, groups] of step) {
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, group);
+        pass.dispatchWorkgroups(groups);
+      }
     }
+    pass.end();
+    for (let s = timedFrom, q = 0; s < stepsPerEpoch; s++, n += 3) {
+      for (const [pipeline, group, groups] of step) {
+        const timed = encoder.beginComputePass({
+          label: `epoch ${epoch} step ${s + 1}: ${KERNELS[q % 3]}`,
+          timestampWrites: { querySet: querySet!, beginningOfPassWriteIndex: 2 * q, endOfPassWriteIndex: 2 * q + 1 },
+        });
+        q++;
+        timed.setPipeline(pipeline);
+        timed.setBindGroup(0, group);
+        timed.dispatchWorkgroups(groups);
+        timed.end();
+      }
+    }
+    pass = encoder.beginComputePass({ label: `epoch ${epoch} (per-op): validation and plot` });
     if (valPoints > 0) {
       pass.setPipeline(forwardPipe);
       pass.setBindGroup(0, forwardVal);
@@ -175,9 +204,12 @@ export async function runPerOp(
     encoder.copyBufferToBuffer(theta, 0, staging, STATE_BYTES, thetaBytes);
     if (plotCount > 0) encoder.copyBufferToBuffer(alphaPlot, 0, staging, STATE_BYTES + thetaBytes, 4 * plotCount);
     device.queue.submit([encoder.finish()]);
+    if (options.timeline) wall.set(epoch, { start: performance.now(), end: NaN, dispatches: n });
     return n;
   };
   const report = (epoch: number, bytes: ArrayBuffer) => {
+    const submitted = wall.get(epoch);
+    if (submitted) submitted.end = performance.now();
     const f32 = new Float32Array(bytes);
     return options.onEpoch({
       epoch,
@@ -201,8 +233,32 @@ export async function runPerOp(
       report,
       signal: options.signal,
     });
-    return { ...outcome, startedAt };
+    const ok = !outcome.failure && !outcome.lost;
+    return { ...outcome, startedAt, timeline: options.timeline && ok ? await perOpTimeline(outcome.reported === exp.epochs) : null };
   } finally {
     owned.destroyAll();
+    querySet?.destroy();
+  }
+
+  /** The last epoch's timed steps on the GPU's clock (if it ran and was timed), else the last epochs on the host's. */
+  async function perOpTimeline(lastEpochRan: boolean): Promise<Timeline | null> {
+    const times = querySet && lastEpochRan ? await readPassTimes(device, querySet, 3 * timedSteps) : null;
+    if (times) {
+      const firstStep = stepsPerEpoch - timedSteps;
+      const raw: RawBar[] = times.map(([start, end], q) => ({
+        label: `epoch ${exp.epochs} step ${firstStep + Math.floor(q / 3) + 1}: ${KERNELS[q % 3]}`,
+        kernel: KERNELS[q % 3],
+        start,
+        end,
+        dispatches: 1,
+      }));
+      return placeBars(raw, 'gpu timestamps');
+    }
+    const done = [...wall.entries()].filter(([, w]) => Number.isFinite(w.end)).slice(-TIMELINE_BARS);
+    if (done.length === 0) return null;
+    return placeBars(
+      done.map(([epoch, w]) => ({ label: `epoch ${epoch}`, kernel: 'per-op epoch', start: w.start, end: w.end, dispatches: w.dispatches })),
+      'wall time',
+    );
   }
 }

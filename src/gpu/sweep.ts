@@ -30,6 +30,7 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
     stepsPerDispatch: tuning.fusedStepsPerDispatch,
     ringSize: tuning.ringSize,
     signal: options.signal,
+    timeline: options.timeline,
     onEpoch: (e) => {
       last = e;
       return recorder.epoch(e.epoch, e.loss, e.valLoss);
@@ -41,6 +42,6 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
   const final = last as FusedEpoch | null;
   return recorder.result(
     models.map((_, m) => (final ? final.theta(m) : inputs.thetas[m])),
-    { device: gpu.description, dispatches: outcome.dispatches, kernel: describeKernel(choice), kernelChoice: choice },
+    { device: gpu.description, dispatches: outcome.dispatches, kernel: describeKernel(choice), kernelChoice: choice, timeline: outcome.timeline },
   );
 }

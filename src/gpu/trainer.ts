@@ -72,11 +72,13 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
         stepsPerDispatch: tuning.fusedStepsPerDispatch,
         ringSize: tuning.ringSize,
         signal,
+        timeline: options.timeline,
         onEpoch: (e) => recorder.epoch(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), withAlpha(e.alpha(0))),
       })
     : await runPerOp(gpu.device, exp, inputs, alphaAt, {
         signal,
         ringSize: tuning.ringSize,
+        timeline: options.timeline,
         onEpoch: (e) => {
           if (e.stepsDone !== stepsPerEpoch) throw new Error(`Internal error: epoch ${e.epoch} ran ${e.stepsDone} of ${stepsPerEpoch} steps on the GPU.`);
           return recorder.epoch(e.epoch, e.lossSum / trainPoints, exp.valPoints > 0 ? e.valLoss : null, e.theta, withAlpha(e.alpha));
@@ -84,7 +86,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
       });
   // Training time runs from the first submission (after data and pipelines are up) to the last epoch in hand.
   recorder.trainingStarts(outcome.startedAt);
-  recorder.info = { ...recorder.info, dispatches: outcome.dispatches };
+  recorder.info = { ...recorder.info, dispatches: outcome.dispatches, timeline: outcome.timeline };
   if (outcome.failure instanceof DivergedError) {
     throw new DivergedError(outcome.failure.epoch, outcome.failure.loss, recorder.result('diverged'));
   }

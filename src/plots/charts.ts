@@ -3,10 +3,27 @@
  * and validation error per epoch on a log axis. The page and the CLI draw the same charts.
  */
 import { activate, activationCode, type Activation } from '../cpu/kernels';
-import { Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Title, type ChartConfiguration, type ChartType, type Plugin } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Title,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartType,
+  type Plugin,
+} from 'chart.js';
+import type { Timeline } from '../experiment/run';
 import { LABELS, type Language } from './i18n';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title, BarController, BarElement, CategoryScale, Tooltip);
 
 /** Paints the canvas white first, so an exported PNG is not transparent. */
 export const whiteBackground: Plugin<'line'> = {
@@ -166,6 +183,54 @@ export function lossChartConfig(
       },
     },
     plugins: [whiteBackground],
+  };
+}
+
+/** The timeline's colours by kernel. */
+const KERNEL_COLOURS: Record<string, string> = { forward: BLUE, mse_grad: ORANGE, sgd_update: '#2ca02c', fused: '#9467bd', 'per-op epoch': '#7f7f7f' };
+
+/**
+ * Chart.js config of a Timeline: a row a kernel, each pass (or submission) a floating bar from its
+ * start to its end, so the gaps between passes show as gaps.
+ */
+export function timelineChartConfig(timeline: Timeline, lang: Language): ChartConfiguration<'bar'> {
+  const l = LABELS[lang];
+  const kernels = [...new Set(timeline.bars.map((b) => b.kernel))];
+  return {
+    type: 'bar',
+    data: {
+      labels: kernels,
+      datasets: kernels.map((kernel) => ({
+        label: kernel,
+        data: timeline.bars.filter((b) => b.kernel === kernel).map((b) => ({ x: [b.startMs, b.endMs], y: kernel, label: b.label })) as never,
+        backgroundColor: KERNEL_COLOURS[kernel],
+        borderColor: KERNEL_COLOURS[kernel],
+        grouped: false,
+        barPercentage: 0.8,
+        categoryPercentage: 1,
+      })),
+    },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      plugins: {
+        title: { display: true, text: l.timelineTitle(timeline.clock === 'gpu timestamps') },
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (c) => {
+              const d = c.raw as { x: [number, number]; label: string };
+              return `${d.label}: ${l.num(d.x[1] - d.x[0], 3)} ms`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: 'linear', min: 0, title: { display: true, text: l.timelineX } },
+        y: { type: 'category', title: { display: true, text: l.timelineY } },
+      },
+    },
+    plugins: [whiteBackground as unknown as Plugin<'bar'>],
   };
 }
 

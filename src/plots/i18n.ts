@@ -13,6 +13,14 @@ const en = {
   alpha: 'alpha',
   x: 'x',
   yAlpha: 'f(x) and alpha(x)',
+  timelineTitle: (gpuClock: boolean) =>
+    gpuClock ? 'What the GPU ran at the end of the run, on its own clock' : "What the GPU ran at the end of the run, on the host's clock (no GPU timestamps here)",
+  timelineX: 'ms from the first bar',
+  sweepTimelineModels: (models: number) => `Each bar trains all ${models} models, one invocation or subgroup a model.`,
+  timelineY: 'kernel',
+  timelineNote: (bars: number, dispatches: number, spanMs: string, busyMs: string, perOp: boolean, epochDispatches: number) =>
+    `${bars} bars, ${dispatches} dispatches: ${spanMs} ms from the first start to the last end, ${busyMs} ms of it inside the bars.` +
+    (perOp ? ` One epoch of this run is ${epochDispatches} dispatches like these; the fused kernel runs whole epochs in one.` : ''),
   replay: 'Replay: epoch',
   replayMarker: (epoch: number) => `epoch ${epoch} shown`,
   yUnits: 'contribution to alpha',
@@ -189,6 +197,14 @@ const sv: Labels = {
   alpha: 'alfa',
   x: 'x',
   yAlpha: 'f(x) och alfa(x)',
+  timelineTitle: (gpuClock: boolean) =>
+    gpuClock ? 'Vad GPU:n körde i slutet av körningen, med dess egen klocka' : 'Vad GPU:n körde i slutet av körningen, med värdens klocka (ingen GPU-tidtagning här)',
+  timelineX: 'ms från första stapeln',
+  sweepTimelineModels: (models: number) => `Varje stapel tränar alla ${models} modeller, en tråd eller undergrupp per modell.`,
+  timelineY: 'kärna',
+  timelineNote: (bars: number, dispatches: number, spanMs: string, busyMs: string, perOp: boolean, epochDispatches: number) =>
+    `${bars} staplar, ${dispatches} anrop: ${spanMs} ms från första start till sista slut, varav ${busyMs} ms inuti staplarna.` +
+    (perOp ? ` En epok av den här körningen är ${epochDispatches} sådana anrop; den sammanslagna kärnan kör hela epoker i ett.` : ''),
   replay: 'Spela upp: epok',
   replayMarker: (epoch: number) => `epok ${epoch} visas`,
   yUnits: 'bidrag till alfa',

@@ -54,6 +54,8 @@ export interface TrainExtra {
   abortAfterEpoch?: number;
   /** Destroys the device from inside onEpoch once that epoch is reported, as a lost GPU would. */
   loseDeviceAfterEpoch?: number;
+  /** Record the GPU's timeline (TrainOptions.timeline). */
+  timeline?: boolean | 'wall';
   alphaAt?: number[];
   tuning?: GpuTuning;
   workers?: number;
@@ -327,6 +329,7 @@ const harness = {
           engine,
           signal: controller.signal,
           workers: extra.workers,
+          timeline: extra.timeline,
           alphaAt: extra.alphaAt ? Float64Array.from(extra.alphaAt) : undefined,
           onEpoch: (r) => {
             seen.push(r.epoch);

@@ -13,7 +13,7 @@ import { trainCpu } from '../../src/cpu/trainer';
 import { alphaCpu } from '../../src/cpu/trainer';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import { plotGrid } from '../../src/experiment/data';
-import type { TrainResult } from '../../src/experiment/run';
+import type { Timeline, TrainResult } from '../../src/experiment/run';
 import { closeness } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
 import type { GpuTuning } from '../../src/gpu/trainer';
@@ -126,6 +126,53 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       const r = await harness().call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.name).toBe(DivergedError.prototype.name);
+    });
+  });
+
+  describe('the GPU timeline', () => {
+    // As many bars as the dispatches it claims; each ends after it starts; passes in order.
+    function expectBars(t: Timeline | undefined, dispatches: number, label: string) {
+      expect(t, label).toBeDefined();
+      const bars = t!.bars;
+      expect(
+        bars.reduce((n, b) => n + b.dispatches, 0),
+        label,
+      ).toBe(dispatches);
+      for (const b of bars) expect(b.endMs, `${label} ${b.label}`).toBeGreaterThanOrEqual(b.startMs);
+      for (let i = 1; i < bars.length; i++) expect(bars[i].startMs, `${label} bar ${i}`).toBeGreaterThanOrEqual(bars[i - 1].startMs);
+      expect(bars[0].startMs).toBe(0);
+      console.log(`${label} (${t!.clock}): ${bars.map((b) => `${b.label} ${(b.endMs - b.startMs).toFixed(3)} ms`).join('; ')}`);
+    }
+
+    it("per-op: the last epoch's last 4 steps as 12 passes on the GPU's clock (forward, mse_grad, sgd_update), or its epochs on the host's", async () => {
+      const exp = prepareExperiment({ steps: 2400 });
+      const r = await gpuRun({ steps: 2400 }, 'gpu-perop', { timeline: true });
+      const t = r.result.timeline!;
+      if (t.clock === 'gpu timestamps') {
+        expectBars(t, 12, 'per-op, GPU clock');
+        expect(t.bars.map((b) => b.kernel)).toEqual(Array.from({ length: 12 }, (_, i) => ['forward', 'mse_grad', 'sgd_update'][i % 3]));
+        expect(t.bars[11].label).toBe(`epoch ${exp.epochs} step ${exp.stepsPerEpoch}: sgd_update`);
+        // Passes run one after another: each starts after the one before it ended.
+        for (let i = 1; i < 12; i++) expect(t.bars[i].startMs).toBeGreaterThanOrEqual(t.bars[i - 1].endMs);
+      } else {
+        expect(webgpu.description).not.toMatch(/swiftshader/i);
+      }
+      // The same history with the timeline as without it (the timed steps are the same steps).
+      const plain = await gpuRun({ steps: 2400 }, 'gpu-perop');
+      expect(r.result.history).toEqual(plain.result.history);
+      const wall = await gpuRun({ steps: 2400 }, 'gpu-perop', { timeline: 'wall' });
+      expect(wall.result.timeline!.clock).toBe('wall time');
+      expectBars(wall.result.timeline, exp.epochs * (3 * exp.stepsPerEpoch + 2), 'per-op, host clock');
+    });
+
+    it('fused: one bar a submission, as many dispatches as the run made', async () => {
+      const r = await gpuRun({}, 'gpu', { timeline: true });
+      expectBars(r.result.timeline, r.result.dispatches, `fused (${r.result.kernel})`);
+      expect(r.result.timeline!.bars.every((b) => b.kernel === 'fused')).toBe(true);
+      expect(r.result.timeline!.bars.at(-1)!.label).toMatch(/50$/);
+      const wall = await gpuRun({}, 'gpu', { timeline: 'wall' });
+      expect(wall.result.timeline!.clock).toBe('wall time');
+      expectBars(wall.result.timeline, wall.result.dispatches, 'fused, host clock');
     });
   });
 

@@ -366,6 +366,52 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.select('#lang', 'en');
   });
 
+  it("draws the GPU's timeline after a run: per-op's last steps as passes, fused as one bar a submission, a sweep's bars each training every model; none for the CPU", async () => {
+    await open('?lang=en&M=2400');
+    const timeline = () =>
+      page.evaluate(() => {
+        const t = window.webgpuSgdPage.timeline!;
+        const r = window.webgpuSgdPage.lastRun()!.result!;
+        return {
+          shown: !document.getElementById('timeline-section')!.hidden,
+          bars: t.bars,
+          dispatches: t.dispatches,
+          clock: t.clock,
+          runDispatches: r.dispatches,
+          note: document.getElementById('timeline-note')!.textContent,
+        };
+      });
+    await trainWith('gpu-perop');
+    const perop = await timeline();
+    expect(perop.shown).toBe(true);
+    // On the GPU's clock the last 4 steps' 12 passes; on the host's, the epochs (3 x 800 + 2 dispatches each).
+    if (perop.clock === 'gpu timestamps') expect([perop.bars, perop.dispatches]).toEqual([12, 12]);
+    else expect(perop.dispatches).toBe(perop.runDispatches);
+    expect(perop.note).toContain(`${perop.bars} bars, ${perop.dispatches} dispatches`);
+    expect(perop.note).toContain('One epoch of this run is 2402 dispatches like these');
+    expect(await canvasColours('chart-timeline')).toBeGreaterThan(5);
+    await trainWith('gpu');
+    const fused = await timeline();
+    expect(fused.shown).toBe(true);
+    expect(fused.dispatches).toBe(fused.runDispatches);
+    await page.evaluate(() => document.getElementById('timeline-section')!.scrollIntoView());
+    await page.screenshot({ path: join(ARTIFACTS, 'page-timeline.png') });
+    await trainWith('cpu');
+    expect(await page.$eval('#timeline-section', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await setField('sweep-lr', '0.001:0.01:log16');
+    await setField('sweep-k', '10');
+    await page.select('#sweep-engine', 'gpu');
+    await page.click('#sweep-train');
+    await page.waitForFunction(() => !window.webgpuSgdPage.sweep.running && (window.webgpuSgdPage.sweep.result?.epochs ?? 0) === 3, { timeout: 120_000 });
+    const sweep = await page.evaluate(() => ({
+      t: window.webgpuSgdPage.sweep.timeline!,
+      dispatches: window.webgpuSgdPage.sweep.result!.dispatches,
+      note: document.getElementById('sweep-timeline-note')!.textContent!,
+    }));
+    expect(sweep.t.dispatches).toBe(sweep.dispatches);
+    expect(sweep.note).toContain('Each bar trains all 32 models');
+  });
+
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
     await open('?lang=en&M=8000&points=1');
     await trainWith('gpu');
@@ -780,7 +826,9 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
         if (n.textContent!.trim()) texts.push(n.textContent!.trim());
       }
       for (const el of document.querySelectorAll<HTMLElement>('[title], [placeholder]')) texts.push(el.title, el.getAttribute('placeholder') ?? '');
-      const charts = [...Object.values(window.webgpuSgdPage.charts), ...Object.values(window.webgpuSgdPage.sweep.charts)];
+      const charts0 = [...Object.values(window.webgpuSgdPage.charts), ...Object.values(window.webgpuSgdPage.sweep.charts)];
+      const timeline = window.webgpuSgdPage.timeline ? [window.webgpuSgdPage.timeline.chart as unknown as (typeof charts0)[number]] : [];
+      const charts = [...charts0, ...timeline];
       for (const c of charts) {
         const o = c.options as { plugins?: { title?: { text?: string } }; scales?: Record<string, { title?: { text?: string } }> };
         texts.push(o.plugins?.title?.text ?? '', ...Object.values(o.scales ?? {}).map((a) => a.title?.text ?? ''));
