@@ -6,7 +6,8 @@
  * kernels' WGSL to show, alpha of a theta), so nobody reaches into src/gpu or src/cpu.
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
-import type { TrainOptions, TrainResult } from './experiment/run';
+import type { EngineName, TrainOptions, TrainResult } from './experiment/run';
+import type { Stepper } from './experiment/stepping';
 import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
@@ -14,6 +15,7 @@ import { alphaCpu, trainCpu } from './cpu/trainer';
 import type { Activation } from './experiment/activation';
 
 export type { GpuTuning } from './gpu/trainer';
+export type { Stepper, StepView } from './experiment/stepping';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
 export { onDeviceLost } from './gpu/device';
 
@@ -29,6 +31,21 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
   // The GPU host loads only when a GPU engine is asked for.
   const { trainGpu } = await import('./gpu/trainer');
   return trainGpu(exp, { ...options, engine }, tuning);
+}
+
+/**
+ * A Stepper for stepping through the run of `config` a batch at a time on the chosen engine (the
+ * page's Step and Play): n steps from where it stands, then what the last one showed. Its theta
+ * after n steps is the engine's own after n steps (cpu-workers steps as cpu does: one thread).
+ */
+export async function createStepper(config: Partial<ExperimentConfig> | Experiment, engine: EngineName): Promise<Stepper> {
+  const exp = 'config' in config && 'epochs' in config ? (config as Experiment) : prepareExperiment(config as Partial<ExperimentConfig>);
+  if (engine === 'gpu' || engine === 'gpu-perop') {
+    const { gpuStepper } = await import('./gpu/stepper');
+    return gpuStepper(exp, engine);
+  }
+  const { cpuStepper } = await import('./cpu/stepper');
+  return cpuStepper(exp, engine === 'cpu-f32' ? 'cpu-f32' : 'cpu');
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */

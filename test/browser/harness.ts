@@ -17,7 +17,7 @@ import { calibrate, calibrationKey, type Calibration } from '../../src/gpu/calib
 import { candidates } from '../../src/gpu/variants';
 import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
-import { train, trainSweep as trainSweepEngine } from '../../src/train';
+import { createStepper, train, trainSweep as trainSweepEngine } from '../../src/train';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 import { DivergedError } from '../../src/errors';
@@ -119,6 +119,20 @@ const MODE = { train: 0, eval: 1 };
 
 const harness = {
   trainSweep,
+
+  /** Steps a run on an engine in chunks; theta after them, and the float32 CPU twin's stepper after the same chunks. */
+  async stepThrough(config: Partial<ExperimentConfig>, engine: EngineName, chunks: number[]) {
+    const stepper = await createStepper(config, engine);
+    const twin = await createStepper(config, 'cpu-f32');
+    const views = [];
+    for (const n of chunks) {
+      const v = await stepper.steps(n);
+      await twin.steps(n);
+      views.push({ epoch: v.epoch, step: v.step, stepsDone: v.stepsDone, batch: v.batch.x.length, gradient: [...v.gradient] });
+    }
+    stepper.dispose();
+    return { theta: [...stepper.theta], twin: [...twin.theta], views };
+  },
 
   /** The adapter in use, or why there is none. */
   async adapter(): Promise<{ ok: boolean; description: string; subgroupMinSize: number | null }> {

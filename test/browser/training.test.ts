@@ -129,6 +129,34 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
   });
 
+  describe("stepping a batch at a time (the page's Step and Play)", () => {
+    it.each(['gpu', 'gpu-perop'] as const)(
+      "%s: theta after 1 + 10 + 100 + 4 steps (an epoch of batch 7) and on into the next is the float32 twin's after as many, and the run's own after whole epochs",
+      async (engine) => {
+        const config = { steps: 2400, batchSize: 7 };
+        const r = await harness().call('stepThrough', config, engine, [1, 10, 100, 4, 60, 55]);
+        expect(r.views.map((v) => [v.epoch, v.step, v.stepsDone])).toEqual([
+          [1, 1, 1],
+          [1, 11, 11],
+          [1, 111, 111],
+          [1, 115, 115],
+          [2, 60, 175],
+          [2, 115, 230],
+        ]);
+        // The epoch's last batch is short (800 = 114 x 7 + 2); the others are whole.
+        expect(r.views.map((v) => v.batch)).toEqual([7, 7, 7, 2, 7, 2]);
+        const twin = closeness(r.theta, r.twin, 1e-5, 1e-4, `${engine} stepped vs the float32 twin stepped`);
+        console.log(twin.report);
+        expect(twin.ok, twin.report).toBe(true);
+        const run = await gpuRun({ steps: 230, batchSize: 7 }, engine);
+        expect(run.result.epochs).toBe(2);
+        const own = closeness(r.theta, run.result.theta, 1e-5, 1e-4, `${engine} stepped vs its own run of 2 epochs`);
+        console.log(own.report);
+        expect(own.ok, own.report).toBe(true);
+      },
+    );
+  });
+
   describe('the GPU timeline', () => {
     // As many bars as the dispatches it claims; each ends after it starts; passes in order.
     function expectBars(t: Timeline | undefined, dispatches: number, label: string) {

@@ -1,0 +1,132 @@
+/**
+ * Stepping through SGD one batch at a time, on any engine: a Stepper runs n steps from where it
+ * stands (crossing epochs as a run does: each epoch's visiting order from the same stream) and
+ * shows the last one: its batch, each point's residual, the gradient and theta before and after.
+ * The engines differ only in `advance`, which runs steps [from, to) of an epoch on a theta.
+ */
+import type { Experiment } from './config';
+import type { RunInputs } from './inputs';
+import type { EngineName } from './run';
+import { activationCode } from './activation';
+import { forward, mseGrad } from '../cpu/kernels';
+
+/** What the last step of a call showed (float64, from theta before it, for the page to draw). */
+export interface StepView {
+  /** The epoch (1-based) and the step within it (1-based) that ran last. */
+  epoch: number;
+  step: number;
+  /** Steps run since the start. */
+  stepsDone: number;
+  /** Whether every step of the run has been taken. */
+  finished: boolean;
+  /** The last step's batch: its points and their residuals alpha(x_i) - y_i with theta before the step. */
+  batch: { x: Float64Array; y: Float64Array; residual: Float64Array };
+  /** The batch MSE before the step. */
+  batchLoss: number;
+  /** The gradient of the batch MSE the step followed (K x 3, rows [d/dv_k, d/dw_k, d/db_k]). */
+  gradient: Float64Array;
+  thetaBefore: Float64Array;
+  theta: Float64Array;
+}
+
+/** One model being stepped through. */
+export interface Stepper {
+  readonly engine: EngineName;
+  readonly exp: Experiment;
+  /** Steps run so far. */
+  readonly stepsDone: number;
+  /** Theta now. */
+  readonly theta: Float64Array;
+  /** Runs up to n more steps (never past the run's last); returns what the last one showed. */
+  steps(n: number): Promise<StepView>;
+  /** Frees what the engine holds (GPU buffers are made per call; nothing for the CPU). */
+  dispose(): void;
+}
+
+/** Runs steps [from, to) of an epoch that visits the points in `order`, from `theta`; resolves to theta after. */
+export type Advance = (theta: Float64Array, order: Uint32Array, from: number, to: number) => Promise<Float64Array>;
+
+/** A Stepper over `advance`, starting at the inputs' initial theta and first epoch. */
+export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineName, advance: Advance, dispose = () => undefined): Stepper {
+  const { stepsPerEpoch, trainPoints } = exp;
+  const B = exp.config.batchSize;
+  const K = exp.config.hiddenUnits;
+  const act = activationCode(exp.config.activation);
+  let theta: Float64Array = Float64Array.from(inputs.thetas[0]);
+  let epoch = 1;
+  let inEpoch = 0;
+  let order: Uint32Array | null = null;
+  let done = 0;
+  const total = exp.epochs * stepsPerEpoch;
+
+  /** Runs n steps (n <= what is left), epoch by epoch. */
+  const run = async (n: number) => {
+    while (n > 0) {
+      if (inEpoch === stepsPerEpoch) {
+        epoch++;
+        inEpoch = 0;
+        order = null;
+      }
+      order ??= await inputs.orders[0]();
+      const to = Math.min(stepsPerEpoch, inEpoch + n);
+      theta = await advance(theta, order, inEpoch, to);
+      n -= to - inEpoch;
+      done += to - inEpoch;
+      inEpoch = to;
+    }
+  };
+
+  /** The last step's batch, residuals and gradient from theta before it, in float64 by the CPU twins. */
+  const view = (before: Float64Array, stepOrder: Uint32Array, step: number): StepView => {
+    const first = step * B;
+    const count = Math.min(B, trainPoints - first);
+    const hidden = new Float64Array(count * K);
+    const alpha = new Float64Array(count);
+    const gradient = new Float64Array(3 * K);
+    forward(K, first, count, before, inputs.data.xTrain, stepOrder, hidden, alpha, 'f64', act);
+    const sumSq = mseGrad(K, first, count, before, inputs.data.xTrain, inputs.data.yTrain, stepOrder, hidden, alpha, gradient, 'f64', act);
+    const idx = stepOrder.subarray(first, first + count);
+    const x = Float64Array.from(idx, (i) => inputs.data.xTrain[i]);
+    const y = Float64Array.from(idx, (i) => inputs.data.yTrain[i]);
+    return {
+      epoch,
+      step: step + 1,
+      stepsDone: done,
+      finished: done === total,
+      batch: { x, y, residual: Float64Array.from(alpha, (a, i) => a - y[i]) },
+      batchLoss: sumSq / count,
+      gradient,
+      thetaBefore: before,
+      theta: Float64Array.from(theta),
+    };
+  };
+
+  return {
+    engine,
+    exp,
+    get stepsDone() {
+      return done;
+    },
+    get theta() {
+      return Float64Array.from(theta);
+    },
+    async steps(n) {
+      const wanted = Math.max(1, Math.min(Math.floor(n), total - done));
+      if (done === total) throw new Error('Every step of the run has been taken; reset to start again.');
+      await run(wanted - 1);
+      // The last step on its own, so its batch and gradient can be shown from theta before it.
+      if (inEpoch === stepsPerEpoch) {
+        epoch++;
+        inEpoch = 0;
+        order = null;
+      }
+      order ??= await inputs.orders[0]();
+      const before = Float64Array.from(theta);
+      const stepOrder = order;
+      const step = inEpoch;
+      await run(1);
+      return view(before, stepOrder, step);
+    },
+    dispose,
+  };
+}
