@@ -21,6 +21,7 @@ import { setupKernelsView } from './kernels-view';
 import { setupResultsView, type PageRun } from './results-view';
 import { EpochThetas } from './replay';
 import { drawMath, setupMathLines } from './math-view';
+import { setupStepView, type StepState } from './step-view';
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -36,6 +37,8 @@ let gpuAvailable = true;
 
 type Run = PageRun & { thetas: EpochThetas };
 let running: { controller: AbortController; run: Run } | null = null;
+/** Step or Play has a model part-way (step-view.ts): the form and Train wait for Reset. */
+let stepping = false;
 let lastRun: Run | null = null;
 
 const form = $<HTMLFormElement>('form');
@@ -102,7 +105,7 @@ function validate(): ExperimentConfig | null {
   formulaInput.readOnly = targetSelect.value !== 'custom';
   formulaInput.title = formulaInput.readOnly ? L.formulaReadOnly : '';
   $('formula-hint').hidden = !formulaInput.readOnly;
-  trainButton.disabled = running !== null || config === null;
+  trainButton.disabled = running !== null || stepping || config === null;
   if (!config) {
     $('derived').textContent = L.derivedBad;
     return null;
@@ -148,6 +151,26 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
     replaceConfig(charts.units, unitsChartConfig(GRID, shown?.theta ?? run?.theta ?? null, lang, cfg?.activation));
   });
 }
+
+// ---- Step, Play, Pause, Reset (step-view.ts): a batch at a time ----
+
+const stepView = setupStepView({
+  L: () => L,
+  lang: () => lang,
+  config: () => readForm().config,
+  engine: () => engineSelect.value as PageEngine,
+  busy: () => running !== null,
+  stepping: (on) => {
+    stepping = on;
+    // While stepping, the experiment and the engine stay as they are, and Train waits for Reset.
+    fields.disabled = on;
+    engineSelect.disabled = on;
+    trainButton.disabled = on || validate() === null;
+    if (!on) drawCharts(null, validate());
+  },
+  charts,
+  grid: GRID,
+});
 
 // ---- The GPU's timeline: what it ran at the end of the last GPU run ----
 
@@ -243,11 +266,14 @@ function setRunning(on: boolean): void {
   stopButton.disabled = !on;
   trainButton.disabled = on || validate() === null;
   $<HTMLButtonElement>('compare').disabled = on;
+  // Step and Play wait for a full-speed run.
+  $<HTMLButtonElement>('step').disabled = on;
+  $<HTMLButtonElement>('play').disabled = on;
 }
 
 async function startTraining(): Promise<void> {
   const config = validate();
-  if (!config || running) return;
+  if (!config || running || stepping) return;
   const engine = engineSelect.value as PageEngine;
   const exp = prepareExperiment(config);
   const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null, thetas: new EpochThetas() };
@@ -479,6 +505,8 @@ declare global {
       firstEpochDrawnAt: number | null;
       /** Warm-ups (shaders compiled, the fused kernel chosen) finished so far. */
       warmUps: number;
+      /** Step and Play (step-view.ts). */
+      step: StepState;
       /** The last GPU run's timeline as drawn. */
       timeline?: { chart: Chart<'bar'>; clock: string; bars: number; dispatches: number };
       lastComparison: unknown;
@@ -495,6 +523,7 @@ window.webgpuSgdPage = {
   trainPressedAt: null,
   firstEpochDrawnAt: null,
   warmUps: 0,
+  step: stepView.state,
   lastComparison: null,
   engines: PAGE_ENGINES,
   sweep: sweepView.state,

@@ -186,6 +186,34 @@ export function lossChartConfig(
   };
 }
 
+/** Chart.js config of one step's gradient: for each hidden unit, its d/dv_k, d/dw_k and d/db_k as bars. */
+export function gradientChartConfig(gradient: ArrayLike<number>, lang: Language): ChartConfiguration<'bar'> {
+  const l = LABELS[lang];
+  const K = gradient.length / 3;
+  const labels = Array.from({ length: K }, (_, k) => `${k + 1}`);
+  const part = (p: number) => Array.from({ length: K }, (_, k) => gradient[3 * k + p]);
+  return {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        { label: 'dL/dv_k', data: part(0), backgroundColor: BLUE },
+        { label: 'dL/dw_k', data: part(1), backgroundColor: ORANGE },
+        { label: 'dL/db_k', data: part(2), backgroundColor: '#2ca02c' },
+      ],
+    },
+    options: {
+      animation: false,
+      plugins: { title: { display: true, text: l.gradientTitle }, legend: { display: true } },
+      scales: {
+        x: { type: 'category', title: { display: true, text: l.unit } },
+        y: { type: 'linear', title: { display: true, text: l.gradientY } },
+      },
+    },
+    plugins: [whiteBackground as unknown as Plugin<'bar'>],
+  };
+}
+
 /** The timeline's colours by kernel. */
 const KERNEL_COLOURS: Record<string, string> = { forward: BLUE, mse_grad: ORANGE, sgd_update: '#2ca02c', fused: '#9467bd', 'per-op epoch': '#7f7f7f' };
 

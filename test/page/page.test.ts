@@ -412,6 +412,62 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(sweep.note).toContain('Each bar trains all 32 models');
   });
 
+  it('steps SGD a batch at a time: Step draws the batch, its residuals and the gradient; Play at 10 steps a frame, Pause, Step, Reset', async () => {
+    await open('?lang=en&M=2400&batch=7');
+    const last = () =>
+      page.evaluate(() => {
+        const s = window.webgpuSgdPage.step;
+        const v = s.last!;
+        const ds = window.webgpuSgdPage.charts.alpha.data.datasets;
+        return {
+          stepsDone: v.stepsDone,
+          frames: s.frames,
+          playing: s.playing,
+          before: [...v.thetaBefore],
+          theta: [...v.theta],
+          gradient: [...v.gradient],
+          batch: ds.find((d) => d.label === "the step's batch")!.data.length,
+          segments: ds.find((d) => String(d.label).startsWith('residuals'))!.data.length,
+          gradientBars: s.gradientChart!.data.datasets.map((d) => d.data.length),
+          status: document.getElementById('step-status')!.textContent!,
+          trainDisabled: (document.getElementById('train') as HTMLButtonElement).disabled,
+        };
+      });
+    await page.click('#step');
+    await page.waitForFunction(() => window.webgpuSgdPage.step.frames === 1, { timeout: 30_000 });
+    const first = await last();
+    expect(first.stepsDone).toBe(1);
+    expect(first.batch).toBe(7);
+    expect(first.segments).toBe(3 * 7);
+    expect(first.gradientBars).toEqual([10, 10, 10]);
+    expect(first.status).toMatch(/^Epoch 1 \/ 21, step 1 \/ 115: the batch's error before the step was /);
+    expect(first.trainDisabled).toBe(true);
+    // The GPU's step is theta - dt * gradient, the gradient the float64 twin computes from theta before it.
+    first.theta.forEach((t, p) => expect(Math.abs(t - (first.before[p] - 0.008 * first.gradient[p]))).toBeLessThan(1e-6 + 1e-4 * Math.abs(t)));
+    await page.select('#pace', '10');
+    await page.click('#play');
+    await page.waitForFunction(() => window.webgpuSgdPage.step.frames >= 4, { timeout: 30_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => !window.webgpuSgdPage.step.playing, { timeout: 10_000 });
+    const paused = await last();
+    expect((paused.stepsDone - 1) % 10).toBe(0);
+    expect(paused.stepsDone).toBeGreaterThanOrEqual(31);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await last()).stepsDone).toBe(paused.stepsDone);
+    await page.click('#step');
+    await page.waitForFunction((n) => window.webgpuSgdPage.step.last!.stepsDone === n, { timeout: 30_000 }, paused.stepsDone + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-step.png'), fullPage: true });
+    await page.click('#reset');
+    expect(await page.evaluate(() => window.webgpuSgdPage.step.stepper === null)).toBe(true);
+    expect(await page.$eval('#train', (e) => (e as HTMLButtonElement).disabled)).toBe(false);
+    expect(await page.$eval('#gradient-box', (e) => (e as HTMLElement).hidden)).toBe(true);
+    // From the initial theta again.
+    await page.click('#step');
+    await page.waitForFunction(() => window.webgpuSgdPage.step.last?.stepsDone === 1, { timeout: 30_000 });
+    expect((await last()).before).toEqual(first.before);
+    await page.click('#reset');
+  });
+
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
     await open('?lang=en&M=8000&points=1');
     await trainWith('gpu');

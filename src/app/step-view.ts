@@ -1,0 +1,184 @@
+/**
+ * Step, Play, Pause, Reset: SGD a batch at a time on the chosen engine (a Stepper, see
+ * src/experiment/stepping.ts). After each step the page shows that step: its batch's points on
+ * the f/alpha chart, each residual alpha(x_i) - y_i as a segment, alpha and the hidden units
+ * before the step faded behind the new ones, and the gradient of every unit's (v_k, w_k, b_k).
+ */
+import { Chart } from 'chart.js';
+import type { ExperimentConfig } from '../experiment/config';
+import type { Activation } from '../experiment/activation';
+import { alphaChartConfig, gradientChartConfig, replaceConfig, unitsChartConfig } from '../plots/charts';
+import type { Labels, Language } from '../plots/i18n';
+import { alphaOf, createStepper, type Stepper, type StepView } from '../train';
+import { targetFunction } from '../experiment/targets';
+import { $ } from './dom';
+import type { PageEngine } from './state';
+
+/** Residual segments drawn at most (a batch of 800 would hide the chart). */
+const MAX_SEGMENTS = 64;
+
+/** What the step view needs of the page. */
+export interface StepHost {
+  L(): Labels;
+  lang(): Language;
+  /** The form's config, or null while it is invalid. */
+  config(): ExperimentConfig | null;
+  engine(): PageEngine;
+  /** A full-speed run is in progress (Step and Play wait). */
+  busy(): boolean;
+  /** Stepping started or ended: the page locks or frees Train and the form. */
+  stepping(on: boolean): void;
+  charts: { alpha: Chart; units: Chart };
+  grid: Float64Array;
+}
+
+/** What a test or the page can read. */
+export interface StepState {
+  stepper: Stepper | null;
+  last: StepView | null;
+  playing: boolean;
+  /** Frames drawn while playing or stepping. */
+  frames: number;
+  gradientChart: Chart<'bar'> | null;
+}
+
+/** Wires Step, Play, Pause, Reset and the pace; returns the state and a reset for when the experiment changes. */
+export function setupStepView(host: StepHost): { state: StepState; reset: () => void } {
+  const state: StepState = { stepper: null, last: null, playing: false, frames: 0, gradientChart: null };
+  const el = {
+    step: $<HTMLButtonElement>('step'),
+    play: $<HTMLButtonElement>('play'),
+    pause: $<HTMLButtonElement>('pause'),
+    reset: $<HTMLButtonElement>('reset'),
+    pace: $<HTMLSelectElement>('pace'),
+    status: $('step-status'),
+  };
+  let working = false;
+
+  const buttons = () => {
+    const finished = state.last?.finished ?? false;
+    el.step.disabled = state.playing || working || finished;
+    el.play.disabled = state.playing || finished;
+    el.pause.disabled = !state.playing;
+    el.reset.disabled = state.stepper === null || state.playing;
+  };
+
+  /** The stepper for the form's experiment and engine, made on the first step. */
+  const stepper = async (): Promise<Stepper | null> => {
+    if (state.stepper) return state.stepper;
+    const config = host.config();
+    if (!config) return null;
+    state.stepper = await createStepper(config, host.engine());
+    host.stepping(true);
+    return state.stepper;
+  };
+
+  /** Runs n steps and draws the last; false if it could not. */
+  const advance = async (n: number): Promise<boolean> => {
+    if (host.busy()) return false;
+    working = true;
+    buttons();
+    try {
+      const s = await stepper();
+      if (!s) return false;
+      state.last = await s.steps(n);
+      draw(state.last, s.exp.config.activation, s.exp.epochs, s.exp.stepsPerEpoch);
+      state.frames++;
+      return !state.last.finished;
+    } catch (e) {
+      el.status.textContent = `${host.L().failed} ${(e as Error).message}`;
+      return false;
+    } finally {
+      working = false;
+      buttons();
+    }
+  };
+
+  const draw = (v: StepView, activation: Activation, epochs: number, stepsPerEpoch: number) => {
+    const L = host.L();
+    const lang = host.lang();
+    const { grid } = host;
+    const config = host.config();
+    const f = config ? grid.map(targetFunction(config.target, config.formula)) : grid.map(() => NaN);
+    const a = alphaChartConfig(grid, f, alphaOf(v.theta, grid, activation), lang);
+    const faded = (colour: string) => ({ borderColor: colour, backgroundColor: colour, pointRadius: 0, pointStyle: 'line' as const, borderWidth: 2, borderDash: [5, 4] });
+    const before = alphaOf(v.thetaBefore, grid, activation);
+    a.data.datasets.push({ label: L.alphaBefore, data: Array.from(before, (y, i) => ({ x: grid[i], y })), ...faded('rgba(255, 127, 14, 0.35)'), order: 3 });
+    const n = Math.min(v.batch.x.length, MAX_SEGMENTS);
+    const segments: { x: number; y: number | null }[] = [];
+    for (let i = 0; i < n; i++) segments.push({ x: v.batch.x[i], y: v.batch.y[i] }, { x: v.batch.x[i], y: v.batch.y[i] + v.batch.residual[i] }, { x: v.batch.x[i], y: null });
+    a.data.datasets.push({
+      label: L.residuals,
+      data: segments as never,
+      borderColor: '#d62728',
+      backgroundColor: '#d62728',
+      pointRadius: 0,
+      pointStyle: 'line',
+      borderWidth: 2,
+      spanGaps: false,
+      order: -1,
+    });
+    a.data.datasets.push({
+      label: L.batchPoints,
+      data: Array.from({ length: n }, (_, i) => ({ x: v.batch.x[i], y: v.batch.y[i] })),
+      showLine: false,
+      pointRadius: 5,
+      pointStyle: 'circle',
+      borderColor: '#d62728',
+      backgroundColor: '#d62728',
+      order: -2,
+    });
+    replaceConfig(host.charts.alpha, a);
+    const u = unitsChartConfig(grid, v.theta, lang, activation);
+    const old = unitsChartConfig(grid, v.thetaBefore, lang, activation);
+    for (const d of old.data.datasets) {
+      d.label = '';
+      d.borderColor = 'rgba(120, 120, 120, 0.3)';
+      (d as { borderDash?: number[] }).borderDash = [4, 4];
+    }
+    u.data.datasets.push(...old.data.datasets);
+    (u.options!.plugins!.legend as { labels?: object }).labels = { usePointStyle: true, filter: (item: { text: string }) => item.text !== '' };
+    replaceConfig(host.charts.units, u);
+    $('units-box').hidden = false;
+    $('gradient-box').hidden = false;
+    const g = gradientChartConfig(v.gradient, lang);
+    if (state.gradientChart) replaceConfig(state.gradientChart as unknown as Chart, g);
+    else state.gradientChart = new Chart($<HTMLCanvasElement>('chart-gradient'), { ...g, options: { ...g.options, maintainAspectRatio: false } });
+    el.status.textContent = L.stepStatus(v.epoch, epochs, v.step, stepsPerEpoch, L.num(v.batchLoss, 4), v.finished);
+  };
+
+  const play = async () => {
+    if (state.playing) return;
+    state.playing = true;
+    buttons();
+    while (state.playing) {
+      const more = await advance(Number(el.pace.value));
+      if (!more) break;
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    state.playing = false;
+    buttons();
+  };
+
+  const reset = () => {
+    state.playing = false;
+    state.stepper?.dispose();
+    const had = state.stepper !== null;
+    state.stepper = null;
+    state.last = null;
+    el.status.textContent = '';
+    $('gradient-box').hidden = true;
+    if (had) host.stepping(false);
+    buttons();
+  };
+
+  el.step.addEventListener('click', () => void advance(1));
+  el.play.addEventListener('click', () => void play());
+  el.pause.addEventListener('click', () => {
+    state.playing = false;
+    buttons();
+  });
+  el.reset.addEventListener('click', reset);
+  buttons();
+  return { state, reset };
+}
