@@ -54,6 +54,8 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
     status: $('step-status'),
   };
   let working = false;
+  /** Pause was pressed: Play stops after the frame in progress (and only then says it is paused). */
+  let pauseAsked = false;
 
   const buttons = () => {
     const finished = state.last?.finished ?? false;
@@ -81,10 +83,13 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
     try {
       const s = await stepper();
       if (!s) return false;
-      state.last = await s.steps(n);
-      draw(state.last, s.exp.config.activation, s.exp.epochs, s.exp.stepsPerEpoch);
+      const v = await s.steps(n);
+      // A Reset while the steps ran: they belong to a stepper that is gone.
+      if (state.stepper !== s) return false;
+      state.last = v;
+      draw(v, s.exp.config.activation, s.exp.epochs, s.exp.stepsPerEpoch);
       state.frames++;
-      return !state.last.finished;
+      return !v.finished;
     } catch (e) {
       el.status.textContent = `${host.L().failed} ${(e as Error).message}`;
       return false;
@@ -150,8 +155,9 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
   const play = async () => {
     if (state.playing) return;
     state.playing = true;
+    pauseAsked = false;
     buttons();
-    while (state.playing) {
+    while (!pauseAsked) {
       const more = await advance(Number(el.pace.value));
       if (!more) break;
       await new Promise((r) => requestAnimationFrame(r));
@@ -161,6 +167,7 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
   };
 
   const reset = () => {
+    pauseAsked = true;
     state.playing = false;
     state.stepper?.dispose();
     const had = state.stepper !== null;
@@ -175,8 +182,8 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
   el.step.addEventListener('click', () => void advance(1));
   el.play.addEventListener('click', () => void play());
   el.pause.addEventListener('click', () => {
-    state.playing = false;
-    buttons();
+    pauseAsked = true;
+    el.pause.disabled = true;
   });
   el.reset.addEventListener('click', reset);
   buttons();

@@ -440,6 +440,8 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(first.batch).toBe(7);
     expect(first.segments).toBe(3 * 7);
     expect(first.gradientBars).toEqual([10, 10, 10]);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    for (const id of ['chart-alpha', 'chart-units', 'chart-gradient']) expect(await canvasColours(id), id).toBeGreaterThan(5);
     expect(first.status).toMatch(/^Epoch 1 \/ 21, step 1 \/ 115: the batch's error before the step was /);
     expect(first.trainDisabled).toBe(true);
     // The GPU's step is theta - dt * gradient, the gradient the float64 twin computes from theta before it.
