@@ -10,7 +10,8 @@ import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
 import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
-import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, timelineChartConfig, unitsChartConfig } from '../plots/charts';
+import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
+import { drawTimelineChart, timelineSummary } from './timeline-view';
 import { $ } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
@@ -181,16 +182,11 @@ function drawTimeline(result: TrainResult | null): void {
   const t = result?.timeline;
   $('timeline-section').hidden = !t;
   if (!t || !result) return;
-  const config = timelineChartConfig(t, lang);
-  if (timelineChart) replaceConfig(timelineChart as unknown as Chart, config);
-  else timelineChart = new Chart($<HTMLCanvasElement>('chart-timeline'), { ...config, options: { ...config.options, maintainAspectRatio: false } });
-  const dispatches = t.bars.reduce((n, b) => n + b.dispatches, 0);
-  const span = Math.max(...t.bars.map((b) => b.endMs)) - Math.min(...t.bars.map((b) => b.startMs));
-  const busy = t.bars.reduce((sum, b) => sum + (b.endMs - b.startMs), 0);
-  const perOp = result.engine === 'gpu-perop';
+  // Per-op: one epoch is 3 dispatches a step and 2 for validation.
   const exp = lastRun?.exp;
-  $('timeline-note').textContent = L.timelineNote(t.bars.length, dispatches, L.num(span, 3), L.num(busy, 3), perOp, exp ? 3 * exp.stepsPerEpoch + 2 : 0);
-  window.webgpuSgdPage.timeline = { chart: timelineChart, clock: t.clock, bars: t.bars.length, dispatches };
+  const perOp = result.engine === 'gpu-perop' && exp ? 3 * exp.stepsPerEpoch + 2 : null;
+  timelineChart = drawTimelineChart(timelineChart, 'chart-timeline', 'timeline-note', t, lang, L, perOp);
+  window.webgpuSgdPage.timeline = { chart: timelineChart, clock: t.clock, bars: t.bars.length, dispatches: timelineSummary(t).dispatches };
 }
 
 // ---- Replay (replay.ts): a slider over the kept epochs of the last run ----

@@ -11,7 +11,8 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
-import { alphaChartConfig, LEGEND_LABELS, replaceConfig, timelineChartConfig } from '../plots/charts';
+import { alphaChartConfig, LEGEND_LABELS, replaceConfig } from '../plots/charts';
+import { drawTimelineChart, timelineSummary } from './timeline-view';
 import { $ } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
@@ -199,16 +200,9 @@ function drawSweepTimeline(view: SweepView, result: SweepResult): void {
   const t = result.timeline;
   $('sweep-timeline-section').hidden = !t;
   if (!t) return;
-  const config = timelineChartConfig(t, view.host.lang());
-  if (timelineChart) replaceConfig(timelineChart as unknown as Chart, config);
-  else timelineChart = new Chart($<HTMLCanvasElement>('chart-sweep-timeline'), { ...config, options: { ...config.options, maintainAspectRatio: false } });
-  const dispatches = t.bars.reduce((n, b) => n + b.dispatches, 0);
-  const span = Math.max(...t.bars.map((b) => b.endMs)) - Math.min(...t.bars.map((b) => b.startMs));
-  const busy = t.bars.reduce((sum, b) => sum + (b.endMs - b.startMs), 0);
   const L = view.L();
-  $('sweep-timeline-note').textContent =
-    `${L.timelineNote(t.bars.length, dispatches, L.num(span, 3), L.num(busy, 3), false, 0)} ${L.sweepTimelineModels(result.divergedAt.length)}`;
-  view.state.timeline = { bars: t.bars.length, dispatches, clock: t.clock };
+  timelineChart = drawTimelineChart(timelineChart, 'chart-sweep-timeline', 'sweep-timeline-note', t, view.host.lang(), L, null, L.sweepTimelineModels(result.divergedAt.length));
+  view.state.timeline = { bars: t.bars.length, dispatches: timelineSummary(t).dispatches, clock: t.clock };
 }
 
 /** Train: the form's sweep on the chosen engine, drawn epoch by epoch, then how fast it ran and its best model. */
