@@ -134,6 +134,9 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
+    // The error and the units belong to a run: without one they would be empty frames.
+    $('loss-box').hidden = !run;
+    $('units-box').hidden = !run;
     const cfg = run?.exp.config ?? config;
     const exp = run?.exp ?? (cfg ? prepareExperiment(cfg) : null);
     const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
@@ -275,8 +278,6 @@ async function startTraining(): Promise<void> {
   const run: Run = { engine, exp, loss: [], valLoss: [], theta: null, alpha: null, result: null, thetas: new EpochThetas() };
   setReplay(null);
   $('timeline-section').hidden = true;
-  $('loss-box').hidden = false;
-  $('units-box').hidden = false;
   const controller = new AbortController();
   running = { controller, run };
   lastRun = run;
