@@ -59,17 +59,22 @@ export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineNa
   let done = 0;
   const total = exp.epochs * stepsPerEpoch;
 
+  /** The order of the epoch the next step is in (moving on to the next epoch at the end of one). */
+  const nextStepOrder = async (): Promise<Uint32Array> => {
+    if (inEpoch === stepsPerEpoch) {
+      epoch++;
+      inEpoch = 0;
+      order = null;
+    }
+    return (order ??= await inputs.orders[0]());
+  };
+
   /** Runs n steps (n <= what is left), epoch by epoch. */
   const run = async (n: number) => {
     while (n > 0) {
-      if (inEpoch === stepsPerEpoch) {
-        epoch++;
-        inEpoch = 0;
-        order = null;
-      }
-      order ??= await inputs.orders[0]();
+      const stepOrder = await nextStepOrder();
       const to = Math.min(stepsPerEpoch, inEpoch + n);
-      theta = await advance(theta, order, inEpoch, to);
+      theta = await advance(theta, stepOrder, inEpoch, to);
       n -= to - inEpoch;
       done += to - inEpoch;
       inEpoch = to;
@@ -115,14 +120,8 @@ export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineNa
       if (done === total) throw new Error('Every step of the run has been taken; reset to start again.');
       await run(wanted - 1);
       // The last step on its own, so its batch and gradient can be shown from theta before it.
-      if (inEpoch === stepsPerEpoch) {
-        epoch++;
-        inEpoch = 0;
-        order = null;
-      }
-      order ??= await inputs.orders[0]();
+      const stepOrder = await nextStepOrder();
       const before = Float64Array.from(theta);
-      const stepOrder = order;
       const step = inEpoch;
       await run(1);
       return view(before, stepOrder, step);

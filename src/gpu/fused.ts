@@ -13,7 +13,7 @@ import { runBuffers, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
 import { GpuLimitError, StoppedError } from '../errors';
-import { placeBars, readPassTimes, TIMELINE_BARS, type RawBar } from './timeline';
+import { placeBars, readPassTimes, SubmissionClock, TIMELINE_BARS, type RawBar } from './timeline';
 import type { Timeline } from '../experiment/run';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
@@ -289,7 +289,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const timedFrom = run.timestamps ? 0 : Math.max(0, submissions - TIMELINE_BARS);
   const querySet = onGpuClock ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * (submissions - timedFrom) }) : null;
   // The host's clock: when each submission went and when its last epoch's record came back.
-  const wall = new Map<number, { start: number; end: number; first: number; count: number; dispatches: number }>();
+  const wall = new SubmissionClock();
   const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
 
   // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
@@ -374,7 +374,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     if (long) {
       const started = performance.now();
       const n = await submitLong(first, staging);
-      if (run.timeline) wall.set(first, { start: started, end: NaN, first, count: 1, dispatches: n });
+      if (run.timeline) wall.submitted(first, { label: epochsLabel(first, 1), kernel: 'fused', dispatches: n }, started);
       return n;
     }
     await gatherVisits(count);
@@ -414,13 +414,12 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     pass.end();
     encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, count * recordBytes);
     device.queue.submit([encoder.finish()]);
-    if (run.timeline) wall.set(first + count - 1, { start: performance.now(), end: NaN, first, count, dispatches: n });
+    if (run.timeline) wall.submitted(first + count - 1, { label: epochsLabel(first, count), kernel: 'fused', dispatches: n });
     return n;
   };
 
   const report = (epoch: number, bytes: ArrayBuffer) => {
-    const submitted = wall.get(epoch);
-    if (submitted) submitted.end = performance.now();
+    wall.reported(epoch);
     const f32 = new Float32Array(bytes, 0, P * layout.stride);
     const loss = new Float64Array(P);
     const valLoss = new Float64Array(P);
@@ -454,7 +453,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     const ok = !outcome.failure && !outcome.lost;
     const gpuMs = querySet && ok && run.timestamps ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
     const timeline =
-      run.timeline && ok ? await fusedTimeline(device, querySet, timedFrom, Math.ceil(outcome.reported / epochsPerSubmit), epochsPerSubmit, [...wall.values()]) : null;
+      run.timeline && ok ? await fusedTimeline(device, querySet, timedFrom, Math.ceil(outcome.reported / epochsPerSubmit), epochsPerSubmit, base.epochs, wall) : null;
     return { ...outcome, startedAt, gpuMs, timeline };
   } finally {
     owned.destroyAll();
@@ -475,25 +474,18 @@ async function fusedTimeline(
   timedFrom: number,
   reportedSubmissions: number,
   epochsPerSubmit: number,
-  wall: { start: number; end: number; first: number; count: number; dispatches: number }[],
+  epochs: number,
+  wall: SubmissionClock,
 ): Promise<Timeline | null> {
-  const done = wall.filter((w) => Number.isFinite(w.end)).slice(-TIMELINE_BARS);
   const passes = reportedSubmissions - timedFrom;
   const times = querySet && passes > 0 ? await readPassTimes(device, querySet, passes) : null;
-  if (times) {
-    const raw: RawBar[] = times.map(([start, end], i) => {
-      const submission = timedFrom + i;
-      const w = done.find((d) => d.first === 1 + submission * epochsPerSubmit);
-      const first = 1 + submission * epochsPerSubmit;
-      return { label: epochsLabel(first, w?.count ?? epochsPerSubmit), kernel: 'fused', start, end, dispatches: w?.dispatches ?? 1 };
-    });
-    return placeBars(raw, 'gpu timestamps');
-  }
-  if (done.length === 0) return null;
-  return placeBars(
-    done.map((w) => ({ label: epochsLabel(w.first, w.count), kernel: 'fused', start: w.start, end: w.end, dispatches: w.dispatches })),
-    'wall time',
-  );
+  if (!times) return wall.timeline();
+  const raw: RawBar[] = times.map(([start, end], i) => {
+    const first = 1 + (timedFrom + i) * epochsPerSubmit;
+    const last = Math.min(epochs, first + epochsPerSubmit - 1);
+    return { label: epochsLabel(first, last - first + 1), kernel: 'fused', start, end, dispatches: wall.get(last)?.dispatches ?? 1 };
+  });
+  return placeBars(raw, 'gpu timestamps');
 }
 
 /** The summed duration of the first `passes` timestamped passes, in ms; null if the clock gave nothing usable. */

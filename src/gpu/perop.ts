@@ -9,7 +9,7 @@ import type { Experiment } from '../experiment/config';
 import type { RunInputs } from '../experiment/inputs';
 import { activationCode, type Activation } from '../experiment/activation';
 import { runBuffers, writeFloats } from './buffers';
-import { placeBars, readPassTimes, TIMELINE_BARS, type RawBar } from './timeline';
+import { placeBars, readPassTimes, SubmissionClock, TIMELINE_BARS, type RawBar } from './timeline';
 import type { Timeline } from '../experiment/run';
 import { yielder } from '../experiment/pause';
 import { runEpochs, type EpochOutcome } from './epochs';
@@ -145,7 +145,7 @@ export async function runPerOp(
     options.timeline === true && device.features.has('timestamp-query')
       ? device.createQuerySet({ label: 'per-op timestamps', type: 'timestamp', count: 2 * 3 * timedSteps })
       : null;
-  const wall = new Map<number, { start: number; end: number; dispatches: number }>();
+  const wall = new SubmissionClock();
   const KERNELS = ['forward', 'mse_grad', 'sgd_update'] as const;
   const submit = async (epoch: number, _count: number, staging: GPUBuffer): Promise<number> => {
     let n = 0;
@@ -204,12 +204,11 @@ export async function runPerOp(
     encoder.copyBufferToBuffer(theta, 0, staging, STATE_BYTES, thetaBytes);
     if (plotCount > 0) encoder.copyBufferToBuffer(alphaPlot, 0, staging, STATE_BYTES + thetaBytes, 4 * plotCount);
     device.queue.submit([encoder.finish()]);
-    if (options.timeline) wall.set(epoch, { start: performance.now(), end: NaN, dispatches: n });
+    if (options.timeline) wall.submitted(epoch, { label: `epoch ${epoch}`, kernel: 'per-op epoch', dispatches: n });
     return n;
   };
   const report = (epoch: number, bytes: ArrayBuffer) => {
-    const submitted = wall.get(epoch);
-    if (submitted) submitted.end = performance.now();
+    wall.reported(epoch);
     const f32 = new Float32Array(bytes);
     return options.onEpoch({
       epoch,
@@ -254,11 +253,6 @@ export async function runPerOp(
       }));
       return placeBars(raw, 'gpu timestamps');
     }
-    const done = [...wall.entries()].filter(([, w]) => Number.isFinite(w.end)).slice(-TIMELINE_BARS);
-    if (done.length === 0) return null;
-    return placeBars(
-      done.map(([epoch, w]) => ({ label: `epoch ${epoch}`, kernel: 'per-op epoch', start: w.start, end: w.end, dispatches: w.dispatches })),
-      'wall time',
-    );
+    return wall.timeline();
   }
 }

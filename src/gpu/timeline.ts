@@ -49,3 +49,35 @@ export async function readPassTimes(device: GPUDevice, querySet: GPUQuerySet, pa
     resolved.destroy();
   }
 }
+
+/**
+ * Submissions on the host's clock, for a timeline without GPU timestamps: each from its submit to
+ * the report of its last epoch. Only the newest are kept (a run may have 10^6 submissions).
+ */
+export class SubmissionClock {
+  private readonly bars = new Map<number, RawBar>();
+
+  /** A submission whose last epoch is `lastEpoch` went to the GPU at `start` (now by default). */
+  submitted(lastEpoch: number, bar: Omit<RawBar, 'start' | 'end'>, start = performance.now()): void {
+    this.bars.set(lastEpoch, { ...bar, start, end: NaN });
+    // In flight are at most a ring's worth (64); older ones have their end.
+    if (this.bars.size > TIMELINE_BARS + 64) this.bars.delete(this.bars.keys().next().value!);
+  }
+
+  /** Epoch `epoch`'s results are in hand: the submission it ends, if any, ends now. */
+  reported(epoch: number): void {
+    const bar = this.bars.get(epoch);
+    if (bar) bar.end = performance.now();
+  }
+
+  /** The submission that ended with `lastEpoch`, if it is still kept. */
+  get(lastEpoch: number): RawBar | undefined {
+    return this.bars.get(lastEpoch);
+  }
+
+  /** The last TIMELINE_BARS submissions that ended, as a timeline on the host's clock; null if none did. */
+  timeline(): Timeline | null {
+    const done = [...this.bars.values()].filter((b) => Number.isFinite(b.end)).slice(-TIMELINE_BARS);
+    return done.length > 0 ? placeBars(done, 'wall time') : null;
+  }
+}

@@ -140,6 +140,12 @@ export function pointDatasets(
   return sets;
 }
 
+/** A dashed grey vertical line at x from the smallest to the largest of `ys` (a replay marker, the benchmark's crossover). */
+function verticalLine(label: string, x: number, ys: number[]): ChartConfiguration<'line'>['data']['datasets'][number] {
+  const line = [Math.min(...ys), Math.max(...ys)].map((y) => ({ x, y }));
+  return { label, data: line, borderColor: '#555555', backgroundColor: '#555555', borderDash: [6, 4], ...LINE, borderWidth: 2 };
+}
+
 /** A log axis labels 1, 2 and 5 times each power of ten, plainly (0.02, not 2e-2 or 0.020). */
 function logTick(v: number): string {
   const mantissa = v / 10 ** Math.floor(Math.log10(v));
@@ -165,10 +171,7 @@ export function lossChartConfig(
   if (validation) datasets.push({ label: l.validation, data: series(valLoss), borderColor: ORANGE, backgroundColor: ORANGE, ...LINE, borderWidth: 2 });
   if (marker !== null) {
     const ys = [...Array.from(loss), ...Array.from(valLoss)].filter((v): v is number => v !== null && v > 0);
-    if (ys.length > 0) {
-      const line = [Math.min(...ys), Math.max(...ys)].map((y) => ({ x: marker, y }));
-      datasets.push({ label: l.replayMarker(marker), data: line, borderColor: '#555555', backgroundColor: '#555555', borderDash: [6, 4], ...LINE, borderWidth: 2 });
-    }
+    if (ys.length > 0) datasets.push(verticalLine(l.replayMarker(marker), marker, ys));
   }
   return {
     type: 'line',
@@ -287,20 +290,7 @@ export function benchChartConfig(input: BenchChartInput): ChartConfiguration<'li
     pointRadius: 4,
     borderWidth: 2,
   }));
-  if (input.crossover && ys.length > 0) {
-    datasets.push({
-      label: input.crossover.label,
-      data: [
-        { x: input.crossover.x, y: Math.min(...ys) },
-        { x: input.crossover.x, y: Math.max(...ys) },
-      ],
-      borderColor: '#555555',
-      backgroundColor: '#555555',
-      borderDash: [6, 4],
-      pointRadius: 0,
-      borderWidth: 2,
-    });
-  }
+  if (input.crossover && ys.length > 0) datasets.push(verticalLine(input.crossover.label, input.crossover.x, ys));
   return {
     type: 'line',
     data: { datasets },
