@@ -12,6 +12,7 @@ import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
 import { alphaCpu, trainCpu } from './cpu/trainer';
+import { loadTarget } from './experiment/targets';
 import type { Activation } from './experiment/activation';
 
 export type { GpuTuning } from './gpu/trainer';
@@ -19,9 +20,16 @@ export type { Stepper, StepView } from './experiment/stepping';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
 export { onDeviceLost } from './gpu/device';
 
+/** The experiment of a config (its formula's parser loaded first), or the prepared one given. */
+async function experimentOf(config: Partial<ExperimentConfig> | Experiment): Promise<Experiment> {
+  if ('config' in config && 'epochs' in config) return config as Experiment;
+  await loadTarget(config);
+  return prepareExperiment(config as Partial<ExperimentConfig>);
+}
+
 /** Trains the network of `config` (defaults: the lecture's) with the chosen engine. */
 export async function train(config: Partial<ExperimentConfig> | Experiment, options: TrainOptions, tuning?: GpuTuning): Promise<TrainResult> {
-  const exp = 'config' in config && 'epochs' in config ? (config as Experiment) : prepareExperiment(config as Partial<ExperimentConfig>);
+  const exp = await experimentOf(config);
   const { engine } = options;
   if (engine === 'cpu' || engine === 'cpu-f32') return trainCpu(exp, { ...options, engine });
   if (engine === 'cpu-workers') {
@@ -39,7 +47,7 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
  * after n steps is the engine's own after n steps (cpu-workers steps as cpu does: one thread).
  */
 export async function createStepper(config: Partial<ExperimentConfig> | Experiment, engine: EngineName): Promise<Stepper> {
-  const exp = 'config' in config && 'epochs' in config ? (config as Experiment) : prepareExperiment(config as Partial<ExperimentConfig>);
+  const exp = await experimentOf(config);
   if (engine === 'gpu' || engine === 'gpu-perop') {
     const { gpuStepper } = await import('./gpu/stepper');
     return gpuStepper(exp, engine);

@@ -8,11 +8,11 @@ import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
-import { TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
+import { formulaParserLoaded, loadFormulaParser, TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $ } from './dom';
+import { $, madeOnUse } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
@@ -30,6 +30,8 @@ const GRID = plotGrid();
 // ---- State: the form is the source of truth while editing; the URL follows it. ----
 
 const initialQuery = location.search;
+// mathjs loads when a formula is to be read (targets.ts): here if the link has one, else when chosen.
+if (new URLSearchParams(initialQuery).get('target') === 'custom') await loadFormulaParser();
 const parsed = stateFromQuery(initialQuery);
 let lang: Language = parsed.lang ?? (localStorage.getItem(LANG_KEY) as Language | null) ?? (navigator.language.startsWith('sv') ? 'sv' : 'en');
 if (lang !== 'en' && lang !== 'sv') lang = 'en';
@@ -78,6 +80,7 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
   config.target = targetSelect.value as TargetName;
   config.activation = activationSelect.value as Activation;
   config.formula = config.target === 'custom' ? formulaInput.value : undefined;
+  if (config.target === 'custom' && !formulaParserLoaded()) errors.formula = L.formulaLoading;
   if (Object.keys(errors).length > 0) return { config: null, errors };
   try {
     prepareExperiment(config);
@@ -117,15 +120,15 @@ function validate(): ExperimentConfig | null {
   return config;
 }
 
-// ---- Charts: made once, their data replaced after each epoch, drawn at most once a frame. ----
+// ---- Charts: made on first use, their data replaced after each epoch, drawn at most once a frame. ----
 
 const pageChart = (id: string, config: ReturnType<typeof alphaChartConfig>) =>
   new Chart($<HTMLCanvasElement>(id), { ...config, options: { ...config.options, maintainAspectRatio: false } });
-const charts = {
-  alpha: pageChart('chart-alpha', alphaChartConfig(GRID, GRID, null, lang)),
-  loss: pageChart('chart-loss', lossChartConfig([], [], lang)),
-  units: pageChart('chart-units', unitsChartConfig(GRID, null, lang)),
-};
+const charts = madeOnUse({
+  alpha: () => pageChart('chart-alpha', alphaChartConfig(GRID, GRID, null, lang)),
+  loss: () => pageChart('chart-loss', lossChartConfig([], [], lang)),
+  units: () => pageChart('chart-units', unitsChartConfig(GRID, null, lang)),
+});
 let drawPending = false;
 
 /** Redraws the three charts from a run (or just f for the form's config), on the next frame. */
@@ -149,10 +152,11 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
     const shown = run && run === replayRun ? replayShown() : null;
     if (shown) a.data.datasets[1].data = Array.from(alphaOf(shown.theta, GRID, shown.activation), (y, i) => ({ x: GRID[i], y }));
     replaceConfig(charts.alpha, a);
-    const l = lossChartConfig(run?.loss ?? [], run?.valLoss ?? [], lang, exp?.valPoints !== 0, shown?.epoch ?? null);
-    if (run) (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
+    if (!run) return;
+    const l = lossChartConfig(run.loss, run.valLoss, lang, exp?.valPoints !== 0, shown?.epoch ?? null);
+    (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
     replaceConfig(charts.loss, l);
-    replaceConfig(charts.units, unitsChartConfig(GRID, shown?.theta ?? run?.theta ?? null, lang, cfg?.activation));
+    replaceConfig(charts.units, unitsChartConfig(GRID, shown?.theta ?? run.theta, lang, cfg?.activation));
   });
 }
 
@@ -407,6 +411,7 @@ let gpuReason = '';
 fillForm(parsed.state);
 applyLanguage(lang);
 targetSelect.value = parsed.state.config.target;
+
 showUrlNotices();
 drawCharts(null, validate());
 
@@ -424,6 +429,7 @@ form.addEventListener('input', (e) => {
 targetSelect.addEventListener('change', () => {
   const t = targetSelect.value as TargetName;
   if (t !== 'custom') formulaInput.value = TARGETS[t].formula;
+  else if (!formulaParserLoaded()) void loadFormulaParser().then(() => drawCharts(null, validate()));
   drawCharts(null, validate());
 });
 engineSelect.addEventListener('change', () => validate());
@@ -435,6 +441,7 @@ showPoints.addEventListener('change', () => {
 stopButton.addEventListener('click', () => running?.controller.abort());
 $('compare').addEventListener('click', () => void resultsView.compare());
 const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang, initialQuery });
+
 $('lang').addEventListener('change', () => {
   applyLanguage($<HTMLSelectElement>('lang').value as Language);
   validate();
@@ -450,12 +457,8 @@ for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
 $('export-csv').addEventListener('click', () => resultsView.exportRun('csv'));
 $('export-json').addEventListener('click', () => resultsView.exportRun('json'));
 $('export-theta').addEventListener('click', () => resultsView.exportRun('theta'));
-for (const [id, chart] of [
-  ['export-alpha', charts.alpha],
-  ['export-loss', charts.loss],
-  ['export-units', charts.units],
-] as const) {
-  $(id).addEventListener('click', () => download(`${id.slice(7)}.png`, 'image/png', dataUrlToBlob(chart.toBase64Image('image/png', 1))));
+for (const name of ['alpha', 'loss', 'units'] as const) {
+  $(`export-${name}`).addEventListener('click', () => download(`${name}.png`, 'image/png', dataUrlToBlob(charts[name].toBase64Image('image/png', 1))));
 }
 
 // Compile the shaders for the form's experiment while the student reads, so Train starts at once.

@@ -11,9 +11,9 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
-import { alphaChartConfig, LEGEND_LABELS, replaceConfig } from '../plots/charts';
+import { alphaChartConfig, LEGEND_LABELS, linearTicks, logTicks, replaceConfig } from '../plots/charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $ } from './dom';
+import { $, madeOnUse } from './dom';
 import { heatmapConfig } from '../plots/heatmap';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { ConfigError, SweepError } from '../errors';
@@ -72,19 +72,21 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       result: null,
       summary: null,
       comparison: null,
-      charts: {
-        heatmap: make('chart-heatmap', heatmapConfig({ learningRates: [], hiddenUnits: [], cells: [], diverged: [], best: null }, host.lang())),
-        loss: make('chart-sweep-loss', lossCurvesConfig(null, null, host.lang())),
-        alpha: make(
-          'chart-sweep-alpha',
-          alphaChartConfig(
-            GRID,
-            GRID.map(() => NaN),
-            null,
-            host.lang(),
+      // Made when a sweep first shows them.
+      charts: madeOnUse({
+        heatmap: () => make('chart-heatmap', heatmapConfig({ learningRates: [], hiddenUnits: [], cells: [], diverged: [], best: null }, host.lang())),
+        loss: () => make('chart-sweep-loss', lossCurvesConfig(null, null, host.lang())),
+        alpha: () =>
+          make(
+            'chart-sweep-alpha',
+            alphaChartConfig(
+              GRID,
+              GRID.map(() => NaN),
+              null,
+              host.lang(),
+            ),
           ),
-        ),
-      },
+      }),
     },
     el: {
       train: $<HTMLButtonElement>('sweep-train'),
@@ -156,6 +158,8 @@ function readSweep({ host, el, L }: SweepView): Sweep | null {
 /** The heatmap, the loss curves and the best model's alpha, from the sweep so far. */
 function draw({ host, state, L }: SweepView): void {
   const { sweep, result } = state;
+  // Before a sweep its charts are hidden (and not yet made).
+  if (!sweep) return;
   const lang = host.lang();
   if (sweep && result && result.loss.length > 0) {
     state.summary = summarizeSweep(sweep.models, result);
@@ -163,9 +167,9 @@ function draw({ host, state, L }: SweepView): void {
     replaceConfig(state.charts.loss, lossCurvesConfig(result, state.summary.best?.index ?? null, lang));
   }
   const best = state.summary?.best;
-  const f = sweep ? GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula)) : GRID.map(() => NaN);
+  const f = GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula));
   const theta = best && result?.thetas[best.index];
-  const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID, sweep!.base.config.activation) : null, lang);
+  const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID, sweep.base.config.activation) : null, lang);
   a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
   replaceConfig(state.charts.alpha, a);
 }
@@ -336,8 +340,8 @@ function lossCurvesConfig(result: SweepResult | null, best: number | null, lang:
         legend: { labels: { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' } },
       },
       scales: {
-        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch }, ticks: { precision: 0 } },
-        y: { type: 'logarithmic' as const, title: { display: true, text: l.mse } },
+        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
+        y: { type: 'logarithmic' as const, title: { display: true, text: l.mse }, ticks: logTicks(lang) },
       },
     },
   };

@@ -7,7 +7,7 @@ import type { Language } from '../plots/i18n';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
 import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
-import { targetFunction, type TargetName } from '../experiment/targets';
+import { loadTarget, targetFunction, type TargetName } from '../experiment/targets';
 import { calibrateShape, type Calibration, gpuStatus, train, trainSweep } from '../train';
 import { heatmapConfig } from '../plots/heatmap';
 import { DEFAULT_CONFIG } from '../experiment/config';
@@ -105,6 +105,7 @@ const runner = {
     const { signal } = newController();
     try {
       const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
+      await loadTarget(base);
       const sweep = prepareSweep(base, models);
       const r = await trainSweep(sweep, {
         engine,
@@ -170,8 +171,9 @@ const runner = {
   },
 
   /** The lecture's two plots as PNG data URLs. */
-  plots(input: { target: TargetName; formula?: string; alpha: number[]; loss: number[]; valLoss: (number | null)[]; lang: Language; width: number; height: number }) {
+  async plots(input: { target: TargetName; formula?: string; alpha: number[]; loss: number[]; valLoss: (number | null)[]; lang: Language; width: number; height: number }) {
     const grid = plotGrid();
+    await loadTarget(input);
     const f = grid.map(targetFunction(input.target, input.formula));
     return {
       alpha: renderPng(alphaChartConfig(grid, f, input.alpha.length ? input.alpha : null, input.lang), input.width, input.height),

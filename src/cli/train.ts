@@ -14,7 +14,7 @@ import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
 import { parseDecimal } from '../experiment/numbers';
-import { isTargetName, TARGETS } from '../experiment/targets';
+import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
@@ -140,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let exp: Experiment;
   let sweep: Sweep | null = null;
+  await loadTarget(configFromOptions(options));
   try {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {

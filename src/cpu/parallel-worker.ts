@@ -5,6 +5,7 @@
  */
 import { prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
+import { loadTarget } from '../experiment/targets';
 import { activationCode, forward, mseGrad } from './kernels';
 import { barrier, CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
 
@@ -13,10 +14,11 @@ const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
 // First message: the config and shared buffers (answered with 'ready' once the data is made);
 // second: start. Setup stays out of the engine's training time, as on the other engines.
 let start: (() => void) | null = null;
-self.onmessage = (event: MessageEvent<{ config: ExperimentConfig; setup: ParallelSetup } | 'start'>) => {
+self.onmessage = async (event: MessageEvent<{ config: ExperimentConfig; setup: ParallelSetup } | 'start'>) => {
   try {
     if (event.data === 'start') start?.();
     else {
+      await loadTarget(event.data.config);
       start = prepare(event.data.config, event.data.setup);
       post({ type: 'ready' });
     }

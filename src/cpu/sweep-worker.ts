@@ -4,6 +4,7 @@ import type { ExperimentConfig } from '../experiment/config';
 import { cpuModel } from './trainer';
 import { nextOrders, prepareInputs } from '../experiment/inputs';
 import { isDiverged } from '../experiment/run';
+import { loadTarget } from '../experiment/targets';
 
 /** What the main thread sends: the sweep and this worker's share [lo, hi). */
 export interface SweepWorkerTask {
@@ -32,6 +33,7 @@ self.onmessage = async (event: MessageEvent<SweepWorkerTask | 'start'>) => {
 };
 
 async function prepare({ base, models, lo, hi }: SweepWorkerTask): Promise<() => Promise<void>> {
+  await loadTarget(base);
   const sweep = prepareSweep(base, models);
   const experiments = sweep.experiments.slice(lo, hi);
   // A worker has no page to keep responsive: no pauses.

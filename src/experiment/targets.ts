@@ -1,9 +1,34 @@
 /**
  * The functions the network learns: the lecture's |x - 1/2|^2, a few presets, or a formula the
  * user types, parsed by mathjs (never eval) and limited to arithmetic on x.
+ *
+ * mathjs loads only when a formula is to be read (`loadFormulaParser`): evaluating it sets up its
+ * typed functions, ~150 ms in one piece in a browser, which the page's start-up should not pay
+ * for the built-in targets. `train`, `createStepper`, the CLI and the page await it for 'custom'.
  */
-import { parse, type MathNode } from 'mathjs/number';
+import type { MathNode } from 'mathjs/number';
 import { FormulaError } from '../errors';
+
+let parse: ((text: string) => MathNode) | null = null;
+let loading: Promise<void> | null = null;
+
+/** Loads mathjs's parser (once); compileFormula needs it. */
+export function loadFormulaParser(): Promise<void> {
+  loading ??= import('./mathjs').then((m) => {
+    parse = m.parse;
+  });
+  return loading;
+}
+
+/** Whether the formula parser has loaded. */
+export function formulaParserLoaded(): boolean {
+  return parse !== null;
+}
+
+/** Loads what a config's target needs before it is checked (the parser, for a custom formula). */
+export async function loadTarget(config: { target?: unknown }): Promise<void> {
+  if (config.target === 'custom') await loadFormulaParser();
+}
 
 /** A target function f: R -> R with its formula in the syntax the formula box takes. */
 export interface Target {
@@ -99,6 +124,7 @@ function checkNode(node: MathNode): void {
 export function compileFormula(text: string): (x: number) => number {
   if (typeof text !== 'string' || text.trim() === '') throw new FormulaError('the formula is empty');
   if (text.length > MAX_FORMULA_LENGTH) throw new FormulaError(`the formula is longer than ${MAX_FORMULA_LENGTH} characters`);
+  if (!parse) throw new FormulaError('the formula parser has not loaded yet (await loadFormulaParser() first; train() and createStepper() do)');
   let node: MathNode;
   try {
     node = parse(text);

@@ -186,6 +186,7 @@ const en = {
     variant === 'subgroup' ? `subgroup, ${size} lanes a model` : variant === 'tiled' ? `tiled, ${size} invocations a model` : `invocation a model, ${size} a workgroup`,
   cpuDevice: 'CPU, JavaScript, float64, one thread',
   formulaReadOnly: 'Choose “custom formula” above to type your own f.',
+  formulaLoading: 'loading the formula parser (mathjs) …',
   twinAgree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): every epoch within 1e-3 relative (largest difference ${rel}).`,
   twinDisagree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): a difference of ${rel}, past 1e-3; this is a fault, please report it.`,
   float64Diff: (rel: string) =>
@@ -386,6 +387,7 @@ const sv: Labels = {
         : `en tråd per modell, ${size} per arbetsgrupp`,
   cpuDevice: 'CPU, JavaScript, float64, en tråd',
   formulaReadOnly: 'Välj ”egen formel” ovan för att skriva ett eget f.',
+  formulaLoading: 'laddar formeltolken (mathjs) …',
   twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 1e-3 relativt (största skillnad ${rel}).`,
   twinDisagree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): en skillnad på ${rel}, mer än 1e-3; det är ett fel, rapportera det gärna.`,
   float64Diff: (rel) =>

@@ -1,8 +1,8 @@
 /** Config validation: every bad input is refused before any work, naming the field and the range. */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, epochsFor, prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';
-import { TARGETS } from '../../src/experiment/targets';
+import { loadFormulaParser, TARGETS } from '../../src/experiment/targets';
 import { ConfigError } from '../../src/errors';
 
 describe('the lecture defaults', () => {
@@ -21,6 +21,9 @@ describe('the lecture defaults', () => {
     expect(prepareExperiment({ validationSplit: 0 })).toMatchObject({ trainPoints: 1000, valPoints: 0, epochs: 40 });
   });
 });
+
+// mathjs loads on demand (targets.ts; test/unit/formula.test.ts checks that): load it for these.
+beforeAll(() => loadFormulaParser());
 
 describe('custom targets', () => {
   it('trains on a formula typed by the user, evaluated by mathjs', () => {

@@ -1,7 +1,11 @@
 /** The page's state in the URL: exact round trips, and field-by-field fallback on bad links. */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STATE, parseNumber, PRESETS, stateFromQuery, stateToQuery } from '../../src/app/state';
 import { prepareExperiment } from '../../src/experiment/config';
+import { loadFormulaParser } from '../../src/experiment/targets';
+
+// The page loads mathjs before reading a link with a formula (main.ts); so do these tests.
+beforeAll(() => loadFormulaParser());
 
 describe('page state in the URL', () => {
   it('round-trips every field', () => {
