@@ -35,6 +35,10 @@ export class SweepError extends Error {
 }
 SweepError.prototype.name = 'SweepError';
 
+/** An engine or runtime that cannot run here (cpu-workers without Web Workers, a runtime not installed); the message says what to do. */
+export class EngineUnavailableError extends Error {}
+EngineUnavailableError.prototype.name = 'EngineUnavailableError';
+
 /** A formula that cannot be used; the message says why, for showing next to the box. */
 export class FormulaError extends Error {}
 FormulaError.prototype.name = 'FormulaError';

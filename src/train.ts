@@ -5,20 +5,29 @@
  * models. What else a caller needs of the engines is here too (is there a GPU, warm it up, the
  * kernels' WGSL to show, alpha of a theta), so nobody reaches into src/gpu or src/cpu.
  */
-import { prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
 import type { EngineName, TrainOptions, TrainResult } from './experiment/run';
 import type { Stepper } from './experiment/stepping';
-import type { SweepOptions, SweepResult, Sweep } from './experiment/sweep';
+import { parseSweep, prepareSweep, type ModelSpec, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
 import { alphaCpu, trainCpu } from './cpu/trainer';
 import { loadTarget } from './experiment/targets';
+import { EngineUnavailableError } from './errors';
 import type { Activation } from './experiment/activation';
 
 export type { GpuTuning } from './gpu/trainer';
 export type { Stepper, StepView } from './experiment/stepping';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
 export { onDeviceLost } from './gpu/device';
+
+/** cpu-workers runs on Web Workers and SharedArrayBuffer: a browser's (Node has neither global). */
+function needWorkers(): void {
+  if (typeof Worker === 'undefined' || typeof SharedArrayBuffer === 'undefined')
+    throw new EngineUnavailableError(
+      'the cpu-workers engine needs Web Workers and SharedArrayBuffer (a cross-origin isolated browser page); here use cpu (one thread), or the command line with --runtime chrome',
+    );
+}
 
 /** The experiment of a config (its formula's parser loaded first), or the prepared one given. */
 async function experimentOf(config: Partial<ExperimentConfig> | Experiment): Promise<Experiment> {
@@ -33,6 +42,7 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
   const { engine } = options;
   if (engine === 'cpu' || engine === 'cpu-f32') return trainCpu(exp, { ...options, engine });
   if (engine === 'cpu-workers') {
+    needWorkers();
     const { trainCpuParallel } = await import('./cpu/parallel');
     return trainCpuParallel(exp, options, options.workers);
   }
@@ -63,11 +73,30 @@ export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: G
     return trainSweepCpu(sweep, options);
   }
   if (options.engine === 'cpu-workers') {
+    needWorkers();
     const { trainSweepWorkers } = await import('./cpu/sweep');
     return trainSweepWorkers(sweep, options);
   }
   const { trainSweepGpu } = await import('./gpu/sweep');
   return trainSweepGpu(sweep, options, tuning);
+}
+
+/**
+ * Trains many models at once: `axes` over learning rate and K as the command line's --sweep takes
+ * them (e.g. "lr=0.001:0.1:log8,K=2:32:x2"), `seeds` initial thetas a cell, every other parameter
+ * from `base`. The models and their losses come back together.
+ */
+export async function trainMany(
+  base: Partial<ExperimentConfig>,
+  axes: string,
+  seeds: number,
+  options: SweepOptions,
+  tuning?: GpuTuning,
+): Promise<SweepResult & { models: ModelSpec[] }> {
+  await loadTarget(base);
+  const { models } = parseSweep(axes, seeds, { ...DEFAULT_CONFIG, ...base });
+  const result = await trainSweep(prepareSweep(base, models), options, tuning);
+  return { ...result, models };
 }
 
 /** The WGSL of every kernel and prelude, to show (loaded on demand: Node without vite cannot import WGSL). */

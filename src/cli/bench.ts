@@ -41,7 +41,7 @@ import { dawnEnvironment, installDawn } from './dawn';
 import { prepareOutDir, writePng } from './output';
 import { train, type Calibration } from '../train';
 import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
-import type { Runner } from './runner';
+import type { Runner } from './runner-core';
 import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
 import { ChromeNotFoundError } from '../errors';
 

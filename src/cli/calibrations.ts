@@ -9,7 +9,9 @@ import type { Page } from 'puppeteer-core';
 import type { CalibrationStore } from '../train';
 
 const FILE = 'calibration.json';
-const PREFIX = 'webgpu-sgd kernel';
+/** The localStorage keys of the kernel calibrations. */
+export const CALIBRATION_PREFIX = 'webgpu-sgd kernel';
+const PREFIX = CALIBRATION_PREFIX;
 
 /** The calibrations kept under `dir` (none if the file is missing or damaged). */
 export function readCalibrations(dir: string): Record<string, string> {

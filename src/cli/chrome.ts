@@ -3,7 +3,7 @@
  * Node-only: it touches the file system and spawns processes.
  */
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ChromeNotFoundError } from '../errors';
 
 /** Where Chrome or Chromium usually lives, in the order we look. */
@@ -59,4 +59,16 @@ export async function launchChrome(options: { executablePath?: string; webgpu?: 
   // Ctrl-C is the caller's to handle (the CLI stops training cleanly); the browser still goes
   // when the process exits.
   return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+}
+
+/** Opens `url` and waits until `window[global]` is set; the page's errors go to `errors`. */
+export async function openPage(browser: Browser, url: string, global: string, errors: string[] = []): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.waitForFunction((g) => g in window, { timeout: 60_000 }, global);
+  return page;
 }

@@ -5,18 +5,15 @@
  */
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchChrome } from './chrome';
 
 /** The project's root folder (where index.html is). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Headers that make the page cross-origin isolated, so the cpu-workers engine gets SharedArrayBuffer. */
-export const CROSS_ORIGIN_ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+export { CROSS_ORIGIN_ISOLATION } from './isolation';
+import { CROSS_ORIGIN_ISOLATION } from './isolation';
 
 /** A running server and browser; close() stops both. */
 export interface Session {
@@ -71,14 +68,4 @@ export async function startSession(options: { webgpu?: boolean } = {}): Promise<
   };
 }
 
-/** Opens `url` and waits until `window[global]` is set; the page's errors go to `errors`. */
-export async function openPage(browser: Browser, url: string, global: string, errors: string[] = []): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(url);
-  await page.waitForFunction((g) => g in window, { timeout: 60_000 }, global);
-  return page;
-}
+export { openPage } from './chrome';

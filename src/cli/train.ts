@@ -1,15 +1,16 @@
 /**
- * `npm run train`: the lecture's experiment (or any config) in headless Chrome on WebGPU,
- * printed epoch by epoch as Keras prints it, written to --out.
+ * `webgpu-sgd train` (`npm run train`): the lecture's experiment (or any config) on the GPU or
+ * the CPU, printed epoch by epoch as Keras prints it, written to --out. The engines run in this
+ * Node process (the GPU through Dawn) or in headless Chrome (`--runtime`, runtimes.ts).
  *
  * Exit codes: 0 done; 2 bad input; 3 no WebGPU adapter (or no browser); 4 training diverged;
  * 130 stopped by Ctrl-C, 143 by SIGTERM (what was done is written either way); 1 anything else.
  */
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
@@ -18,11 +19,12 @@ import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
-import type { EpochLine, Runner, SweepLine } from './runner';
+import type { EpochLine, SweepLine } from './runner-core';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
-import { withPageCalibrations } from './calibrations';
-import { openPage, startSession, type Session } from './session';
-import { ChromeNotFoundError, ConfigError, DivergedError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
+import type { Runtime } from './runtimes';
+import { pickRuntime, RUNTIMES } from './runtime-choice';
+import { dawnEnvironment } from './dawn';
+import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
 
 /** Exit codes, as the README lists them. */
 export const EXIT = { ok: 0, error: 1, badInput: 2, noWebGpu: 3, diverged: 4, interrupted: 130, terminated: 143 } as const;
@@ -57,7 +59,7 @@ function number(value: string): number {
 export function program(): Command {
   const d = DEFAULT_CONFIG;
   return new Command('train')
-    .description("Train the lecture's network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) in headless Chrome on WebGPU.")
+    .description("Train the lecture's network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) on the GPU (WebGPU) or the CPU.")
     .option('--N <points>', 'data points in all (training + validation)', number, d.points)
     .option('--K <units>', 'hidden units', number, d.hiddenUnits)
     .addOption(new Option('--activation <name>', "the hidden units' activation (Keras's names; sigmoid is the lecture's)").choices(ACTIVATIONS).default(d.activation))
@@ -81,6 +83,14 @@ export function program(): Command {
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
     .option('--sweep <axes>', 'train many models at once over lr and K, e.g. lr=0.001:0.1:log8,K=2:32:x2 (lo:hi:logN, lo:hi:xF, lo:hi:N or one value)')
     .option('--seeds <n>', 'with --sweep: init seeds per (lr, K) cell', number, 1)
+    .addOption(
+      new Option(
+        '--runtime <runtime>',
+        'where the engines run: node (this process; the GPU through Dawn, the webgpu package), chrome (headless Chrome), or auto: node, unless a GPU engine has no Dawn here or the engine is cpu-workers (Web Workers), then chrome',
+      )
+        .choices(RUNTIMES)
+        .default('auto'),
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -102,6 +112,7 @@ interface Options {
   out: string;
   sweep?: string;
   seeds: number;
+  runtime: (typeof RUNTIMES)[number];
 }
 
 /** The experiment config the flags describe. */
@@ -165,38 +176,72 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.badInput;
   }
 
+  const runtime = options.runtime === 'auto' ? pickRuntime(options.engine) : options.runtime;
+  const gpu = options.engine === 'gpu' || options.engine === 'gpu-perop';
+  if (runtime === 'node' && gpu) {
+    // Dawn needs a Vulkan loader (read at process start) and, without a GPU, SwiftShader.
+    const env = dawnEnvironment();
+    if (env?.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH && !process.env.WEBGPU_SGD_RESTARTED) return restartWith({ ...env, WEBGPU_SGD_RESTARTED: '1' });
+    if (env) process.env.VK_ICD_FILENAMES = env.VK_ICD_FILENAMES;
+  }
   const signals = watchSignals();
+  const printer: RuntimeHooksBox = { epoch: () => undefined, sweepEpoch: () => undefined };
+  const hooks = { epoch: (l: EpochLine) => printer.epoch(l), sweepEpoch: (l: SweepLine) => printer.sweepEpoch(l) };
   try {
-    let session: Session;
+    let rt: Runtime;
     try {
-      session = await startSession();
+      const runtimes = await import('./runtimes');
+      rt = await (runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(options.out, hooks);
     } catch (e) {
-      if (e instanceof ChromeNotFoundError) {
-        complain(`error: ${e.message}`);
+      if (e instanceof ChromeNotFoundError || e instanceof EngineUnavailableError) {
+        complain(`error: ${e.message}${e instanceof ChromeNotFoundError ? '\nTry --runtime node (the GPU through Dawn: npm i webgpu), or --engine cpu.' : ''}`);
         return EXIT.noWebGpu;
       }
       throw e;
     }
     try {
-      const errors: string[] = [];
-      const page = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner', errors);
-      signals.attach(page);
-      // The kernel calibrations of earlier runs are kept in OUT/calibration.json.
-      return await withPageCalibrations(page, options.out, () => (sweep ? runSweep(page, sweep, options, signals) : run(page, exp, options, signals)));
+      signals.attach(rt);
+      return await (sweep ? runSweep(rt, printer, sweep, options, signals) : run(rt, printer, exp, options, signals));
     } finally {
-      await session.close();
+      await rt.close();
     }
   } finally {
     signals.detach();
   }
 }
 
+/** Where a runtime's epochs are printed (set by the run or sweep that starts). */
+interface RuntimeHooksBox {
+  epoch(line: EpochLine): void;
+  sweepEpoch(line: SweepLine): void;
+}
+
+/**
+ * Runs this command again with `env` (Dawn's Vulkan loader has to be on LD_LIBRARY_PATH from the
+ * start) and resolves to its exit code. The child has a process group of its own, so a Ctrl-C
+ * at the terminal reaches it once, through this process.
+ */
+function restartWith(env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, stdio: 'inherit', detached: true });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
+    process.on('SIGINT', handlers.SIGINT);
+    process.on('SIGTERM', handlers.SIGTERM);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', handlers.SIGINT);
+      process.off('SIGTERM', handlers.SIGTERM);
+      resolve(code ?? (signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted));
+    });
+  });
+}
+
 /** What a signal handler gives a run: the exit code it asks for, and the page to stop. */
 interface Signals {
   /** 130 after Ctrl-C, 143 after SIGTERM, null if neither came. */
   exitCode(): number | null;
-  /** The page whose run a signal stops; a signal that came before it is passed on at once. */
-  attach(page: Page): void;
+  /** The runtime whose run a signal stops; a signal that came before it is passed on at once. */
+  attach(runtime: Runtime): void;
   detach(): void;
 }
 
@@ -206,9 +251,9 @@ interface Signals {
  */
 function watchSignals(): Signals {
   let code: number | null = null;
-  let page: Page | null = null;
+  let runtime: Runtime | null = null;
   const abort = () => {
-    if (page) void page.evaluate(() => (window as unknown as { runner: Runner }).runner.abort()).catch(() => undefined);
+    if (runtime) void runtime.abort().catch(() => undefined);
   };
   const on = (signal: 'SIGINT' | 'SIGTERM') => () => {
     if (code !== null) process.exit(code);
@@ -221,8 +266,8 @@ function watchSignals(): Signals {
   process.on('SIGTERM', handlers.SIGTERM);
   return {
     exitCode: () => code,
-    attach: (p) => {
-      page = p;
+    attach: (r) => {
+      runtime = r;
       if (code !== null) abort();
     },
     detach: () => {
@@ -236,6 +281,7 @@ function watchSignals(): Signals {
 const EXIT_BY_ERROR: [{ prototype: Error }, number][] = [
   [DivergedError, EXIT.diverged],
   [WebGpuUnavailableError, EXIT.noWebGpu],
+  [EngineUnavailableError, EXIT.noWebGpu],
   [GpuLimitError, EXIT.badInput],
   [ConfigError, EXIT.badInput],
   [SweepError, EXIT.badInput],
@@ -247,9 +293,9 @@ function exitCodeOf(name: string): number {
 }
 
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
-async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
+async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
   const gpu = options.engine === 'gpu';
-  const adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
+  const adapter = gpu ? await rt.adapter() : { ok: true, description: '' };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
     return EXIT.noWebGpu;
@@ -258,21 +304,16 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
   say(
     `Sweep of ${models.length} models (learning rate x K x ${options.seeds} seeds) on ${base.trainPoints} points: ` +
       `${base.epochs} epochs of ${base.stepsPerEpoch} steps, batch ${base.config.batchSize}, engine ${options.engine}` +
-      (gpu ? ` on ${adapter.description}` : ''),
+      (gpu ? ` on ${adapter.description}` : '') +
+      ` (${rt.where})`,
   );
-  await page.exposeFunction('runnerSweepEpoch', (line: SweepLine) => {
+  printer.sweepEpoch = (line: SweepLine) => {
     const best = line.best
       ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})`
       : 'no model finite';
     say(`Epoch ${line.epoch}/${line.epochs} - ${line.models} models - ${best} - diverged: ${line.diverged}`);
-  });
-  const outcome = await page.evaluate(
-    (b, text, seeds, engine) => (window as unknown as { runner: Runner }).runner.trainSweep(b, text, seeds, engine),
-    configFromOptions(options),
-    options.sweep ?? '',
-    options.seeds,
-    options.engine as SweepEngine,
-  );
+  };
+  const outcome = await rt.trainSweep(configFromOptions(options), options.sweep ?? '', options.seeds, options.engine as SweepEngine);
   if (!outcome.ok) {
     complain(`error: ${outcome.error.message}`);
     return exitCodeOf(outcome.error.name);
@@ -287,13 +328,7 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
     files[1],
     `${JSON.stringify({ config: base.config, epochs: outcome.epochs, status: outcome.status, device: outcome.device, timings: outcome.timings, dispatches: outcome.dispatches, models, loss: outcome.loss, val_loss: outcome.valLoss, divergedAt: outcome.divergedAt, summary }, null, 1)}\n`,
   );
-  const png = await page.evaluate(
-    (s, lang, w, h) => (window as unknown as { runner: Runner }).runner.heatmap(s, lang, w, h),
-    summary,
-    options.lang,
-    PLOT_SIZE.width,
-    PLOT_SIZE.height,
-  );
+  const png = await rt.heatmap(summary, options.lang, PLOT_SIZE.width, PLOT_SIZE.height);
   files.push(writePng(options.out, 'heatmap.png', png));
 
   say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
@@ -311,10 +346,10 @@ async function runSweep(page: Page, sweep: Sweep, options: Options, signals: Sig
   return signals.exitCode() ?? EXIT.ok;
 }
 
-async function run(page: Page, exp: Experiment, options: Options, signals: Signals): Promise<number> {
+async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, options: Options, signals: Signals): Promise<number> {
   const { engine } = options;
   const gpu = engine === 'gpu' || engine === 'gpu-perop';
-  const adapter = await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter());
+  const adapter = gpu ? await rt.adapter() : { ok: true, description: '' };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
     return EXIT.noWebGpu;
@@ -323,22 +358,23 @@ async function run(page: Page, exp: Experiment, options: Options, signals: Signa
   say(
     `Training alpha with K = ${c.hiddenUnits}${c.activation === 'sigmoid' ? '' : ` (${c.activation})`} on ${exp.trainPoints} points (validating on ${exp.valPoints}): ` +
       `${exp.epochs} epochs of ${exp.stepsPerEpoch} steps, batch ${c.batchSize}, dt = ${c.learningRate}, engine ${engine}` +
-      (gpu ? ` on ${adapter.description}` : ''),
+      (gpu ? ` on ${adapter.description}` : '') +
+      ` (${rt.where})`,
   );
 
   let last = performance.now();
-  await page.exposeFunction('runnerEpoch', (line: EpochLine) => {
+  printer.epoch = (line: EpochLine) => {
     const now = performance.now();
     say(epochLine(line.epoch, exp.epochs, exp.stepsPerEpoch, now - last, line.loss, line.valLoss));
     last = now;
-  });
+  };
 
-  const outcome = await page.evaluate((config, e) => (window as unknown as { runner: Runner }).runner.train(config, e), exp.config, engine);
+  const outcome = await rt.train(exp.config, engine);
 
   const result = outcome.ok ? outcome.result : outcome.partial;
   if (result) {
     const files = writeRun(options.out, exp, result);
-    const plots = await page.evaluate((input) => (window as unknown as { runner: Runner }).runner.plots(input), {
+    const plots = await rt.plots({
       target: c.target,
       formula: c.formula,
       alpha: outcome.alpha,

@@ -1,4 +1,5 @@
 /** Small helpers for GPU buffers: create with data, and read back. */
+import { BUFFER, MAP_MODE } from './flags';
 
 /** A labelled buffer holding `data` (padded to 4 bytes), with the given usage. */
 export function bufferWith(device: GPUDevice, label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags): GPUBuffer {
@@ -11,12 +12,12 @@ export function bufferWith(device: GPUDevice, label: string, data: ArrayBufferVi
 
 /** Copies `size` bytes of `source` to a fresh MAP_READ buffer and returns them (a copy: the mapped view dies on unmap). */
 export async function readBuffer(device: GPUDevice, source: GPUBuffer, size = source.size, offset = 0): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: `read ${source.label}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({ label: `read ${source.label}`, size, usage: BUFFER.MAP_READ | BUFFER.COPY_DST });
   const encoder = device.createCommandEncoder({ label: `read ${source.label}` });
   encoder.copyBufferToBuffer(source, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
   try {
-    await staging.mapAsync(GPUMapMode.READ);
+    await staging.mapAsync(MAP_MODE.READ);
     return staging.getMappedRange().slice(0);
   } finally {
     staging.destroy();
@@ -36,12 +37,12 @@ export interface RunBuffers {
 /** A set of buffers that go together: make them, then destroy them all at once. */
 export function runBuffers(device: GPUDevice): RunBuffers {
   const owned: GPUBuffer[] = [];
-  const make = (label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags = GPUBufferUsage.STORAGE) => {
+  const make = (label: string, data: ArrayBufferView, usage: GPUBufferUsageFlags = BUFFER.STORAGE) => {
     const b = bufferWith(device, label, data, usage);
     owned.push(b);
     return b;
   };
-  const empty = (label: string, bytes: number, usage: GPUBufferUsageFlags = GPUBufferUsage.STORAGE) => {
+  const empty = (label: string, bytes: number, usage: GPUBufferUsageFlags = BUFFER.STORAGE) => {
     const b = device.createBuffer({ label, size: Math.max(4, Math.ceil(bytes / 4) * 4), usage });
     owned.push(b);
     return b;

@@ -34,8 +34,44 @@ export function describeAdapter(adapter: GPUAdapter): string {
   return text.length > 0 ? text : 'unnamed WebGPU adapter';
 }
 
+let given: GPU | null = null;
+
+/**
+ * Trains on this `navigator.gpu`-like object from now on (in Node: Dawn's `create([])` from the
+ * `webgpu` package, or any other implementation); the device in use, if any, is let go.
+ */
+export function useGpu(gpu: GPU): void {
+  given = gpu;
+  current = null;
+  currentDevice = null;
+}
+
+const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+let dawnInstance: GPU | null = null;
+
+/** In Node without a given GPU: Dawn, if the `webgpu` package is installed (null if it is not). */
+async function dawnGpu(): Promise<GPU | null> {
+  const name = 'webgpu';
+  try {
+    const dawn = (await import(/* @vite-ignore */ name)) as { create(flags: string[]): GPU };
+    // Kept for the life of the process: Dawn stops answering once its GPU object is collected.
+    dawnInstance ??= dawn.create([]);
+    return dawnInstance;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw new WebGpuUnavailableError(`Dawn (the \`webgpu\` package) did not start: ${(e as Error).message}. ${CPU_STILL_WORKS}`);
+  }
+}
+
 async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
-  const gpu: GPU | undefined = (globalThis as { navigator?: Navigator }).navigator?.gpu;
+  const gpu: GPU | null | undefined = given ?? (globalThis as { navigator?: Navigator }).navigator?.gpu ?? (isNode() ? await dawnGpu() : null);
+  if (!gpu && isNode()) {
+    throw new WebGpuUnavailableError(
+      'No WebGPU in this Node process: install Dawn for Node (npm i webgpu), which the package then finds, ' +
+        `or give it a navigator.gpu-like object with useGpu(gpu). ${CPU_STILL_WORKS}`,
+    );
+  }
   if (!gpu) {
     throw new WebGpuUnavailableError(
       'This browser has no WebGPU (navigator.gpu is missing). Use a current Chrome or Edge ' +
@@ -45,6 +81,13 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
   }
   // A software adapter (SwiftShader) is slow but right: better than none where there is no GPU.
   const adapter = (await gpu.requestAdapter(options)) ?? (await gpu.requestAdapter({ ...options, forceFallbackAdapter: true }));
+  if (!adapter && isNode()) {
+    throw new WebGpuUnavailableError(
+      'WebGPU in Node (Dawn) gave no adapter: it needs the Vulkan loader (libvulkan.so.1: apt-get install libvulkan1, or ' +
+        "LD_LIBRARY_PATH=/usr/lib/chromium with Debian's chromium) and a Vulkan driver; without a GPU, point VK_ICD_FILENAMES at " +
+        `SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json). The command line sets both itself. ${CPU_STILL_WORKS}`,
+    );
+  }
   if (!adapter) {
     throw new WebGpuUnavailableError(
       'WebGPU is present but no adapter was given: the GPU may be blocklisted or disabled. ' +

@@ -11,6 +11,7 @@
  */
 
 import { StoppedError } from '../errors';
+import { BUFFER, MAP_MODE } from './flags';
 
 /** What a host tells the runner. */
 export interface EpochPlan {
@@ -67,7 +68,7 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
   const submissions = Math.ceil(plan.epochs / perSubmit);
   const ringSize = Math.min(Math.max(2, Math.ceil(plan.ringSize / perSubmit)), submissions);
   const ring = Array.from({ length: ringSize }, (_, i) =>
-    device.createBuffer({ label: `${plan.label} staging ${i}`, size: Math.max(4, perSubmit * plan.stagingBytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    device.createBuffer({ label: `${plan.label} staging ${i}`, size: Math.max(4, perSubmit * plan.stagingBytes), usage: BUFFER.MAP_READ | BUFFER.COPY_DST }),
   );
   let dispatches = 0;
   let partial: EpochOutcome['partial'] = null;
@@ -97,7 +98,7 @@ export async function runEpochs(plan: EpochPlan): Promise<EpochOutcome> {
         break;
       }
       const scope = device.popErrorScope();
-      const mapped = staging.mapAsync(GPUMapMode.READ, 0, count * plan.stagingBytes);
+      const mapped = staging.mapAsync(MAP_MODE.READ, 0, count * plan.stagingBytes);
       mapped.catch(() => undefined);
       chain = chain
         .then(async () => {

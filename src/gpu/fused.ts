@@ -17,6 +17,7 @@ import { placeBars, readPassTimes, SubmissionClock, TIMELINE_BARS, type RawBar }
 import type { Timeline } from '../experiment/run';
 import { fusedBindGroupLayout, getPipeline } from './kernels';
 import { packModels, packRunParams, packSpan, type Span } from './params';
+import { BUFFER } from './flags';
 
 /** The fused family's variants, as KernelChoice names them. */
 export const VARIANTS = ['invocation', 'subgroup', 'tiled'] as const;
@@ -247,7 +248,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   device.pushErrorScope('validation');
   const owned = runBuffers(device);
   const { make, empty } = owned;
-  const STORAGE = GPUBufferUsage.STORAGE;
+  const STORAGE = BUFFER.STORAGE;
   // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
   const slotFloats = P * layout.stride;
   const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
@@ -255,13 +256,13 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const runParams = make(
     'run',
     packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }),
-    GPUBufferUsage.UNIFORM,
+    BUFFER.UNIFORM,
   );
-  const span = empty('spans', dispatchesPerSubmit * align, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+  const span = empty('spans', dispatchesPerSubmit * align, BUFFER.UNIFORM | BUFFER.COPY_DST);
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
-  const recordBuf = make('records', records, STORAGE | GPUBufferUsage.COPY_SRC);
-  const visits = empty('visits', visitPairs.byteLength, STORAGE | GPUBufferUsage.COPY_DST);
-  const val = empty('val', 8 * Math.max(1, data.xVal.length), STORAGE | GPUBufferUsage.COPY_DST);
+  const recordBuf = make('records', records, STORAGE | BUFFER.COPY_SRC);
+  const visits = empty('visits', visitPairs.byteLength, STORAGE | BUFFER.COPY_DST);
+  const val = empty('val', 8 * Math.max(1, data.xVal.length), STORAGE | BUFFER.COPY_DST);
   const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
   const group = device.createBindGroup({
     label: `fused ${choice.variant}`,

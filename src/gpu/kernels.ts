@@ -12,6 +12,7 @@ import sgdTiled from '../../shaders/sgd_tiled.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import serialSteps from '../../shaders/serial_steps.wgsl?raw';
 import thetaRegisters from '../../shaders/theta_registers.wgsl?raw';
+import { SHADER_STAGE } from './flags';
 
 /** Each kernel's own source, without the preludes. */
 export const KERNEL_SOURCES = {
@@ -120,7 +121,7 @@ const fusedLayouts = new WeakMap<GPUDevice, GPUBindGroupLayout>();
 export function fusedBindGroupLayout(device: GPUDevice): GPUBindGroupLayout {
   let layout = fusedLayouts.get(device);
   if (!layout) {
-    const COMPUTE = GPUShaderStage.COMPUTE;
+    const COMPUTE = SHADER_STAGE.COMPUTE;
     const read = { type: 'read-only-storage' } as const;
     layout = device.createBindGroupLayout({
       label: 'fused family',

@@ -16,6 +16,7 @@ import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from '../errors';
 import { getPipeline } from './kernels';
 import { packBatchParams, packUpdateParams } from './params';
+import { BUFFER } from './flags';
 
 const STATE_BYTES = 16;
 /** Workgroup size of forward, sgd_update and the evaluation pass of mse_grad. */
@@ -91,23 +92,23 @@ export async function runPerOp(
   const { data } = inputs;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  const STORAGE = GPUBufferUsage.STORAGE;
+  const STORAGE = BUFFER.STORAGE;
   const owned = runBuffers(device);
   const { make, empty } = owned;
   // The points go up after the buffers are made, in slices (writeFloats): at 10^7 points one copy is a long task.
   const points = { xTrain: data.xTrain, yTrain: data.yTrain, xVal: data.xVal, yVal: data.yVal };
-  const uploads = Object.entries(points).map(([label, values]) => ({ values, buffer: empty(label, 4 * values.length, STORAGE | GPUBufferUsage.COPY_DST) }));
+  const uploads = Object.entries(points).map(([label, values]) => ({ values, buffer: empty(label, 4 * values.length, STORAGE | BUFFER.COPY_DST) }));
   const [xTrain, yTrain, xVal, yVal] = uploads.map((u) => u.buffer);
   const xPlot = make('xPlot', Float32Array.from(plotAt ?? [0]));
-  const theta = make('theta', Float32Array.from(inputs.thetas[0]), STORAGE | GPUBufferUsage.COPY_SRC);
-  const state = empty('state', STATE_BYTES, STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
-  const order = empty('order', 4 * trainPoints, STORAGE | GPUBufferUsage.COPY_DST);
+  const theta = make('theta', Float32Array.from(inputs.thetas[0]), STORAGE | BUFFER.COPY_SRC);
+  const state = empty('state', STATE_BYTES, STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST);
+  const order = empty('order', 4 * trainPoints, STORAGE | BUFFER.COPY_DST);
   const hidden = empty('hidden', 4 * B * K);
   const alphaBatch = empty('alphaBatch', 4 * B);
   const alphaVal = empty('alphaVal', 4 * valPoints);
-  const alphaPlot = empty('alphaPlot', 4 * plotCount, STORAGE | GPUBufferUsage.COPY_SRC);
+  const alphaPlot = empty('alphaPlot', 4 * plotCount, STORAGE | BUFFER.COPY_SRC);
   const grad = empty('grad', 4 * 3 * K);
-  const UNIFORM = GPUBufferUsage.UNIFORM;
+  const UNIFORM = BUFFER.UNIFORM;
   const paramsTrain = make('params train', packBatchParams({ hiddenUnits: K, batchSize: B, total: trainPoints, mode: 'train' }), UNIFORM);
   const paramsVal = make('params val', packBatchParams({ hiddenUnits: K, batchSize: valPoints, total: valPoints, mode: 'eval' }), UNIFORM);
   const paramsPlot = make('params plot', packBatchParams({ hiddenUnits: K, batchSize: plotCount, total: plotCount, mode: 'eval' }), UNIFORM);

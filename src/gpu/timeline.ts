@@ -5,6 +5,7 @@
  */
 import type { Timeline, TimelineBar } from '../experiment/run';
 import { readBuffer } from './buffers';
+import { BUFFER } from './flags';
 
 /** Bars a timeline keeps at most: the last ones of the run. */
 export const TIMELINE_BARS = 12;
@@ -29,7 +30,7 @@ export function placeBars(raw: RawBar[], clock: Timeline['clock']): Timeline {
 export async function readPassTimes(device: GPUDevice, querySet: GPUQuerySet, passes: number): Promise<[number, number][] | null> {
   if (passes === 0) return null;
   const bytes = 16 * passes;
-  const resolved = device.createBuffer({ label: 'timestamps', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const resolved = device.createBuffer({ label: 'timestamps', size: bytes, usage: BUFFER.QUERY_RESOLVE | BUFFER.COPY_SRC });
   try {
     const encoder = device.createCommandEncoder({ label: 'timestamps' });
     encoder.resolveQuerySet(querySet, 0, 2 * passes, resolved, 0);

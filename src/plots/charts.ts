@@ -349,15 +349,35 @@ export function benchChartConfig(input: BenchChartInput): ChartConfiguration<'li
   };
 }
 
-/** Draws a config once on a fixed-size canvas and returns it as a PNG data URL. */
-export function renderPng<T extends ChartType>(config: ChartConfiguration<T>, width: number, height: number): string {
+/** A canvas Chart.js can draw on that gives its picture as a PNG data URL: the DOM's, or @napi-rs/canvas's in Node. */
+export interface PngCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): unknown;
+  toDataURL(type: 'image/png'): string;
+}
+
+/** Makes a canvas of a size. */
+export type PngMaker = (width: number, height: number) => PngCanvas;
+
+/** A DOM canvas (the page, the runner page in Chrome). */
+export const domCanvas: PngMaker = (width, height) => {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
-  const chart = new Chart(canvas, {
-    ...config,
-    options: { ...config.options, responsive: false, devicePixelRatio: 1 },
-  } as ChartConfiguration<T>);
+  return canvas;
+};
+
+/** Draws a config once on a fixed-size canvas and returns it as a PNG data URL. */
+export function renderPng<T extends ChartType>(config: ChartConfiguration<T>, width: number, height: number, make: PngMaker = domCanvas): string {
+  const canvas = make(width, height);
+  const chart = new Chart(
+    canvas as unknown as HTMLCanvasElement,
+    {
+      ...config,
+      options: { ...config.options, responsive: false, devicePixelRatio: 1 },
+    } as ChartConfiguration<T>,
+  );
   const png = canvas.toDataURL('image/png');
   chart.destroy();
   return png;

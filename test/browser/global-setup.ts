@@ -36,6 +36,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('baseUrl', session.baseUrl);
   project.provide('webgpu', webgpu);
 
+  // The command-line tests run the built command (bin/webgpu-sgd.js): the package as npm run build:lib makes it.
+  for (const config of ['vite.lib.config.ts', 'vite.runner.config.ts']) await build({ configFile: join(PROJECT_ROOT, config), logLevel: 'warn' });
+
   // The page tests drive the built site, as a user gets it from any static server.
   const outDir = mkdtempSync(join(tmpdir(), 'webgpu-sgd-dist-'));
   const configFile = join(PROJECT_ROOT, 'vite.config.ts');

@@ -1,4 +1,7 @@
-/** Runs a command-line entry point (node --import tsx, as the npm scripts do) as a user would, and collects what it printed. */
+/**
+ * Runs a command as a user would and collects what it printed: `train` as the built command
+ * (bin/webgpu-sgd.js, built by the global setup), `bench` from its source (node --import tsx).
+ */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ export interface Ran {
 }
 
 /**
- * Runs `src/cli/<script>.ts args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
+ * Runs `webgpu-sgd train args` or `src/cli/bench.ts args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
  * unless told) once its stdout matches, or `delayMs` after that.
  */
 export function runCli(
@@ -26,7 +29,8 @@ export function runCli(
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
     // One process, as `npm run` starts it (node --import tsx): a signal reaches the command itself.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, `src/cli/${script}.ts`), ...args], {
+    const command = script === 'train' ? [BIN, 'train'] : script === '' ? [BIN] : ['--import', 'tsx', join(PROJECT_ROOT, `src/cli/${script}.ts`)];
+    const child = spawn(process.execPath, [...command, ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,6 +58,12 @@ export function runCli(
     });
   });
 }
+
+/** The built command. */
+const BIN = join(PROJECT_ROOT, 'bin/webgpu-sgd.js');
+
+/** Runs `webgpu-sgd args` (the built command, any subcommand). */
+export const runBin = (args: string[], options: Parameters<typeof runCli>[2] = {}) => runCli('', args, options);
 
 /** A maker of fresh temporary folders, all removed after the file's tests. */
 export function tempDirs(prefix: string): () => string {

@@ -1,11 +1,11 @@
-/** `npm run train` end to end, as a user runs it: files, printed lines, exit codes, Ctrl-C. */
+/** `webgpu-sgd train` (npm run train) end to end, as a user runs it: files, printed lines, exit codes, Ctrl-C. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { kerasNumber } from '../../src/experiment/records';
 import { PLOT_SIZE } from '../../src/cli/train';
-import { runCli, tempDirs } from './run';
+import { runBin, runCli, tempDirs } from './run';
 
 const tempDir = tempDirs('webgpu-sgd-train-');
 
@@ -85,15 +85,56 @@ describe('npm run train', () => {
       expect(r.stdout).toContain(flag);
   });
 
-  it('without WebGPU: exit code 3 and what to try for the GPU, while --engine cpu works', async () => {
-    const env = { WEBGPU_SGD_NO_WEBGPU: '1' };
-    const gpu = await runCli('train', ['--M', '1600', '--out', tempDir()], { env });
-    expect(gpu.code).toBe(3);
-    expect(gpu.stderr).toMatch(/no WebGPU adapter.*\n.*Try --engine cpu/);
+  it('lists the commands with --help at once (built JavaScript, nothing loaded but the parser)', async () => {
+    for (const args of [['--help'], ['train', '--help']]) {
+      const t0 = performance.now();
+      const r = await runBin(args);
+      const ms = performance.now() - t0;
+      console.log(`webgpu-sgd ${args.join(' ')}: ${ms.toFixed(0)} ms`);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(args.length === 1 ? /^Usage: webgpu-sgd <command>/ : /--runtime <runtime>/);
+      expect(ms).toBeLessThan(2000);
+    }
+    const unknown = await runBin(['tarin']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'tarin'/);
+  });
+
+  it('without WebGPU: exit code 3 and what to try for the GPU, in Chrome and in Node, while --engine cpu works', async () => {
+    const chrome = await runCli('train', ['--M', '1600', '--runtime', 'chrome', '--out', tempDir()], { env: { WEBGPU_SGD_NO_WEBGPU: '1' } });
+    expect(chrome.code).toBe(3);
+    expect(chrome.stderr).toMatch(/no WebGPU adapter.*\n.*Try --engine cpu/);
+    // Dawn with no Vulkan driver to find.
+    const node = await runCli('train', ['--M', '1600', '--runtime', 'node', '--out', tempDir()], { env: { VK_ICD_FILENAMES: '/nonexistent/icd.json' } });
+    expect(node.code).toBe(3);
+    expect(node.stderr).toMatch(/no WebGPU adapter: .*VK_ICD_FILENAMES.*\n.*Try --engine cpu/);
     const out = tempDir();
-    const cpu = await runCli('train', ['--M', '1600', '--engine', 'cpu', '--out', out], { env });
+    const cpu = await runCli('train', ['--M', '1600', '--engine', 'cpu', '--out', out], { env: { WEBGPU_SGD_NO_WEBGPU: '1' } });
     expect(cpu.code, cpu.stderr).toBe(0);
     expect(JSON.parse(read(out, 'history.json')).history.loss).toHaveLength(2);
+  });
+
+  it('runs the GPU in this process (Dawn) by default, and in headless Chrome with --runtime chrome: the same epochs, the same files', async () => {
+    const runs: number[][] = [];
+    for (const runtime of ['auto', 'chrome']) {
+      const out = tempDir();
+      const r = await runCli('train', ['--M', '2400', '--runtime', runtime, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(runtime === 'auto' ? /engine gpu on .* \(Node v\d+/ : /engine gpu on .* \((Headless)?Chrome\/\d+/);
+      expectPng(join(out, 'alpha.png'));
+      runs.push(JSON.parse(read(out, 'history.json')).history.loss as number[]);
+    }
+    expect(runs[0]).toHaveLength(3);
+    runs[0].forEach((l, i) => expect(Math.abs(l - runs[1][i]) / l).toBeLessThan(1e-4));
+  });
+
+  it('refuses cpu-workers in Node with what to do, and runs it in Chrome by default', async () => {
+    const node = await runCli('train', ['--M', '1600', '--engine', 'cpu-workers', '--runtime', 'node', '--out', tempDir()]);
+    expect(node.code).toBe(3);
+    expect(node.stderr).toMatch(/cpu-workers engine needs Web Workers/);
+    const chrome = await runCli('train', ['--M', '1600', '--engine', 'cpu-workers', '--out', tempDir()]);
+    expect(chrome.code, chrome.stderr).toBe(0);
+    expect(chrome.stdout).toMatch(/Web Workers/);
   });
 
   it('stops a diverging run with exit code 4, keeping the epochs before it', async () => {
