@@ -9,15 +9,12 @@
  * bench.json). Exit codes: 0 every row agrees; 1 some row disagrees or failed; 2 bad flags;
  * 3 no WebGPU adapter.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createServer } from 'vite';
-import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
-import { parseSweep, prepareSweep } from '../experiment/sweep';
 import {
   BENCH_ENGINES,
   benchModels,
@@ -37,13 +34,12 @@ import {
   type Workload,
 } from '../bench/rows';
 
-import { dawnEnvironment, installDawn } from './dawn';
+import { dawnEnvironment } from './dawn';
 import { prepareOutDir, writePng } from './output';
 import { train, type Calibration } from '../train';
-import { fileStore, readCalibrations, writeCalibrations } from './calibrations';
-import type { Runner } from './runner-core';
-import { openPage, PROJECT_ROOT, startSession, type Session } from './session';
-import { ChromeNotFoundError } from '../errors';
+import type { Runtime } from './runtimes';
+import { restartWith } from './restart';
+import { ChromeNotFoundError, EngineUnavailableError } from '../errors';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -206,63 +202,34 @@ async function benchTfjs(
   return out;
 }
 
-/** Where the engines run: in the browser page (`--runtime chrome`) or in this process through Dawn (`--runtime node`). */
+/** What the benchmark asks of a runtime (runtimes.ts): the same calls in this process or in the runner page. */
 interface Backend {
   adapter: { ok: boolean; description: string };
   runOnce: RunOnce;
   runSweep: RunSweep;
   calibrateOne(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>;
-  close?(): Promise<void>;
 }
 
-/** The engines in the runner page, through page.evaluate. */
-async function chromeBackend(page: import('puppeteer-core').Page): Promise<Backend> {
+/** The benchmark's calls on a runtime: plain runs (no alpha each epoch), errors as text. */
+async function runtimeBackend(rt: Runtime): Promise<Backend> {
+  const adapter = await rt.adapter();
   return {
-    adapter: await page.evaluate(() => (window as unknown as { runner: Runner }).runner.adapter()),
+    adapter: adapter.ok && rt.name === 'node' ? { ok: true, description: `${adapter.description} (Dawn in ${rt.where})` } : adapter,
     runOnce: async (config, engine) => {
-      const o = await page.evaluate((c, e) => (window as unknown as { runner: Runner }).runner.train(c, e, true), config, engine);
+      const o = await rt.train(config, engine, true);
       return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
     },
     runSweep: async (config, text, seeds, engine) => {
-      const o = await page.evaluate((c, t, s, e) => (window as unknown as { runner: Runner }).runner.trainSweep(c, t, s, e), config, text, seeds, engine);
+      const o = await rt.trainSweep(config, text, seeds, engine);
       return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
     },
-    calibrateOne: (config, sweep) => page.evaluate((c, s) => (window as unknown as { runner: Runner }).runner.calibrateShape(c, s ?? undefined), config, sweep ?? null),
-  };
-}
-
-/** The engines in this process: Dawn for WebGPU, the same TypeScript (WGSL imports included) through vite's SSR loader. */
-async function nodeBackend(out: string): Promise<Backend> {
-  await installDawn();
-  const server = await createServer({ root: PROJECT_ROOT, configFile: false, logLevel: 'error', appType: 'custom', server: { middlewareMode: true, hmr: false } });
-  const { train, trainSweep, gpuStatus, calibrateShape } = (await server.ssrLoadModule('/src/train.ts')) as typeof import('../train');
-  const status = await gpuStatus();
-  const calibration = fileStore(out);
-  const failed = (e: unknown) => ({ error: `${(e as Error).name}: ${(e as Error).message}` });
-  return {
-    adapter: status.ok ? { ok: true, description: `${status.description} (Dawn in Node ${process.version})` } : status,
-    runOnce: (config, engine) => train(config, { engine }, { calibration }).catch(failed),
-    runSweep: async (config, text, seeds, engine) => {
-      try {
-        const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine }, { calibration });
-        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
-        return { ...r, loss: r.loss.map(plain), valLoss: r.valLoss.map(plain) };
-      } catch (e) {
-        return failed(e);
-      }
-    },
-    calibrateOne: (config, sweep) =>
-      calibrateShape(config, sweep).then(
-        (calibration) => ({ ok: true as const, calibration }),
-        (e: Error) => ({ ok: false as const, error: `${e.name}: ${e.message}` }),
-      ),
-    close: () => server.close(),
+    calibrateOne: (config, sweep) => rt.calibrateShape(config, sweep),
   };
 }
 
 /** bench.png: median training time against batch size for each engine, with the GPU's crossover; returns its path, or null if there is nothing to draw. */
 async function drawBenchChart(
-  page: import('puppeteer-core').Page,
+  rt: Runtime,
   results: { workload: Workload; rows: BenchRow[] }[],
   engines: BenchEngine[],
   adapter: string,
@@ -287,7 +254,7 @@ async function drawBenchChart(
         )
       : null;
   const steps = points[0].workload.config.steps;
-  const png = await page.evaluate((input) => (window as unknown as { runner: Runner }).runner.benchChart(input), {
+  const png = await rt.benchChart({
     title: `Training time against batch size (${steps} steps, K = 10) on ${adapter}`,
     xLabel: 'points per step (N = 125 x batch)',
     yLabel: 'median training time, ms',
@@ -316,34 +283,29 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (options.runtime === 'node') {
+    // Dawn needs a Vulkan loader (read at process start) and, without a GPU, SwiftShader.
     const env = dawnEnvironment();
-    if (env) {
-      // Start again with the Vulkan loader and driver Dawn needs (read only at process start).
-      const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
-      return again.status ?? 1;
-    }
+    if (env?.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH && !process.env.WEBGPU_SGD_RESTARTED) return restartWith({ ...env, WEBGPU_SGD_RESTARTED: '1' });
+    if (env) process.env.VK_ICD_FILENAMES = env.VK_ICD_FILENAMES;
   }
   const workloads = options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS;
   const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;
-  let session: Session | null = null;
-  let backend: Backend | null = null;
-  let browserVersion: string | null = null;
-  let runner: import('puppeteer-core').Page | null = null;
+  let rt: Runtime | null = null;
   try {
     try {
-      session = await startSession();
-      browserVersion = await session.browser.version();
-      runner = await openPage(session.browser, `${session.baseUrl}src/cli/runner.html`, 'runner');
-      // Kernel calibrations persist in OUT/calibration.json between runs.
-      await runner.evaluate((entries) => Object.entries(entries).forEach(([k, v]) => localStorage.setItem(k, v)), readCalibrations(options.out));
+      const runtimes = await import('./runtimes');
+      const quiet = { epoch: () => undefined, sweepEpoch: () => undefined };
+      rt = await (options.runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(options.out, quiet);
     } catch (e) {
-      // Only the chart needs a browser under --runtime node.
-      if (options.runtime === 'chrome' || !(e instanceof ChromeNotFoundError)) throw e;
-      say(`No browser (${(e as Error).message.split('\n')[0]}): bench.png will not be drawn.`);
+      if (e instanceof ChromeNotFoundError || e instanceof EngineUnavailableError) {
+        process.stderr.write(`error: ${e.message}${e instanceof ChromeNotFoundError ? '\nTry --runtime node (the GPU through Dawn).' : ''}\n`);
+        return 3;
+      }
+      throw e;
     }
-    if (options.runtime === 'chrome') backend = await chromeBackend(runner!);
-    else {
-      backend = await nodeBackend(options.out);
+    const browserVersion = rt.name === 'chrome' ? rt.where : null;
+    const backend = await runtimeBackend(rt);
+    if (options.runtime === 'node') {
       const engines = options.engines.filter((e) => e !== 'cpu-workers');
       if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
       options.engines = engines;
@@ -367,13 +329,9 @@ export async function main(argv: string[]): Promise<number> {
     // The competitor in the same page: TensorFlow.js on the lecture's workload.
     const competitors: Competitor[] = [];
     const lecture = results.find((r) => r.workload.group === 'lecture');
-    if (options.tfjs && lecture && runner && options.runtime === 'chrome' && !options.quick) {
-      const page = runner;
-      competitors.push(
-        ...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) =>
-          page.evaluate((c, b, e) => (window as unknown as { runner: Runner }).runner.tfjs(c, b, e), config, backend, epochs),
-        )),
-      );
+    if (options.tfjs && lecture && rt.name === 'chrome' && !options.quick) {
+      const page = rt;
+      competitors.push(...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) => page.tfjs(config, backend, epochs))));
     }
 
     mkdirSync(options.out, { recursive: true });
@@ -391,33 +349,11 @@ export async function main(argv: string[]): Promise<number> {
     };
     const jsonPath = join(options.out, 'bench.json');
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    const chart = runner ? await drawBenchChart(runner, results, options.engines, adapter.description, options.out) : null;
+    const chart = await drawBenchChart(rt, results, options.engines, adapter.description, options.out);
     say(`Wrote ${[jsonPath, ...(chart ? [chart] : [])].join(', ')}`);
     return results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok) ? 0 : 1;
   } finally {
-    if (runner && options.runtime === 'chrome' && !options.kernels) {
-      const kept = await runner
-        .evaluate(() =>
-          Object.fromEntries(
-            Object.keys(localStorage)
-              .filter((k) => k.startsWith('webgpu-sgd kernel'))
-              .map((k) => [k, localStorage.getItem(k)!]),
-          ),
-        )
-        .catch(() => ({}));
-      writeCalibrations(options.out, kept);
-    }
-    await session?.close();
-    await backend?.close?.();
+    // Kernel calibrations persist in OUT/calibration.json between runs (the runtime keeps them).
+    await rt?.close();
   }
-}
-
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -1,6 +1,6 @@
 /**
  * The `webgpu-sgd` command (bin/webgpu-sgd.js runs the built copy of this file): `train` runs
- * an experiment or a sweep (train.ts). Each subcommand is loaded only when named, so `--help`
+ * an experiment or a sweep (train.ts), `bench` times the engines (bench.ts). Each subcommand is loaded only when named, so `--help`
  * prints at once.
  */
 const USAGE = `Usage: webgpu-sgd <command> [options]
@@ -10,7 +10,7 @@ GPU (WebGPU: in this process through Dawn, or in headless Chrome) or on the CPU.
 
 Commands:
   train [options]   the lecture's run, or any config, or a sweep of many models (train --help)
-  bench [options]   GPU against CPU: runs from a clone of the repository (npm run bench)
+  bench [options]   GPU against CPU on the same workloads, every result checked first (bench --help)
 
 Options:
   -h, --help        this text
@@ -29,13 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command === 'bench') {
-    process.stderr.write(
-      'error: the benchmark runs from a clone of the repository for now (it drives TensorFlow.js and the page through vite):\n' +
-        '  git clone <repository> && cd webgpu-sgd && npm ci && npm run bench\n',
-    );
-    return 2;
-  }
+  if (command === 'bench') return (await import('./bench')).main(rest);
   process.stderr.write(`error: unknown command '${command}'\n\n${USAGE}`);
   return 2;
 }

@@ -8,7 +8,6 @@
  */
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LABELS, type Language } from '../plots/i18n';
@@ -24,6 +23,7 @@ import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, t
 import type { Runtime } from './runtimes';
 import { pickRuntime, RUNTIMES } from './runtime-choice';
 import { dawnEnvironment } from './dawn';
+import { restartWith } from './restart';
 import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
 
 /** Exit codes, as the README lists them. */
@@ -216,25 +216,6 @@ interface RuntimeHooksBox {
   sweepEpoch(line: SweepLine): void;
 }
 
-/**
- * Runs this command again with `env` (Dawn's Vulkan loader has to be on LD_LIBRARY_PATH from the
- * start) and resolves to its exit code. The child has a process group of its own, so a Ctrl-C
- * at the terminal reaches it once, through this process.
- */
-function restartWith(env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, stdio: 'inherit', detached: true });
-    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM') };
-    process.on('SIGINT', handlers.SIGINT);
-    process.on('SIGTERM', handlers.SIGTERM);
-    child.on('exit', (code, signal) => {
-      process.off('SIGINT', handlers.SIGINT);
-      process.off('SIGTERM', handlers.SIGTERM);
-      resolve(code ?? (signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted));
-    });
-  });
-}
 
 /** What a signal handler gives a run: the exit code it asks for, and the page to stop. */
 interface Signals {
@@ -398,17 +379,6 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
     return exitCodeOf(outcome.error.name);
   }
   return signals.exitCode() ?? EXIT.ok;
-}
-
-// Run when started as a program (tsx src/cli/train.ts), not when imported by a test.
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      complain(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      process.exit(EXIT.error);
-    },
-  );
 }
 
 /** "1 dispatch", "12 dispatches". */

@@ -10,6 +10,7 @@ const tempDir = tempDirs('webgpu-sgd-bench-');
 
 interface BenchJson {
   runtime: string;
+  browser: string | null;
   adapter: string;
   machine: { logicalCores: number; node: string };
   repeats: number;
@@ -63,14 +64,17 @@ describe('npm run bench', () => {
     expect(r.stdout).toMatch(/gpu-perop .* ms .*ok \(max rel/);
   }, 180_000);
 
-  it('--quick --runtime node: the GPU engines through Dawn in Node', async () => {
+  it('--quick --runtime node: the GPU engines through Dawn in Node, the chart drawn without a browser', async () => {
     const out = tempDir();
     const r = await runCli('bench', ['--quick', '--runtime', 'node', '--engines', 'gpu,gpu-perop,cpu', '--out', out], { timeoutMs: 170_000 });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchJson;
     expect(report.runtime).toBe('node');
     expect(report.adapter).toMatch(/Dawn in Node/);
+    expect(report.browser).toBeNull();
     expectValid(report, ['gpu', 'gpu-perop', 'cpu']);
+    const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
+    expect([png.width, png.height]).toEqual([1200, 800]);
   }, 180_000);
 
   it('refuses an unknown engine with exit code 2', async () => {

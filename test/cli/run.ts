@@ -1,7 +1,4 @@
-/**
- * Runs a command as a user would and collects what it printed: `train` as the built command
- * (bin/webgpu-sgd.js, built by the global setup), `bench` from its source (node --import tsx).
- */
+/** Runs the built command (bin/webgpu-sgd.js, built by the global setup) as a user would, and collects what it printed. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +16,7 @@ export interface Ran {
 }
 
 /**
- * Runs `webgpu-sgd train args` or `src/cli/bench.ts args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
+ * Runs `webgpu-sgd <script> args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
  * unless told) once its stdout matches, or `delayMs` after that.
  */
 export function runCli(
@@ -28,8 +25,8 @@ export function runCli(
   options: { env?: Record<string, string>; interruptWhen?: RegExp; signal?: NodeJS.Signals; delayMs?: number; timeoutMs?: number } = {},
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    // One process, as `npm run` starts it (node --import tsx): a signal reaches the command itself.
-    const command = script === 'train' ? [BIN, 'train'] : script === '' ? [BIN] : ['--import', 'tsx', join(PROJECT_ROOT, `src/cli/${script}.ts`)];
+    // One process, as `npx webgpu-sgd` starts it: a signal reaches the command itself.
+    const command = script === '' ? [BIN] : [BIN, script];
     const child = spawn(process.execPath, [...command, ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.env },
