@@ -228,13 +228,7 @@ async function runtimeBackend(rt: Runtime): Promise<Backend> {
 }
 
 /** bench.png: median training time against batch size for each engine, with the GPU's crossover; returns its path, or null if there is nothing to draw. */
-async function drawBenchChart(
-  rt: Runtime,
-  results: { workload: Workload; rows: BenchRow[] }[],
-  engines: BenchEngine[],
-  adapter: string,
-  out: string,
-): Promise<string | null> {
+async function drawBenchChart(rt: Runtime, results: { workload: Workload; rows: BenchRow[] }[], engines: BenchEngine[], adapter: string, out: string): Promise<string | null> {
   const points = results.filter((r) => r.workload.group === 'points');
   if (points.length < 2) return null;
   const series = engines.map((engine) => ({

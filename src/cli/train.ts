@@ -216,7 +216,6 @@ interface RuntimeHooksBox {
   sweepEpoch(line: SweepLine): void;
 }
 
-
 /** What a signal handler gives a run: the exit code it asks for, and the page to stop. */
 interface Signals {
   /** 130 after Ctrl-C, 143 after SIGTERM, null if neither came. */
