@@ -10,7 +10,8 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
 /**
  * An object whose properties are made on first use: the page's charts, so that those hidden at
  * start-up (the error and units before a run, the sweep's before a sweep) cost nothing until
- * shown. Chart.js's set-up of a chart is tens of ms of style, layout and number formats.
+ * shown or until the page is idle (makeWhenIdle). Chart.js's set-up of a chart is 100-300 ms of
+ * style, layout and drawing in one piece on a slow machine.
  */
 export function madeOnUse<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
   const out = {} as T;
@@ -19,4 +20,21 @@ export function madeOnUse<T extends object>(makers: { [K in keyof T]: () => T[K]
     Object.defineProperty(out, key, { enumerable: true, get: () => (made ??= makers[key]()) });
   }
   return out;
+}
+
+/**
+ * Runs each of `makers` (say, touching a madeOnUse chart) in an idle moment of its own
+ * (requestIdleCallback) once the page is up: the hidden charts are ready before they are shown,
+ * and no task makes more than one of them.
+ */
+export function makeWhenIdle(makers: (() => unknown)[]): void {
+  const idle = (f: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 5000 }) : setTimeout(f, 200));
+  const next = (i: number) => {
+    if (i < makers.length)
+      idle(() => {
+        makers[i]();
+        next(i + 1);
+      });
+  };
+  next(0);
 }

@@ -12,7 +12,7 @@ import { formulaParserLoaded, loadFormulaParser, TARGETS, targetFormula, targetF
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $, madeOnUse } from './dom';
+import { $, madeOnUse, makeWhenIdle } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
@@ -516,6 +516,10 @@ declare global {
     };
   }
 }
+// The hidden charts, made one an idle moment after start-up: a first run or sweep draws at once.
+const sweepCharts = sweepView.state.charts;
+makeWhenIdle([() => charts.loss, () => charts.units, () => sweepCharts.heatmap, () => sweepCharts.loss, () => sweepCharts.alpha]);
+
 window.webgpuSgdPage = {
   charts,
   lastRun: () => lastRun,

@@ -80,7 +80,8 @@ export const QUICK_WORKLOADS: Workload[] = [
 
 /** One engine on one workload. */
 export interface BenchRow {
-  engine: BenchEngine;
+  /** An engine, or `js-floor`: the plain float64 loop of floor.ts, the JavaScript floor `cpu` is held to. */
+  engine: BenchEngine | 'js-floor';
   /** Every timed run's training time, ms. */
   timingsMs: number[];
   setupMs: number[];
@@ -146,7 +147,7 @@ type Timed = { timings: TrainResult['timings']; dispatches: number; device: stri
  * checked before its time counts; the first disagreement or failure ends the row without a time.
  */
 async function timeRow<R extends Timed>(
-  engine: BenchEngine,
+  engine: BenchRow['engine'],
   reference: BenchRow['check']['reference'],
   repeats: number,
   run: () => Promise<R>,
@@ -218,6 +219,31 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
   return rows;
 }
 
+/** The plain loop's run in the runtime (floor.ts): its time and history. */
+export type RunFloor = (config: Partial<ExperimentConfig>) => Promise<import('./floor').FloorRun | { error: string }>;
+
+/**
+ * The `js-floor` row of a workload: the plain float64 loop, timed as the engines are (a warm-up,
+ * then `repeats` runs) and checked against the float64 reference first. Its ratio is to `cpu`.
+ */
+export async function benchFloor(w: Workload, runFloor: RunFloor, repeats: number, rows: BenchRow[]): Promise<BenchRow> {
+  const exp = prepareExperiment(w.config);
+  const ref = await train(exp, { engine: 'cpu' });
+  const row = await timeRow(
+    'js-floor',
+    'cpu',
+    repeats,
+    async () => {
+      const r = await runFloor(w.config);
+      return 'error' in r ? r : { ...r, timings: { trainMs: r.trainMs, setupMs: 0 } as TrainResult['timings'], dispatches: 0, device: 'plain float64 loop' };
+    },
+    (r) => compareRuns({ history: { loss: r.loss, valLoss: r.valLoss } }, ref, 1e-9),
+  );
+  const cpu = rows.find((x) => x.engine === 'cpu')?.medianMs ?? null;
+  row.speedup = cpu !== null && row.medianMs !== null ? cpu / row.medianMs : null;
+  return row;
+}
+
 /** Fills in each row's ratio to one CPU thread and its throughput. */
 function finishRows(rows: BenchRow[], models: number, steps: number): void {
   const cpu = rows.find((r) => r.engine === 'cpu')?.medianMs ?? null;
@@ -271,7 +297,8 @@ export function formatRows(w: Workload, rows: BenchRow[]): string {
   const lines = [w.name];
   for (const r of rows) {
     const spread = r.minMs === null ? '-' : `${ms(r.minMs)}-${ms(r.maxMs)}`;
-    const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x`;
+    // Every ratio names what it is against: one CPU thread, the `cpu` engine (float64, the fused loop).
+    const ratio = r.speedup === null ? (r.check.ok ? '-' : 'no speed-up: results disagree') : `${r.speedup.toFixed(2)}x vs cpu`;
     const verdict = r.error
       ? `FAILED: ${r.error.split('\n')[0]}`
       : r.check.ok
@@ -280,7 +307,7 @@ export function formatRows(w: Workload, rows: BenchRow[]): string {
     const throughput = w.group === 'models' && r.modelsPerSecond !== null ? `  ${Math.round(r.modelsPerSecond)} models/s, ${Math.round(r.modelStepsPerSecond!)} model-steps/s` : '';
     const kernel = r.kernel ? `  [${r.kernel}]` : '';
     lines.push(
-      `  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 8)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}${kernel}`,
+      `  ${pad(r.engine, 12)}${lpad(ms(r.medianMs), 10)} ms  ${pad(`(${spread}, n=${r.timingsMs.length})`, 24)}${lpad(ratio, 14)}  ${lpad(String(r.dispatches), 8)} disp  ${verdict}${throughput}${kernel}`,
     );
   }
   return lines.join('\n');

@@ -17,6 +17,7 @@ import { prepareExperiment, type Experiment, type ExperimentConfig } from '../ex
 import { compareRuns } from '../experiment/compare';
 import {
   BENCH_ENGINES,
+  benchFloor,
   benchModels,
   benchWorkload,
   crossover,
@@ -147,7 +148,7 @@ export interface Competitor {
   scaledMs: number | null;
   check: { ok: boolean; maxRel: number; detail: string };
   /** Its scaled time over each of our engines' medians on the same workload: how many times faster ours is. */
-  oursFaster: Partial<Record<BenchEngine, number>>;
+  oursFaster: Partial<Record<BenchRow['engine'], number>>;
   error?: string;
 }
 
@@ -311,13 +312,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
     if (options.kernels) return await kernelTable(backend.calibrateOne, adapter.description, options.out);
-    say(`median training time of ${repeats} runs after a warm-up; ratio = CPU one thread's median / the engine's (above 1: faster than the CPU)`);
+    say(`median training time of ${repeats} runs after a warm-up; ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`);
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
       const rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
+      // The lecture's run also times the plain float64 loop: the floor the cpu engine is held to.
+      if (w.group === 'lecture' && options.engines.includes('cpu')) rows.push(await benchFloor(w, (c) => rt!.floor(c), repeats, rows));
       results.push({ workload: w, derived, rows });
       say(formatRows(w, rows));
+      const floor = rows.find((r) => r.engine === 'js-floor');
+      if (floor?.speedup) say(`  cpu takes ${floor.speedup.toFixed(2)}x the plain float64 loop's time (the JavaScript floor; held to at most 1.3x)`);
     }
 
     // The competitor in the same page: TensorFlow.js on the lecture's workload.

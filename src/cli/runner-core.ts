@@ -13,7 +13,8 @@ import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
 import { loadTarget, targetFunction, type TargetName } from '../experiment/targets';
 import { calibrateShape, type Calibration, type CalibrationStore, gpuStatus, train, trainSweep } from '../train';
 import { heatmapConfig } from '../plots/heatmap';
-import { DEFAULT_CONFIG } from '../experiment/config';
+import { DEFAULT_CONFIG, prepareExperiment } from '../experiment/config';
+import { plainLoop, type FloorRun } from '../bench/floor';
 import { parseSweep, prepareSweep, summarizeSweep, type SweepEngine, type SweepResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 
 /** An epoch as sent to Node: plain numbers. */
@@ -148,6 +149,15 @@ export function createRunner(host: RunnerHost) {
         };
       } catch (e) {
         return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+      }
+    },
+
+    /** The benchmark's plain float64 loop (src/bench/floor.ts) on a config: the JavaScript floor `cpu` is held to. */
+    async floor(config: Partial<ExperimentConfig>): Promise<FloorRun | { error: string }> {
+      try {
+        return plainLoop(prepareExperiment(config));
+      } catch (e) {
+        return { error: `${(e as Error).name}: ${(e as Error).message}` };
       }
     },
 

@@ -72,7 +72,7 @@ export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<R
       (name: keyof Runner) =>
       (...args: unknown[]) =>
         page.evaluate((n, a) => ((window as unknown as { runner: Record<string, (...x: unknown[]) => unknown> }).runner[n] as (...x: unknown[]) => unknown)(...a), name, args);
-    const names = ['adapter', 'train', 'trainSweep', 'calibrateShape', 'tfjs', 'heatmap', 'abort', 'benchChart', 'plots'] as const;
+    const names = ['adapter', 'train', 'trainSweep', 'calibrateShape', 'tfjs', 'heatmap', 'abort', 'benchChart', 'plots', 'floor'] as const;
     const calls = Object.fromEntries(names.map((n) => [n, call(n)])) as unknown as Omit<Runtime, 'name' | 'where' | 'close'>;
     const where = await browser.version();
     const opened = browser;

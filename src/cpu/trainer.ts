@@ -10,6 +10,7 @@ import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { activationCode, forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Activation, type Precision } from './kernels';
 import { StoppedError } from '../errors';
+import { f64Scratch, f64Steps, f64Validate } from './fast-f64';
 
 /** A copy of `a` with every element rounded to the precision. */
 function rounded(a: ArrayLike<number>, precision: Precision): Float64Array {
@@ -64,8 +65,12 @@ export function valPointsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / exp.config.hiddenUnits));
 }
 
-/** A model of `exp` on `data` from `initialTheta`, at its own learning rate (docs/design.md section 1); the caller gives each epoch's visiting order. */
-export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, initialTheta: Float64Array): CpuModel {
+/**
+ * A model of `exp` on `data` from `initialTheta`, at its own learning rate (docs/design.md
+ * section 1); the caller gives each epoch's visiting order. In float64 its steps are the fused
+ * loop of fast-f64.ts; `twins: true` runs the kernel twins one call at a time instead.
+ */
+export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, initialTheta: Float64Array, options: { twins?: boolean } = {}): CpuModel {
   const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
@@ -78,6 +83,9 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const alpha = new Float64Array(Math.max(B, Math.min(valSlice, valPoints)));
   const grad = new Float64Array(3 * K);
   const single = precision === 'f32';
+  // float64 runs the fused loop unless the twins are asked for (the tests hold one to the other).
+  const fast = !single && !options.twins;
+  const scratch = f64Scratch(K, B);
   // The squared residuals of a set of points summed as the fused kernels sum them (Kahan).
   const addSquares = (acc: Float64Array, first: number, count: number, ys: Float64Array, order: Uint32Array | null) => {
     for (let i = 0; i < count; i++) {
@@ -98,6 +106,8 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
       validated = 0;
     },
     steps(from, to) {
+      // float64: the twins fused into one specialised loop (fast-f64.ts), bit for bit the same.
+      if (fast) return f64Steps(K, B, trainPoints, act, learningRate, theta, data, order, from, to, loss, scratch);
       for (let step = from; step < to; step++) {
         const first = step * B;
         const count = Math.min(B, trainPoints - first);
@@ -109,6 +119,11 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
     },
     validate(from, to) {
       if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
+      if (fast) {
+        f64Validate(K, act, theta, xVal, yVal, from, to, val);
+        validated = to;
+        return;
+      }
       for (let first = from; first < to; first += valSlice) {
         const count = Math.min(valSlice, to - first);
         forward(K, first, count, theta, xVal, null, null, alpha, precision, act);
