@@ -16,7 +16,18 @@ export interface FloorRun {
 }
 
 /** One epoch of plain SGD over `order`, theta updated in place; returns the sum of squared residuals. */
-function epochSteps(K: number, B: number, n: number, lr: number, theta: Float64Array, xTrain: Float64Array, yTrain: Float64Array, order: Uint32Array, h: Float64Array, r: Float64Array): number {
+function epochSteps(
+  K: number,
+  B: number,
+  n: number,
+  lr: number,
+  theta: Float64Array,
+  xTrain: Float64Array,
+  yTrain: Float64Array,
+  order: Uint32Array,
+  h: Float64Array,
+  r: Float64Array,
+): number {
   let sq = 0;
   for (let first = 0; first < n; first += B) {
     const count = Math.min(B, n - first);
