@@ -239,8 +239,7 @@ export async function benchFloor(w: Workload, runFloor: RunFloor, repeats: numbe
     },
     (r) => compareRuns({ history: { loss: r.loss, valLoss: r.valLoss } }, ref, 1e-9),
   );
-  const cpu = rows.find((x) => x.engine === 'cpu')?.medianMs ?? null;
-  row.speedup = cpu !== null && row.medianMs !== null ? cpu / row.medianMs : null;
+  finishRows([...rows.filter((x) => x.engine === 'cpu'), row], 1, exp.totalSteps);
   return row;
 }
 

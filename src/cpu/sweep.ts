@@ -5,7 +5,7 @@ import { SweepRecorder } from '../experiment/recorder';
 import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
 import { yielder } from '../experiment/pause';
-import { cpuModel, roundedData } from './trainer';
+import { cpuModel, roundedData, stepsPerSlice, valPointsPerSlice } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
@@ -34,7 +34,26 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
         break;
       }
       before[m].set(models[m].theta);
-      const r = models[m].epoch(orders[inputs.orderIndex[m]]);
+      // A long epoch runs in slices, as a single run's does: the page keeps its turn, and a Stop
+      // inside it ends the sweep there.
+      const exp = sweep.experiments[m];
+      const model = models[m];
+      model.beginEpoch(orders[inputs.orderIndex[m]]);
+      const slice = stepsPerSlice(exp);
+      for (let from = 0; from < exp.stepsPerEpoch && !options.signal?.aborted; from += slice) {
+        model.steps(from, Math.min(from + slice, exp.stepsPerEpoch));
+        await pause();
+      }
+      const valSlice = valPointsPerSlice(exp);
+      for (let from = 0; from < exp.valPoints && !options.signal?.aborted; from += valSlice) {
+        model.validate(from, Math.min(from + valSlice, exp.valPoints));
+        await pause();
+      }
+      if (options.signal?.aborted) {
+        cut = m + 1;
+        break;
+      }
+      const r = model.endEpoch();
       l[m] = r.loss;
       v[m] = r.valLoss ?? NaN;
       await pause();
