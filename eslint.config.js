@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'dist-lib/', 'test-results/', 'out/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-lib/', 'test-results/', 'out/', 'asm/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

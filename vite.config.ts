@@ -1,15 +1,17 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { assemblyScript } from './build/assemblyscript.ts';
 
 // One config for the page (vite) and the tests (vitest): two projects, unit tests in Node and
 // browser tests that drive headless Chromium on the page served by a vite dev server.
 export default defineConfig({
+  plugins: [assemblyScript()],
   base: './',
   build: { target: 'es2022' },
   // Cross-origin isolation gives the page SharedArrayBuffer, which the cpu-workers engine needs.
   server: { host: '127.0.0.1', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   preview: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [assemblyScript()] },
   test: {
     projects: [
       {

@@ -7,6 +7,7 @@
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { assemblyScript } from './build/assemblyscript.ts';
 import pkg from './package.json' with { type: 'json' };
 
 // Dependencies stay imports (the user's install provides them); only our code is bundled.
@@ -15,6 +16,7 @@ const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.pee
 const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
+  plugins: [assemblyScript()],
   root: at('.'),
   build: {
     outDir: at('dist-lib'),
@@ -26,5 +28,5 @@ export default defineConfig({
     rollupOptions: { external: (id) => external.some((e) => (typeof e === 'string' ? id === e || id.startsWith(`${e}/`) : e.test(id))) },
   },
   define: { __WEBGPU_SGD_VERSION__: JSON.stringify(pkg.version) },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [assemblyScript()] },
 });

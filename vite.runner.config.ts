@@ -5,13 +5,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { assemblyScript } from './build/assemblyscript.ts';
 
 const at = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
+  plugins: [assemblyScript()],
   root: at('src/cli'),
   base: './',
   logLevel: 'warn',
   build: { outDir: at('dist-lib/runner'), emptyOutDir: true, target: 'es2022', rollupOptions: { input: at('src/cli/runner.html') } },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [assemblyScript()] },
 });

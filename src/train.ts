@@ -40,7 +40,7 @@ async function experimentOf(config: Partial<ExperimentConfig> | Experiment): Pro
 export async function train(config: Partial<ExperimentConfig> | Experiment, options: TrainOptions, tuning?: GpuTuning): Promise<TrainResult> {
   const exp = await experimentOf(config);
   const { engine } = options;
-  if (engine === 'cpu' || engine === 'cpu-f32') return trainCpu(exp, { ...options, engine });
+  if (engine === 'cpu' || engine === 'cpu-f32' || engine === 'cpu-wasm') return trainCpu(exp, { ...options, engine });
   if (engine === 'cpu-workers') {
     needWorkers();
     const { trainCpuParallel } = await import('./cpu/parallel');

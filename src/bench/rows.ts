@@ -22,7 +22,7 @@ export interface Workload {
 }
 
 /** The engines a benchmark compares, the single-threaded CPU last but one as the baseline. */
-export const BENCH_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-workers'] as const satisfies readonly EngineName[];
+export const BENCH_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm', 'cpu-workers'] as const satisfies readonly EngineName[];
 export type BenchEngine = (typeof BENCH_ENGINES)[number];
 
 /** N points, 100 steps an epoch: the batch grows with N while the step count stays fixed. */
@@ -270,7 +270,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   const ref = await trainSweep(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
-    if (engine === 'gpu-perop') continue; // sweeps run fused
+    if (engine === 'gpu-perop' || engine === 'cpu-wasm') continue; // sweeps: fused on the GPU, JavaScript on the CPU
     const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
     rows.push(
       await timeRow(

@@ -68,6 +68,7 @@ export function program(): Command {
         .choices(['chrome', 'node'])
         .default('chrome'),
     )
+    .option('--only <groups>', 'only these workload groups, comma-separated: lecture, batch, hidden, points, models', (v: string) => v.split(',').map((g) => g.trim()))
     .option('--engines <list>', `comma-separated subset of ${BENCH_ENGINES.join(',')}`, parseEngines, [...BENCH_ENGINES])
     .option('--repeats <n>', 'timed runs after the warm-up', positiveInt, 5)
     .option('--out <dir>', 'where to write bench.json and bench.png', 'out/bench')
@@ -76,6 +77,7 @@ export function program(): Command {
 
 interface BenchOptions {
   quick?: boolean;
+  only?: string[];
   tfjs: boolean;
   kernels?: boolean;
   runtime: 'chrome' | 'node';
@@ -221,7 +223,7 @@ async function runtimeBackend(rt: Runtime): Promise<Backend> {
       return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
     },
     runSweep: async (config, text, seeds, engine) => {
-      const o = await rt.trainSweep(config, text, seeds, engine);
+      const o = await rt.trainSweep(config, text, seeds, engine, true);
       return o.ok ? o : { error: `${o.error.name}: ${o.error.message}` };
     },
     calibrateOne: (config, sweep) => rt.calibrateShape(config, sweep),
@@ -283,7 +285,7 @@ export async function main(argv: string[]): Promise<number> {
     if (env?.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH && !process.env.WEBGPU_SGD_RESTARTED) return restartWith({ ...env, WEBGPU_SGD_RESTARTED: '1' });
     if (env) process.env.VK_ICD_FILENAMES = env.VK_ICD_FILENAMES;
   }
-  const workloads = options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS;
+  const workloads = (options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS).filter((w) => !options.only || options.only.includes(w.group));
   const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;
   let rt: Runtime | null = null;
   try {

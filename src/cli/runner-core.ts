@@ -91,10 +91,14 @@ export function createRunner(host: RunnerHost) {
             engine,
             signal,
             alphaAt: plain ? undefined : plotGrid(),
-            onEpoch: async (r) => {
-              if (r.alpha) alpha = [...r.alpha];
-              await host.epoch({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss });
-            },
+            // A plain run (the benchmark's) reports nothing as it goes: in Chrome each report is a
+            // round trip to Node inside the timed run (~1-2 ms an epoch).
+            onEpoch: plain
+              ? undefined
+              : async (r) => {
+                  if (r.alpha) alpha = [...r.alpha];
+                  await host.epoch({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss });
+                },
           },
           tuning,
         );
@@ -112,9 +116,9 @@ export function createRunner(host: RunnerHost) {
 
     /**
      * Trains a sweep (src/experiment/sweep.ts); each epoch's best model and diverged count go to
-     * window.runnerSweepEpoch. Losses come back with NaN as null.
+     * the host (unless `plain`, as the benchmark runs). Losses come back with NaN as null.
      */
-    async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine): Promise<SweepOutcome> {
+    async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine, plain = false): Promise<SweepOutcome> {
       const { signal } = newController();
       try {
         const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
@@ -125,20 +129,22 @@ export function createRunner(host: RunnerHost) {
           {
             engine,
             signal,
-            onEpoch: async ({ epoch, loss, valLoss, divergedAt }) => {
-              const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: [...divergedAt] });
-              const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
-              await host.sweepEpoch({ epoch, epochs: sweep.base.epochs, models: models.length, diverged, best: s.best ? { ...s.best, model: models[s.best.index] } : null });
-            },
+            onEpoch: plain
+              ? undefined
+              : async ({ epoch, loss, valLoss, divergedAt }) => {
+                  const s = summarizeSweep(models, { loss: [loss], valLoss: [valLoss], divergedAt: [...divergedAt] });
+                  const diverged = s.diverged.flat().reduce((a, b) => a + b, 0);
+                  await host.sweepEpoch({ epoch, epochs: sweep.base.epochs, models: models.length, diverged, best: s.best ? { ...s.best, model: models[s.best.index] } : null });
+                },
           },
           tuning,
         );
-        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+        const nullable = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
         return {
           ok: true,
           models,
-          loss: r.loss.map(plain),
-          valLoss: r.valLoss.map(plain),
+          loss: r.loss.map(nullable),
+          valLoss: r.valLoss.map(nullable),
           divergedAt: r.divergedAt,
           status: r.status,
           epochs: r.epochs,

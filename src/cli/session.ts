@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchChrome } from './chrome';
+import { assemblyScript } from '../../build/assemblyscript';
 
 /** The project's root folder (where index.html is). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,6 +45,7 @@ export async function startSession(options: { webgpu?: boolean } = {}): Promise<
   const server = await createServer({
     root: PROJECT_ROOT,
     configFile: false,
+    plugins: [assemblyScript()],
     logLevel: 'error',
     server: { host: '127.0.0.1', port: await freePort(), strictPort: true, hmr: false, headers: CROSS_ORIGIN_ISOLATION },
   });

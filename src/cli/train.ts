@@ -73,7 +73,7 @@ export function program(): Command {
     .addOption(
       new Option(
         '--engine <engine>',
-        'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers)',
+        'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers), cpu-wasm (float64, WebAssembly SIMD)',
       )
         .choices(ENGINES)
         .default('gpu'),
@@ -155,7 +155,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {
-      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32') throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu or cpu-workers`);
+      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32' || options.engine === 'cpu-wasm')
+        throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu or cpu-workers`);
       sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
     }
   } catch (e) {

@@ -154,11 +154,12 @@ export function stepsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / (exp.config.hiddenUnits * exp.config.batchSize)));
 }
 
-/** Trains on the CPU; `engine` is 'cpu' (float64) or 'cpu-f32'. Same contract as the GPU trainer. */
-export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' }): Promise<TrainResult> {
+/** Trains on the CPU; `engine` is 'cpu' (float64), 'cpu-f32' or 'cpu-wasm' (float64 in WebAssembly). Same contract as the GPU trainer. */
+export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' | 'cpu-wasm' }): Promise<TrainResult> {
   const { engine, signal } = options;
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
-  const device = `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
+  const device =
+    engine === 'cpu-wasm' ? 'CPU, WebAssembly SIMD (f64x2), float64, one thread' : `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
   const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device });
   const pause = yielder();
   // Preparation in slices ends at a Stop too (making 10^7 points takes most of a second).
@@ -170,7 +171,10 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
   }
-  const model = cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
+  const model =
+    engine === 'cpu-wasm'
+      ? await (await import('./wasm')).cpuWasmModel(exp, inputs.data, inputs.thetas[0])
+      : cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
   recorder.theta = Float64Array.from(model.theta);
   const alphaAt = options.alphaAt;
   const slice = stepsPerSlice(exp);

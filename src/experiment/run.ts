@@ -6,7 +6,7 @@
  * `cpu-f32` the reference that rounds every operation to float32 as the GPU does, and
  * `cpu-workers` the float64 reference with each batch shared among Web Workers (all cores).
  */
-export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32', 'cpu-workers'] as const;
+export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32', 'cpu-workers', 'cpu-wasm'] as const;
 
 /** One of ENGINES. */
 export type EngineName = (typeof ENGINES)[number];

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, inject, it } from 'vitest';
-import { median, QUICK_WORKLOADS, type BenchRow } from '../../src/bench/rows';
+import { BENCH_ENGINES, median, QUICK_WORKLOADS, type BenchRow } from '../../src/bench/rows';
 import { runCli, tempDirs } from './run';
 
 const tempDir = tempDirs('webgpu-sgd-bench-');
@@ -22,10 +22,10 @@ function expectValid(report: BenchJson, engines: string[]) {
   expect(report.workloads.map((w) => w.workload.name)).toEqual(QUICK_WORKLOADS.map((w) => w.name));
   for (const w of report.workloads) {
     const models = w.workload.group === 'models';
-    // Sweeps run fused: no per-op row.
+    // Sweeps run fused on the GPU and in JavaScript on the CPU: no per-op or wasm row.
     // The lecture's run adds the plain float64 loop, the floor the cpu engine is held to.
     const floor = w.workload.group === 'lecture' && engines.includes('cpu') ? ['js-floor'] : [];
-    expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop') : [...engines, ...floor]);
+    expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop' && e !== 'cpu-wasm') : [...engines, ...floor]);
     for (const row of w.rows) {
       expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
       expect(row.timingsMs).toHaveLength(report.repeats);
@@ -61,7 +61,7 @@ describe('npm run bench', () => {
     expect(report.runtime).toBe('chrome');
     // The adapter the browser tests found, whatever it is (SwiftShader here, a real GPU elsewhere).
     expect(report.adapter).toBe(inject('webgpu').description);
-    expectValid(report, ['gpu', 'gpu-perop', 'cpu', 'cpu-workers']);
+    expectValid(report, [...BENCH_ENGINES]);
     const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
     expect([png.width, png.height]).toEqual([1200, 800]);
     expect(r.stdout).toMatch(/gpu-perop .* ms .*ok \(max rel/);
@@ -69,13 +69,13 @@ describe('npm run bench', () => {
 
   it('--quick --runtime node: the GPU engines through Dawn in Node, the chart drawn without a browser', async () => {
     const out = tempDir();
-    const r = await runCli('bench', ['--quick', '--runtime', 'node', '--engines', 'gpu,gpu-perop,cpu', '--out', out], { timeoutMs: 170_000 });
+    const r = await runCli('bench', ['--quick', '--runtime', 'node', '--engines', 'gpu,gpu-perop,cpu,cpu-wasm', '--out', out], { timeoutMs: 170_000 });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchJson;
     expect(report.runtime).toBe('node');
     expect(report.adapter).toMatch(/Dawn in Node/);
     expect(report.browser).toBeNull();
-    expectValid(report, ['gpu', 'gpu-perop', 'cpu']);
+    expectValid(report, ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm']);
     const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
     expect([png.width, png.height]).toEqual([1200, 800]);
   }, 180_000);

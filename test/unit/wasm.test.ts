@@ -1,0 +1,59 @@
+/** The cpu-wasm engine (asm/sgd.ts through WebAssembly SIMD) against `cpu`, and its exp against Math.exp. */
+import { describe, expect, it } from 'vitest';
+import { sgdInstance } from '../../src/cpu/wasm';
+import { train } from '../../src/train';
+import type { ExperimentConfig } from '../../src/experiment/config';
+
+/** Distance in units in the last place between two positive doubles. */
+function ulps(a: number, b: number): number {
+  const buf = new DataView(new ArrayBuffer(16));
+  buf.setFloat64(0, a);
+  buf.setFloat64(8, b);
+  return Number(buf.getBigInt64(0) - buf.getBigInt64(8));
+}
+
+describe('the cpu-wasm engine', () => {
+  it('computes exp within 2 ulp of Math.exp on [-708, 0]', async () => {
+    const wasm = await sgdInstance();
+    const count = 20000;
+    const p = wasm.memory.buffer.byteLength;
+    wasm.memory.grow(Math.ceil((count * 8) / 65536) + 1);
+    const xs = new Float64Array(wasm.memory.buffer, p, count);
+    for (let i = 0; i < count; i++) xs[i] = -708 * (i / (count - 1)) ** 3;
+    const before = Float64Array.from(xs);
+    wasm.expInPlace(p, count);
+    const worst = Math.max(...before.map((x, i) => Math.abs(ulps(xs[i], Math.exp(x)))));
+    console.log(`wasm exp vs Math.exp: at most ${worst} ulp`);
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    ['the lecture', {}],
+    ['batch 7 (a short last batch)', { batchSize: 7, steps: 4000 }],
+    ['batch 800', { batchSize: 800, steps: 40 }],
+    ['K 1 (a padded lane)', { hiddenUnits: 1, steps: 8000 }],
+    ['K 256', { hiddenUnits: 256, steps: 4000 }],
+    ['tanh units', { activation: 'tanh' as const, learningRate: 0.004, steps: 8000 }],
+    ['relu units, batch 7', { activation: 'relu' as const, batchSize: 7, steps: 8000 }],
+  ])('equals cpu (float64) on %s: every epoch within 1e-12, theta within 1e-12 of its largest element', async (name, config: Partial<ExperimentConfig>) => {
+    const [wasm, cpu] = [await train(config, { engine: 'cpu-wasm' }), await train(config, { engine: 'cpu' })];
+    expect(wasm.device).toMatch(/WebAssembly SIMD/);
+    expect(wasm.epochs).toBe(cpu.epochs);
+    const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+    const losses = Math.max(...wasm.history.loss.map((l, i) => rel(l, cpu.history.loss[i])), ...wasm.history.valLoss.map((l, i) => rel(l ?? 0, cpu.history.valLoss[i] ?? 0)));
+    // theta relative to its largest element: a component near zero would make any rounding huge.
+    const scale = Math.max(...cpu.theta.map(Math.abs));
+    const theta = Math.max(...wasm.theta.map((t, i) => Math.abs(t - cpu.theta[i]) / scale));
+    console.log(`cpu-wasm vs cpu, ${name}: losses max rel ${losses.toExponential(1)}, theta ${theta.toExponential(1)} of its largest`);
+    expect(losses).toBeLessThanOrEqual(1e-12);
+    expect(theta).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('stops when aborted and says how far the epoch got, as cpu does', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await train({}, { engine: 'cpu-wasm', signal: controller.signal });
+    expect(r.status).toBe('aborted');
+    expect(r.epochs).toBe(0);
+  });
+});
