@@ -48,12 +48,16 @@ describe('the package, installed from its tarball', () => {
     expect(files.filter((f) => f.startsWith('src/') || f.endsWith('.wgsl'))).toEqual([]);
   });
 
-  it("trains the lecture's run on the CPU from an ES module in Node: the history equals the repository's engine", async () => {
+  it("trains the lecture's run on the CPU from an ES module in Node: the history equals the repository's engine (cpu-wasm's within 1e-12)", async () => {
     writeFileSync(join(dir, 'cpu.mjs'), "import { train } from 'webgpu-sgd';\nconst r = await train({}, { engine: 'cpu' });\nconsole.log(JSON.stringify(r.history));\n");
     const history = JSON.parse(sh('node', ['cpu.mjs']));
     const here = await train({}, { engine: 'cpu' });
     expect(history.loss).toHaveLength(50);
     expect(history).toEqual({ loss: here.history.loss, valLoss: here.history.valLoss });
+    // cpu-wasm: its WebAssembly module is inside the package's JavaScript.
+    writeFileSync(join(dir, 'wasm.mjs'), "import { train } from 'webgpu-sgd';\nconsole.log(JSON.stringify((await train({}, { engine: 'cpu-wasm' })).history.loss));\n");
+    const wasm = JSON.parse(sh('node', ['wasm.mjs'])) as number[];
+    wasm.forEach((l, i) => expect(Math.abs(l - here.history.loss[i]) / l).toBeLessThan(1e-12));
   });
 
   it.skipIf(!webgpu.ok)('trains on the GPU in Node through Dawn (the webgpu package, found by the package): within 1e-3 of the float32 twin', async () => {
