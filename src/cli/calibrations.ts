@@ -10,8 +10,7 @@ import type { CalibrationStore } from '../train';
 
 const FILE = 'calibration.json';
 /** The localStorage keys of the kernel calibrations. */
-export const CALIBRATION_PREFIX = 'webgpu-sgd kernel';
-const PREFIX = CALIBRATION_PREFIX;
+const PREFIX = 'webgpu-sgd kernel';
 
 /** The calibrations kept under `dir` (none if the file is missing or damaged). */
 export function readCalibrations(dir: string): Record<string, string> {
@@ -50,23 +49,23 @@ export function fileStore(dir: string): CalibrationStore {
   };
 }
 
-/** Puts the kept calibrations into the page's localStorage, runs `body`, and keeps what the page has after it. */
-export async function withPageCalibrations<T>(page: Page, dir: string, body: () => Promise<T>): Promise<T> {
+/** Puts the calibrations kept under `dir` into the page's localStorage (the runner page under --runtime chrome). */
+export async function calibrationsIntoPage(page: Page, dir: string): Promise<void> {
   await page.evaluate((entries) => Object.entries(entries).forEach(([k, v]) => localStorage.setItem(k, v)), readCalibrations(dir));
-  try {
-    return await body();
-  } finally {
-    const after = await page
-      .evaluate(
-        (prefix) =>
-          Object.fromEntries(
-            Object.keys(localStorage)
-              .filter((k) => k.startsWith(prefix))
-              .map((k) => [k, localStorage.getItem(k)!]),
-          ),
-        PREFIX,
-      )
-      .catch(() => ({}) as Record<string, string>);
-    writeCalibrations(dir, after);
-  }
+}
+
+/** Keeps what the page's localStorage has learned under `dir` (nothing if the page is gone). */
+export async function calibrationsFromPage(page: Page, dir: string): Promise<void> {
+  const after = await page
+    .evaluate(
+      (prefix) =>
+        Object.fromEntries(
+          Object.keys(localStorage)
+            .filter((k) => k.startsWith(prefix))
+            .map((k) => [k, localStorage.getItem(k)!]),
+        ),
+      PREFIX,
+    )
+    .catch(() => ({}) as Record<string, string>);
+  writeCalibrations(dir, after);
 }

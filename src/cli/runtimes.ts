@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { createRunner, type EpochLine, type Runner, type SweepLine } from './runner-core';
-import { fileStore, readCalibrations, writeCalibrations, CALIBRATION_PREFIX } from './calibrations';
+import { calibrationsFromPage, calibrationsIntoPage, fileStore } from './calibrations';
 import { EngineUnavailableError } from '../errors';
 
 import type { RuntimeName } from './runtime-choice';
@@ -67,7 +67,7 @@ export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<R
     const page: Page = await openPage(browser, `${server.url}runner.html`, 'runner', errors);
     await page.exposeFunction('runnerEpoch', hooks.epoch);
     await page.exposeFunction('runnerSweepEpoch', hooks.sweepEpoch);
-    await page.evaluate((entries) => Object.entries(entries).forEach(([k, v]) => localStorage.setItem(k, v)), readCalibrations(out));
+    await calibrationsIntoPage(page, out);
     const call =
       (name: keyof Runner) =>
       (...args: unknown[]) =>
@@ -82,18 +82,7 @@ export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<R
       name: 'chrome',
       where,
       close: async () => {
-        const kept = await page
-          .evaluate(
-            (prefix) =>
-              Object.fromEntries(
-                Object.keys(localStorage)
-                  .filter((k) => k.startsWith(prefix))
-                  .map((k) => [k, localStorage.getItem(k)!]),
-              ),
-            CALIBRATION_PREFIX,
-          )
-          .catch(() => ({}) as Record<string, string>);
-        writeCalibrations(out, kept);
+        await calibrationsFromPage(page, out);
         await opened.close().catch(() => undefined);
         await server.close();
       },
