@@ -35,7 +35,7 @@ import {
   type Workload,
 } from '../bench/rows';
 
-import { dawnEnvironment } from './dawn';
+import { prepareDawn } from './dawn';
 import { prepareOutDir, writePng } from './output';
 import { train, type Calibration } from '../train';
 import type { Runtime } from './runtimes';
@@ -281,9 +281,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (options.runtime === 'node') {
     // Dawn needs a Vulkan loader (read at process start) and, without a GPU, SwiftShader.
-    const env = dawnEnvironment();
-    if (env?.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH && !process.env.WEBGPU_SGD_RESTARTED) return restartWith({ ...env, WEBGPU_SGD_RESTARTED: '1' });
-    if (env) process.env.VK_ICD_FILENAMES = env.VK_ICD_FILENAMES;
+    const restart = prepareDawn();
+    if (restart) return restartWith(restart);
   }
   const workloads = (options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS).filter((w) => !options.only || options.only.includes(w.group));
   const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;

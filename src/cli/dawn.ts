@@ -52,3 +52,16 @@ export async function installDawn(): Promise<void> {
     writable: true,
   });
 }
+
+/**
+ * Readies this process for Dawn: sets VK_ICD_FILENAMES in place when that is all it lacks, and
+ * returns the environment to start again with when the Vulkan loader must come from
+ * LD_LIBRARY_PATH (read only at process start); null when this process will do as it is.
+ */
+export function prepareDawn(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
+  const next = dawnEnvironment(env);
+  if (!next) return null;
+  if (next.LD_LIBRARY_PATH !== env.LD_LIBRARY_PATH && !env.WEBGPU_SGD_RESTARTED) return { ...next, WEBGPU_SGD_RESTARTED: '1' };
+  if (next.VK_ICD_FILENAMES) env.VK_ICD_FILENAMES = next.VK_ICD_FILENAMES;
+  return null;
+}

@@ -22,7 +22,7 @@ import type { EpochLine, SweepLine } from './runner-core';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import type { Runtime } from './runtimes';
 import { pickRuntime, RUNTIMES } from './runtime-choice';
-import { dawnEnvironment } from './dawn';
+import { prepareDawn } from './dawn';
 import { restartWith } from './restart';
 import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
 
@@ -181,9 +181,8 @@ export async function main(argv: string[]): Promise<number> {
   const gpu = options.engine === 'gpu' || options.engine === 'gpu-perop';
   if (runtime === 'node' && gpu) {
     // Dawn needs a Vulkan loader (read at process start) and, without a GPU, SwiftShader.
-    const env = dawnEnvironment();
-    if (env?.LD_LIBRARY_PATH !== process.env.LD_LIBRARY_PATH && !process.env.WEBGPU_SGD_RESTARTED) return restartWith({ ...env, WEBGPU_SGD_RESTARTED: '1' });
-    if (env) process.env.VK_ICD_FILENAMES = env.VK_ICD_FILENAMES;
+    const restart = prepareDawn();
+    if (restart) return restartWith(restart);
   }
   const signals = watchSignals();
   const printer: RuntimeHooksBox = { epoch: () => undefined, sweepEpoch: () => undefined };
