@@ -27,6 +27,25 @@ function activate64(z: number, act: number): number {
   return z > 0 ? z : 0;
 }
 
+/** activation_slope of common.wgsl in float64: d act / dz written in h. */
+function slope64(h: number, act: number): number {
+  return act === 0 ? h * (1 - h) : act === 1 ? 1 - h * h : h > 0 ? 1 : 0;
+}
+
+/**
+ * forward.wgsl for one point in float64: alpha(x) = sum_k v_k act(w_k x + b_k), each unit's h
+ * written to hidden[row + k] when `hidden` is given (steps), not (validation).
+ */
+function alpha64(K: number, act: number, theta: Float64Array, x: number, hidden: Float64Array | null, row: number): number {
+  let alpha = 0;
+  for (let k = 0; k < K; k++) {
+    const h = activate64(theta[3 * k + 1] * x + theta[3 * k + 2], act);
+    if (hidden) hidden[row + k] = h;
+    alpha = alpha + theta[3 * k] * h;
+  }
+  return alpha;
+}
+
 /** Scratch for a model's steps: hidden values (B x K), residuals and inputs of the batch's points. */
 export interface F64Scratch {
   hidden: Float64Array;
@@ -68,15 +87,7 @@ export function f64Steps(
     for (let i = 0; i < count; i++) {
       const idx = order[first + i];
       const x = xTrain[idx];
-      let alpha = 0;
-      const row = i * K;
-      for (let k = 0; k < K; k++) {
-        const z = theta[3 * k + 1] * x + theta[3 * k + 2];
-        const h = activate64(z, act);
-        hidden[row + k] = h;
-        alpha = alpha + theta[3 * k] * h;
-      }
-      const r = alpha - yTrain[idx];
+      const r = alpha64(K, act, theta, x, hidden, i * K) - yTrain[idx];
       residual[i] = r;
       xb[i] = x;
       // kahan_add of the squared residual.
@@ -95,8 +106,7 @@ export function f64Steps(
       for (let i = 0; i < count; i++) {
         const r = residual[i];
         const h = hidden[i * K + k];
-        const slope = act === 0 ? h * (1 - h) : act === 1 ? 1 - h * h : h > 0 ? 1 : 0;
-        const sv = r * (v * slope);
+        const sv = r * (v * slope64(h, act));
         gv = gv + r * h;
         gw = gw + sv * xb[i];
         gb = gb + sv;
@@ -133,14 +143,7 @@ function f64Steps1(
   for (let step = from; step < to; step++) {
     const idx = order[step];
     const x = xTrain[idx];
-    let alpha = 0;
-    for (let k = 0; k < K; k++) {
-      const z = theta[3 * k + 1] * x + theta[3 * k + 2];
-      const h = activate64(z, act);
-      hidden[k] = h;
-      alpha = alpha + theta[3 * k] * h;
-    }
-    const r = alpha - yTrain[idx];
+    const r = alpha64(K, act, theta, x, hidden, 0) - yTrain[idx];
     const y = r * r - lost;
     const t = sum + y;
     lost = t - sum - y;
@@ -148,8 +151,7 @@ function f64Steps1(
     for (let k = 0; k < K; k++) {
       const v = theta[3 * k];
       const h = hidden[k];
-      const slope = act === 0 ? h * (1 - h) : act === 1 ? 1 - h * h : h > 0 ? 1 : 0;
-      const sv = r * (v * slope);
+      const sv = r * (v * slope64(h, act));
       theta[3 * k] = v - learningRate * (2 * (r * h));
       theta[3 * k + 1] = theta[3 * k + 1] - learningRate * (2 * (sv * x));
       theta[3 * k + 2] = theta[3 * k + 2] - learningRate * (2 * sv);
@@ -164,14 +166,7 @@ export function f64Validate(K: number, act: number, theta: Float64Array, xs: Flo
   let sum = acc[0];
   let lost = acc[1];
   for (let j = from; j < to; j++) {
-    const x = xs[j];
-    let alpha = 0;
-    for (let k = 0; k < K; k++) {
-      const z = theta[3 * k + 1] * x + theta[3 * k + 2];
-      const h = activate64(z, act);
-      alpha = alpha + theta[3 * k] * h;
-    }
-    const r = alpha - ys[j];
+    const r = alpha64(K, act, theta, xs[j], null, 0) - ys[j];
     const y = r * r - lost;
     const t = sum + y;
     lost = t - sum - y;
