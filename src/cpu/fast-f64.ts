@@ -53,8 +53,9 @@ export interface F64Scratch {
   x: Float64Array;
 }
 
-export function f64Scratch(K: number, B: number): F64Scratch {
-  return { hidden: new Float64Array(B * K), residual: new Float64Array(B), x: new Float64Array(B) };
+/** Scratch around a model's hidden values (B x K, shared with the twins' path), for batches of B. */
+export function f64Scratch(hidden: Float64Array, B: number): F64Scratch {
+  return { hidden, residual: new Float64Array(B), x: new Float64Array(B) };
 }
 
 /**

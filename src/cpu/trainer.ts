@@ -78,14 +78,15 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const theta = rounded(initialTheta, precision);
   const learningRate = roundTo(config.learningRate, precision);
   const act = activationCode(config.activation);
-  const hidden = new Float64Array(B * K);
-  const valSlice = valPointsPerSlice(exp);
-  const alpha = new Float64Array(Math.max(B, Math.min(valSlice, valPoints)));
-  const grad = new Float64Array(3 * K);
   const single = precision === 'f32';
   // float64 runs the fused loop unless the twins are asked for (the tests hold one to the other).
   const fast = !single && !options.twins;
-  const scratch = f64Scratch(K, B);
+  const hidden = new Float64Array(B * K);
+  const valSlice = valPointsPerSlice(exp);
+  // The twins' alpha and gradient: the fused loop needs neither (a sweep makes a model per network).
+  const alpha = new Float64Array(fast ? 0 : Math.max(B, Math.min(valSlice, valPoints)));
+  const grad = new Float64Array(fast ? 0 : 3 * K);
+  const scratch = f64Scratch(hidden, B);
   // The squared residuals of a set of points summed as the fused kernels sum them (Kahan).
   const addSquares = (acc: Float64Array, first: number, count: number, ys: Float64Array, order: Uint32Array | null) => {
     for (let i = 0; i < count; i++) {
