@@ -85,7 +85,9 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
     throw new WebGpuUnavailableError(
       'WebGPU in Node (Dawn) gave no adapter: it needs the Vulkan loader (libvulkan.so.1: apt-get install libvulkan1, or ' +
         "LD_LIBRARY_PATH=/usr/lib/chromium with Debian's chromium) and a Vulkan driver; without a GPU, point VK_ICD_FILENAMES at " +
-        `SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json). The command line sets both itself. ${CPU_STILL_WORKS}`,
+        'SwiftShader (/usr/lib/chromium/vk_swiftshader_icd.json); the command line sets both itself. On an NVIDIA GPU the ' +
+        'Vulkan driver is libGLX_nvidia.so.0, which needs libglvnd (apt-get install libvulkan1 libglvnd0 libglx0 libegl1), and the ' +
+        `loader must find its nvidia_icd.json (VK_ICD_FILENAMES=/path/to/nvidia_icd.json where the driver put it elsewhere). ${CPU_STILL_WORKS}`,
     );
   }
   if (!adapter) {

@@ -43,7 +43,7 @@ const cellLabels = (l: Labels): Plugin<'matrix'> => ({
     const meta = chart.getDatasetMeta(0);
     const data = chart.data.datasets[0].data as unknown as Cell[];
     ctx.save();
-    ctx.font = '12px sans-serif';
+    ctx.font = `12px ${Chart.defaults.font.family}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     meta.data.forEach((element, i) => {
@@ -58,11 +58,11 @@ const cellLabels = (l: Labels): Plugin<'matrix'> => ({
       const fit = texts
         .flatMap((text) => [12, 10, 9].map((px) => ({ text, px })))
         .find(({ text, px }) => {
-          ctx.font = `${px}px sans-serif`;
+          ctx.font = `${px}px ${Chart.defaults.font.family}`;
           return ctx.measureText(text).width <= width - 4 && height >= px + 2;
         });
       if (fit) {
-        ctx.font = `${fit.px}px sans-serif`;
+        ctx.font = `${fit.px}px ${Chart.defaults.font.family}`;
         ctx.fillText(fit.text, x + width / 2, y + height / 2);
       }
     });
