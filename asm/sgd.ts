@@ -1,43 +1,80 @@
 // The `cpu-wasm` engine's kernel, in AssemblyScript (compiled to WebAssembly with SIMD by
-// src/build/assemblyscript.ts): SGD of one model in float64, two hidden units at a time in the
+// build/assemblyscript.ts): SGD of one model in float64, two hidden units at a time in the
 // lanes of an f64x2. Theta is held as three arrays (v, w, b) of Kp = K rounded up to even; a
 // padded unit has v = w = b = 0 and its update masked off, so it adds nothing. The pointers are
 // byte offsets into this module's memory, laid out by src/cpu/wasm.ts.
 //
-// exp: Cody and Waite's reduction x = n ln2 + r, |r| <= ln2 / 2 (ln2 in two parts), then
-// exp(r) by its Taylor series to r^13 / 13! in Horner form (truncation under 2e-17 relative),
-// times 2^n built in the exponent bits; arguments below -708 are taken as -708 (exp = 3.3e-308).
-// Measured against Math.exp over [-708, 0]: at most 2 ulp (test/unit/wasm.test.ts).
+// exp, for x <= 0 (the activations ask only for exp of -|z|): a table-driven algorithm (Tang's,
+// as in musl and ARM's optimized routines). k = round(64 x / ln 2), r = x - k ln2 / 64 with ln 2 in
+// two parts (Cody and Waite), so |r| <= ln 2 / 128; then exp(x) = 2^(k >> 6) 2^((k & 63) / 64)
+// exp(r), 2^(j / 64) from a 64-entry table kept as pairs hi + lo, exp(r) - 1 by its Taylor series
+// to r^5 (truncation under 4e-17), and 2^(k >> 6) built in the exponent bits. Arguments below
+// -708 are taken as -708 (exp = 3.3e-308). Measured against Math.exp over [-708, 0]: at most
+// 1 ulp (test/unit/wasm.test.ts). It replaced a degree-13 Taylor series in Horner's form: the
+// same accuracy, the lecture's run 1.5x faster (5.5 ms to 3.7 ms in Node).
 
-const LOG2E: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 0.6931471803691238;
 const LN2_LO: f64 = 1.9082149292705877e-10;
 const SHIFTER: f64 = 6755399441055744.0; // 0x1.8p52: adding it rounds to an integer in the low bits
+
+// 2^(j / 64) for j = 0 .. 63, each as a pair [hi, lo] of float64 with hi + lo within 2^-106 of it.
+const EXP_TABLE = memory.data<f64>([
+  1.0, 0.0, 1.0108892860517005, -1.5234778603368577e-17,
+  1.0218971486541166, 5.109225028973444e-17, 1.0330248790212284, 7.600838874027088e-18,
+  1.0442737824274138, 8.551889705537965e-17, 1.0556451783605572, 1.759325738772092e-18,
+  1.0671404006768237, -7.899853966841582e-17, 1.0787607977571199, -6.656660436056593e-17,
+  1.0905077326652577, -3.046782079812471e-17, 1.102382583307841, 5.2660368715706944e-17,
+  1.1143867425958924, 1.0410278456845571e-16, 1.1265216186082418, 5.165856758795457e-17,
+  1.1387886347566916, 8.912812676025408e-17, 1.1511892299529827, 3.250710218863827e-17,
+  1.1637248587775775, 3.8292048369240935e-17, 1.1763969916502812, 5.554203254218079e-17,
+  1.189207115002721, 3.982015231465646e-17, 1.202156731452703, 6.644981499252301e-17,
+  1.215247359980469, -7.712630692681488e-17, 1.22848053610687, -1.89878163130253e-17,
+  1.241857812073484, 4.658027591836937e-17, 1.255380757024691, -6.7113898212968784e-18,
+  1.2690509571917332, 2.667932131342186e-18, 1.2828700160787783, 1.713594918243561e-17,
+  1.2968395546510096, 2.5382502794888315e-17, 1.3109612115247644, -7.181536135519454e-17,
+  1.3252366431597413, -2.8587312100388614e-17, 1.339667524053303, 8.927282594831732e-17,
+  1.3542555469368927, 7.70094837980299e-17, 1.3690024229745905, 9.593797919118849e-17,
+  1.383909881963832, -6.770511658794786e-17, 1.3989796725383112, -9.614213209051323e-17,
+  1.4142135623730951, -9.667293313452913e-17, 1.42961333839197, -1.2031642489053655e-17,
+  1.4451808069770467, -3.0237581349939873e-17, 1.460917794180647, -5.600377186075216e-17,
+  1.4768261459394993, -3.483994556892796e-17, 1.4929077282912648, 1.4192920154284036e-17,
+  1.5091644275934228, -1.016455327754295e-16, 1.5255981507445384, -1.1024941712342561e-16,
+  1.5422108254079407, 7.949834809697621e-17, 1.559004400237837, 3.7812070533575275e-17,
+  1.5759808451078865, -1.0136916471278304e-17, 1.593142151342267, -1.0094406542311964e-16,
+  1.6104903319492543, 2.4707192569797888e-17, 1.6280274218573478, -6.712955084707084e-17,
+  1.645755478153965, -1.0125679913674773e-16, 1.6636765803267364, 5.8909926967131e-17,
+  1.681792830507429, 8.199010020581497e-17, 1.7001063537185235, -8.0237193703977e-18,
+  1.718619298122478, -1.851380418263111e-17, 1.7373338352737062, 3.164389299292957e-17,
+  1.7562521603732995, 2.960140695448873e-17, 1.7753764925265212, 6.429731796556572e-17,
+  1.7947090750031072, 1.8227458427912087e-17, 1.8142521755003989, -9.969531538920349e-17,
+  1.8340080864093424, 3.283107224245627e-17, 1.8539791250833855, 9.761887490727594e-17,
+  1.8741676341103, -6.122763413004143e-17, 1.8945759815869656, 3.4034035352165297e-17,
+  1.9152065613971474, -1.0619946056195963e-16, 1.9360617934922943, 1.0332385960676326e-16,
+  1.9571441241754002, 8.960767791036668e-17, 1.978456026387951, 4.0388753109278167e-17,
+]);
+const N_LOG2E: f64 = 92.33248261689366; // 64 / ln 2
 
 // @ts-ignore: decorator
 @inline
 function expNeg(x: v128): v128 {
   const xc = f64x2.max(x, f64x2.splat(-708.0));
-  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(LOG2E)), f64x2.splat(SHIFTER));
+  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(N_LOG2E)), f64x2.splat(SHIFTER));
   const n = f64x2.sub(kd, f64x2.splat(SHIFTER));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI))), f64x2.mul(n, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.0 / 6227020800.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  // 2^n: n's integer is in kd's low bits; (n + 1023) << 52 is its float64.
-  const bits = i64x2.shl(i64x2.add(i64x2.sub(kd, f64x2.splat(SHIFTER)), i64x2.splat(1023)), 52);
-  return f64x2.mul(p, bits);
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI / 64.0))), f64x2.mul(n, f64x2.splat(LN2_LO / 64.0)));
+  // k = round(x 64 / ln 2) as an integer in each lane: exp(x) = 2^(k >> 6) 2^((k & 63) / 64) exp(r).
+  const k = i64x2.sub(kd, f64x2.splat(SHIFTER));
+  const t0 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(k, 0) & 63) << 4));
+  const t1 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(k, 1) & 63) << 4));
+  const hi = v128.shuffle<i64>(t0, t1, 0, 2);
+  const lo = v128.shuffle<i64>(t0, t1, 1, 3);
+  // exp(r) - 1 for |r| <= ln 2 / 128 by its Taylor series to r^5 (the next term is under 4e-17).
+  const r2 = f64x2.mul(r, r);
+  const c = f64x2.add(f64x2.splat(1.0 / 2.0), f64x2.mul(r, f64x2.splat(1.0 / 6.0)));
+  const d = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
+  const u = f64x2.add(r, f64x2.mul(r2, f64x2.add(c, f64x2.mul(r2, d))));
+  const m = f64x2.add(hi, f64x2.add(f64x2.mul(hi, u), lo));
+  const scale = i64x2.shl(i64x2.add(i64x2.shr_s(k, 6), i64x2.splat(1023)), 52);
+  return f64x2.mul(m, scale);
 }
 
 /** The activation of z, two units at a time (0 sigmoid, 1 tanh, 2 relu), as common.wgsl computes it. */
