@@ -68,7 +68,7 @@ export async function createStepper(config: Partial<ExperimentConfig> | Experime
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
 export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: GpuTuning): Promise<SweepResult> {
-  if (options.engine === 'cpu') {
+  if (options.engine === 'cpu' || options.engine === 'cpu-wasm') {
     const { trainSweepCpu } = await import('./cpu/sweep');
     return trainSweepCpu(sweep, options);
   }

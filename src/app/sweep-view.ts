@@ -98,7 +98,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     },
     controller: null,
     L,
-    name: (e) => (e === 'gpu' ? L().sweepEngineGpu : e === 'cpu' ? L().engineCpu : L().sweepEngineWorkers),
+    name: (e) => ({ gpu: L().sweepEngineGpu, cpu: L().engineCpu, 'cpu-wasm': L().engineCpuWasm, 'cpu-workers': L().sweepEngineWorkers })[e],
     redraw: () => undefined,
   };
   let pending = false;

@@ -155,8 +155,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {
-      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32' || options.engine === 'cpu-wasm')
-        throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu or cpu-workers`);
+      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32')
+        throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu, cpu-wasm or cpu-workers`);
       sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
     }
   } catch (e) {

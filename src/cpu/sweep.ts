@@ -1,4 +1,4 @@
-/** A sweep on the CPU: every model of it, one after another within each epoch, float64. */
+/** A sweep on the CPU: every model of it, one after another within each epoch, float64 (JavaScript or WebAssembly). */
 import type { SweepOptions, SweepResult, Sweep } from '../experiment/sweep';
 import { nextOrders, prepareInputs } from '../experiment/inputs';
 import { SweepRecorder } from '../experiment/recorder';
@@ -9,14 +9,17 @@ import { cpuModel, roundedData, stepsPerSlice, valPointsPerSlice } from './train
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
-  const recorder = new SweepRecorder(sweep, 'cpu', options);
-  const precision = options.precision ?? 'f64';
-  const device = `CPU, JavaScript, ${precision === 'f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
+  const wasm = options.engine === 'cpu-wasm';
+  const recorder = new SweepRecorder(sweep, wasm ? 'cpu-wasm' : 'cpu', options);
+  const precision = wasm ? 'f64' : (options.precision ?? 'f64');
+  const device = wasm ? 'CPU, WebAssembly SIMD (f64x2), float64, one thread' : `CPU, JavaScript, ${precision === 'f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
   const P = sweep.models.length;
   const pause = yielder();
   const inputs = await prepareInputs(sweep.base, sweep.experiments, pause);
   const data = roundedData(inputs.data, precision);
-  const models = sweep.experiments.map((exp, m) => cpuModel(exp, data, precision, inputs.thetas[m]));
+  const models = wasm
+    ? await (await import('./wasm')).cpuWasmModels(sweep.experiments, data, inputs.thetas)
+    : sweep.experiments.map((exp, m) => cpuModel(exp, data, precision, inputs.thetas[m]));
   const { divergedAt } = recorder;
   const before = models.map((m) => Float64Array.from(m.theta));
   recorder.trainingStarts();

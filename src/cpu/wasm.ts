@@ -53,12 +53,12 @@ export async function sgdInstance(): Promise<SgdExports> {
   return instance.exports as unknown as SgdExports;
 }
 
-/** Byte offsets of a model's arrays in its instance's memory, each 16-aligned. */
-function layout(start: number, sizes: Record<string, number>): { at: Record<string, number>; end: number } {
-  const at: Record<string, number> = {};
+/** Byte offsets of named arrays laid out from `start`, each 16-aligned. */
+function layout(start: number, sizes: [string, number][]): { at: Map<string, number>; end: number } {
+  const at = new Map<string, number>();
   let p = Math.ceil(start / 16) * 16;
-  for (const [name, bytes] of Object.entries(sizes)) {
-    at[name] = p;
+  for (const [name, bytes] of sizes) {
+    at.set(name, p);
     p += Math.ceil(bytes / 16) * 16;
   }
   return { at, end: p };
@@ -66,77 +66,108 @@ function layout(start: number, sizes: Record<string, number>): { at: Record<stri
 
 /** A model of `exp` in WebAssembly, from `initialTheta`: the CpuModel of trainer.ts, in float64. */
 export async function cpuWasmModel(exp: Experiment, data: CpuData, initialTheta: Float64Array): Promise<CpuModel> {
-  const { config, trainPoints: n, valPoints, stepsPerEpoch } = exp;
-  const K = config.hiddenUnits;
-  const B = config.batchSize;
-  const kp = K + (K % 2);
-  const act = activationCode(config.activation);
+  return (await cpuWasmModels([exp], data, [initialTheta]))[0];
+}
+
+/**
+ * Models of `exps` (a sweep's, all on the same data) in one instance of the module: the data, the
+ * visiting order and the scratch of a step are shared (a CPU sweep trains its models one after
+ * another), each model has its own theta and loss sums, so a model costs ~3 K float64.
+ */
+export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
+  const { trainPoints: n, valPoints } = exps[0];
+  if (exps.some((e) => e.trainPoints !== n || e.valPoints !== valPoints)) throw new Error('Internal error: the models of one wasm instance must share their data.');
+  const kps = exps.map((e) => e.config.hiddenUnits + (e.config.hiddenUnits % 2));
+  const maxKp = Math.max(...kps);
+  const maxB = Math.max(...exps.map((e) => e.config.batchSize));
   const wasm = await sgdInstance();
-  const { at, end } = layout(wasm.memory.buffer.byteLength, {
-    mask: 16,
-    v: kp * 8,
-    w: kp * 8,
-    b: kp * 8,
-    loss: 16,
-    val: 16,
-    hidden: B * kp * 8,
-    res: B * 8,
-    xb: B * 8,
-    xTrain: n * 8,
-    yTrain: n * 8,
-    xVal: valPoints * 8,
-    yVal: valPoints * 8,
-    order: n * 4,
-  });
-  wasm.memory.grow(Math.ceil((end - wasm.memory.buffer.byteLength) / 65536));
+  const { at, end } = layout(wasm.memory.buffer.byteLength, [
+    ['hidden', maxB * maxKp * 8],
+    ['res', maxB * 8],
+    ['xb', maxB * 8],
+    ['xTrain', n * 8],
+    ['yTrain', n * 8],
+    ['xVal', valPoints * 8],
+    ['yVal', valPoints * 8],
+    ['order', n * 4],
+    ...exps.flatMap((_, m): [string, number][] => [
+      [`mask${m}`, 16],
+      [`v${m}`, kps[m] * 8],
+      [`w${m}`, kps[m] * 8],
+      [`b${m}`, kps[m] * 8],
+      [`loss${m}`, 16],
+      [`val${m}`, 16],
+    ]),
+  ]);
+  const pages = Math.ceil((end - wasm.memory.buffer.byteLength) / 65536);
+  try {
+    wasm.memory.grow(pages);
+  } catch {
+    throw new RangeError(`cpu-wasm: ${(end / 2 ** 30).toFixed(1)} GiB of WebAssembly memory is more than one module may have (4 GiB); use fewer points or models.`);
+  }
   // Views are made after the memory has grown (growing detaches the old buffer).
-  const f64 = (name: string, count: number) => new Float64Array(wasm.memory.buffer, at[name], count);
-  const [v, w, b] = [f64('v', kp), f64('w', kp), f64('b', kp)];
-  f64('mask', 2).set([1, K % 2 === 1 ? 0 : 1]);
+  const ptr = (name: string) => at.get(name)!;
+  const f64 = (name: string, count: number) => new Float64Array(wasm.memory.buffer, ptr(name), count);
   f64('xTrain', n).set(data.xTrain);
   f64('yTrain', n).set(data.yTrain);
   f64('xVal', valPoints).set(data.xVal);
   f64('yVal', valPoints).set(data.yVal);
-  const order = new Uint32Array(wasm.memory.buffer, at.order, n);
-  const loss = f64('loss', 2);
-  const val = f64('val', 2);
-  for (let k = 0; k < K; k++) [v[k], w[k], b[k]] = [initialTheta[3 * k], initialTheta[3 * k + 1], initialTheta[3 * k + 2]];
-  const theta = Float64Array.from(initialTheta);
-  // theta as the engines report it (K rows [v, w, b]), from the module's three arrays.
-  const syncTheta = () => {
-    for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
-  };
-  let validated = 0;
-  const model: CpuModel = {
-    theta,
-    beginEpoch(given) {
-      order.set(given);
-      loss.fill(0);
-      val.fill(0);
-      validated = 0;
-    },
-    steps(from, to) {
-      wasm.steps(kp, B, n, act, config.learningRate, at.v, at.w, at.b, at.mask, at.xTrain, at.yTrain, at.order, from, to, at.loss, at.hidden, at.res, at.xb);
-      syncTheta();
-    },
-    validate(from, to) {
-      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
-      wasm.validate(kp, act, at.v, at.w, at.b, at.xVal, at.yVal, from, to, at.val);
-      validated = to;
-    },
-    endEpoch() {
-      let valLoss: number | null = null;
-      if (valPoints > 0) {
-        model.validate(validated, valPoints);
-        valLoss = val[0] / valPoints;
-      }
-      return { loss: loss[0] / n, valLoss };
-    },
-    epoch(given) {
-      model.beginEpoch(given);
-      model.steps(0, stepsPerEpoch);
-      return model.endEpoch();
-    },
-  };
-  return model;
+  const order = new Uint32Array(wasm.memory.buffer, ptr('order'), n);
+  // The model whose visiting order is in `order` now: a model's steps copy its own in when another's is there.
+  let orderOf = -1;
+  return exps.map((exp, m) => {
+    const { config, stepsPerEpoch } = exp;
+    const K = config.hiddenUnits;
+    const B = config.batchSize;
+    const kp = kps[m];
+    const act = activationCode(config.activation);
+    const [pv, pw, pb, pmask, ploss, pval] = ['v', 'w', 'b', 'mask', 'loss', 'val'].map((name) => ptr(`${name}${m}`));
+    const [v, w, b] = [f64(`v${m}`, kp), f64(`w${m}`, kp), f64(`b${m}`, kp)];
+    f64(`mask${m}`, 2).set([1, K % 2 === 1 ? 0 : 1]);
+    const loss = f64(`loss${m}`, 2);
+    const val = f64(`val${m}`, 2);
+    const theta = Float64Array.from(thetas[m]);
+    let epochOrder: Uint32Array | null = null;
+    let validated = 0;
+    const model: CpuModel = {
+      // theta as the engines report it (K rows [v, w, b]), kept from the module's three arrays.
+      theta,
+      beginEpoch(given) {
+        // theta is the model's state between epochs (a stopped sweep puts an epoch's start back in it).
+        for (let k = 0; k < K; k++) [v[k], w[k], b[k]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
+        epochOrder = given;
+        orderOf = -1;
+        loss.fill(0);
+        val.fill(0);
+        validated = 0;
+      },
+      steps(from, to) {
+        if (orderOf !== m) {
+          order.set(epochOrder!);
+          orderOf = m;
+        }
+        wasm.steps(kp, B, n, act, config.learningRate, pv, pw, pb, pmask, ptr('xTrain'), ptr('yTrain'), ptr('order'), from, to, ploss, ptr('hidden'), ptr('res'), ptr('xb'));
+        for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
+      },
+      validate(from, to) {
+        if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
+        wasm.validate(kp, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval);
+        validated = to;
+      },
+      endEpoch() {
+        let valLoss: number | null = null;
+        if (valPoints > 0) {
+          model.validate(validated, valPoints);
+          valLoss = val[0] / valPoints;
+        }
+        return { loss: loss[0] / n, valLoss };
+      },
+      epoch(given) {
+        model.beginEpoch(given);
+        model.steps(0, stepsPerEpoch);
+        return model.endEpoch();
+      },
+    };
+    return model;
+  });
 }

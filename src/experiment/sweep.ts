@@ -163,8 +163,8 @@ export function markDiverged(divergedAt: (number | null)[], epoch: number, loss:
   }
 }
 
-/** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread, or all cores. */
-export type SweepEngine = 'gpu' | 'cpu' | 'cpu-workers';
+/** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread (JavaScript or WebAssembly), or all cores. */
+export type SweepEngine = 'gpu' | 'cpu' | 'cpu-wasm' | 'cpu-workers';
 
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
 export interface SweepEpochRecord {

@@ -25,7 +25,7 @@ function expectValid(report: BenchJson, engines: string[]) {
     // Sweeps run fused on the GPU and in JavaScript on the CPU: no per-op or wasm row.
     // The lecture's run adds the plain float64 loop, the floor the cpu engine is held to.
     const floor = w.workload.group === 'lecture' && engines.includes('cpu') ? ['js-floor'] : [];
-    expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop' && e !== 'cpu-wasm') : [...engines, ...floor]);
+    expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop') : [...engines, ...floor]);
     for (const row of w.rows) {
       expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
       expect(row.timingsMs).toHaveLength(report.repeats);

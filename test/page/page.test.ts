@@ -606,16 +606,23 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.waitForFunction(() => window.webgpuSgdPage.modelsBench !== undefined, { timeout: 120_000 });
     const rows = await page.evaluate(() => window.webgpuSgdPage.modelsBench!);
     for (const P of [1, 64]) {
-      for (const engine of ['gpu', 'cpu', 'cpu-workers']) {
+      for (const engine of ['gpu', 'cpu', 'cpu-wasm', 'cpu-workers']) {
         expect(rows[P][engine].ok, `P=${P} ${engine}`).toBe(true);
         expect(rows[P][engine].rate).toBeGreaterThan(0);
       }
     }
     const cells = await page.$$eval('#models-bench-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-    expect(cells[0]).toEqual(['P models', 'GPU (every model at once)', 'CPU (JavaScript, float64, one thread)', 'CPU, all cores (Web Workers)']);
+    expect(cells[0]).toEqual([
+      'P models',
+      'GPU (every model at once)',
+      'CPU (JavaScript, float64, one thread)',
+      'CPU (WebAssembly SIMD, float64, one thread)',
+      'CPU, all cores (Web Workers)',
+    ]);
     expect(cells).toHaveLength(3);
     expect(cells[2][1]).toMatch(/^[\d,]+\/s \([\d.]+x\)$/);
     expect(cells[2][2]).toMatch(/^[\d,]+\/s$/);
+    expect(cells[2][3]).toMatch(/^[\d,]+\/s \([\d.]+x\)$/);
   });
 
   it('refuses a bad sweep with a message', async () => {
@@ -816,7 +823,7 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     },
   );
 
-  it.each(['gpu', 'cpu'])('a runaway model in a sweep on %s is marked, and sets no scale', async (engine) => {
+  it.each(['gpu', 'cpu', 'cpu-wasm'])('a runaway model in a sweep on %s is marked, and sets no scale', async (engine) => {
     await open('?lang=en&M=2400');
     // lr 0.5 explodes in its first epoch (4.5e103 in float64, overflow in float32); the others learn.
     await setField('sweep-lr', '0.005:0.5:log3');
