@@ -12,12 +12,16 @@ import { barrier, CTL, type ParallelSetup, type WorkerMessage } from './parallel
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
 
 // First message: the config and shared buffers (answered with 'ready' once the data is made);
-// second: start. Setup stays out of the engine's training time, as on the other engines.
+// second: start. Setup stays out of the engine's training time, as on the other engines. The
+// worker is kept for the next run (pool.ts), so a run's data is let go of once it has run.
 let start: (() => void) | null = null;
 self.onmessage = async (event: MessageEvent<{ config: ExperimentConfig; setup: ParallelSetup } | 'start'>) => {
   try {
-    if (event.data === 'start') start?.();
-    else {
+    if (event.data === 'start') {
+      const run = start;
+      start = null;
+      run?.();
+    } else {
       await loadTarget(event.data.config);
       start = prepare(event.data.config, event.data.setup);
       post({ type: 'ready' });
@@ -41,7 +45,9 @@ function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
   // Per worker: its share's gradient (3K), then the share's size and its sum of squared errors.
   const stride = 3 * K + 2;
   const partial = new Float64Array(setup.partial);
-  const mine = partial.subarray(index * stride, (index + 1) * stride);
+  // Every worker's part, made once: a step allocates nothing.
+  const parts = Array.from({ length: workers }, (_, w) => partial.subarray(w * stride, (w + 1) * stride));
+  const mine = parts[index];
   const leader = index === 0;
   const nextOrder = leader ? epochOrders(exp) : null;
   if (leader) theta.set(initialTheta(exp));
@@ -77,7 +83,7 @@ function prepare(config: ExperimentConfig, setup: ParallelSetup): () => void {
         if (leader) {
           // Each share's gradient is (2 / share) sum over it; the batch's is the share-weighted mean.
           for (let w = 0; w < workers; w++) {
-            const p = partial.subarray(w * stride, (w + 1) * stride);
+            const p = parts[w];
             const weight = p[3 * K] / count;
             lossSum += p[3 * K + 1];
             if (weight === 0) continue;

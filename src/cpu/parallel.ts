@@ -9,6 +9,7 @@ import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { alphaCpu } from './trainer';
 import { CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
+import { discard, giveBack, takeWorkers } from './pool';
 
 /** Workers the engine starts by default: one a logical core. */
 export function defaultWorkers(): number {
@@ -30,7 +31,8 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
   const control = shared(4 * CTL.size);
   const ctl = new Int32Array(control);
   const buffers = { control, theta: shared(8 * 3 * K), partial: shared(8 * workers * (3 * K + 2)), order: shared(4 * exp.trainPoints) };
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./parallel-worker.ts', import.meta.url), { type: 'module', name: 'cpu-workers' }));
+  const pool = takeWorkers('cpu-workers', workers, () => new Worker(new URL('./parallel-worker.ts', import.meta.url), { type: 'module', name: 'cpu-workers' }));
+  let clean = false;
 
   const abort = () => Atomics.store(ctl, CTL.abort, 1);
   options.signal?.addEventListener('abort', abort);
@@ -71,9 +73,11 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
         worker.postMessage({ config: exp.config, setup });
       });
     });
+    clean = !options.signal?.aborted;
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    pool.forEach((w) => w.terminate());
+    if (clean) giveBack('cpu-workers', pool);
+    else discard(pool);
   }
   return recorder.result('completed');
 }

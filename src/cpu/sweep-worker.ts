@@ -24,10 +24,15 @@ export interface SweepWorkerEpoch {
 }
 
 // First message: the task, answered with 'ready' once the data and models are made; second:
-// 'start'. The setup stays out of the engine's training time, as on the other engines.
+// 'start'. The setup stays out of the engine's training time, as on the other engines. The
+// worker is kept for the next sweep (pool.ts), so a sweep's models are let go of once it has run.
 let start: (() => Promise<void>) | null = null;
 self.onmessage = async (event: MessageEvent<SweepWorkerTask | 'start'>) => {
-  if (event.data === 'start') return start?.();
+  if (event.data === 'start') {
+    const run = start;
+    start = null;
+    return run?.();
+  }
   start = await prepare(event.data);
   (self as unknown as Worker).postMessage('ready');
 };

@@ -4,6 +4,7 @@ import { nextOrders, prepareInputs } from '../experiment/inputs';
 import { SweepRecorder } from '../experiment/recorder';
 import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
+import { discard, giveBack, takeWorkers } from './pool';
 import { yielder } from '../experiment/pause';
 import { cpuModel, roundedData, stepsPerSlice, valPointsPerSlice } from './trainer';
 
@@ -89,7 +90,8 @@ export async function trainSweepWorkers(sweep: Sweep, options: SweepOptions, wor
   const valLoss = Array.from({ length: epochs }, () => new Float64Array(P).fill(NaN));
   const arrived = new Array(epochs).fill(0);
   const thetas: Float64Array[] = [];
-  const pool = Array.from({ length: n }, () => new Worker(new URL('./sweep-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
+  const pool = takeWorkers('sweep', n, () => new Worker(new URL('./sweep-worker.ts', import.meta.url), { type: 'module', name: 'sweep' }));
+  let clean = false;
   let ready = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -122,8 +124,10 @@ export async function trainSweepWorkers(sweep: Sweep, options: SweepOptions, wor
         worker.postMessage(task);
       });
     });
+    clean = recorder.loss.length === epochs;
   } finally {
-    pool.forEach((w) => w.terminate());
+    if (clean) giveBack('sweep', pool);
+    else discard(pool);
   }
   // The workers send their thetas with the last epoch only: a stopped sweep has none.
   return recorder.result(recorder.loss.length === epochs ? thetas : [], { device: `CPU, JavaScript, float64, ${n} Web Workers` });

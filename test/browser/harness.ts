@@ -18,6 +18,7 @@ import { candidates } from '../../src/gpu/variants';
 import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { createStepper, train, trainSweep as trainSweepEngine } from '../../src/train';
+import { started as workersStarted } from '../../src/cpu/pool';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 import { DivergedError } from '../../src/errors';
@@ -327,6 +328,8 @@ const harness = {
     return candidates(await getGpu(), P, maxK);
   },
 
+  workerRuns,
+
   /**
    * Trains and returns the result as JSON, or the error's name, message and partial history.
    * `abortAfterEpoch` aborts from inside onEpoch once that epoch is reported.
@@ -366,6 +369,25 @@ const harness = {
     }
   },
 };
+
+/**
+ * Trains with cpu-workers (3 workers) and then a sweep on all cores, each `times`
+ * times, and says how many workers of each kind had been started after each run (the pool keeps
+ * them), with each run's wall time from the call to the result.
+ */
+async function workerRuns(times: number) {
+  const runs: { single: number; sweep: number; singleMs: number; sweepMs: number }[] = [];
+  const { models } = parseSweep('lr=0.004:0.016:x2,K=4:8:x2', 1, DEFAULT_CONFIG);
+  for (let i = 0; i < times; i++) {
+    let t = performance.now();
+    await train({ steps: 1600 }, { engine: 'cpu-workers', workers: 3 });
+    const singleMs = performance.now() - t;
+    t = performance.now();
+    await trainSweepEngine(prepareSweep({ steps: 1600 }, models), { engine: 'cpu-workers' });
+    runs.push({ single: workersStarted.get('cpu-workers') ?? 0, sweep: workersStarted.get('sweep') ?? 0, singleMs, sweepMs: performance.now() - t });
+  }
+  return runs;
+}
 
 /** Trains a sweep on the GPU and returns its result as JSON (NaN as null), or the error. */
 async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number) {

@@ -122,6 +122,17 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
       expect(r.result.history.loss.length).toBe(2);
     });
 
+    it('keeps its workers between runs: a second run and a second sweep on all cores start none', async () => {
+      const runs = await harness().call('workerRuns', 3);
+      console.log(`workers started after each run: ${JSON.stringify(runs)}`);
+      expect(runs[0].single).toBeGreaterThanOrEqual(3);
+      expect(runs[0].sweep).toBeGreaterThanOrEqual(1);
+      for (const r of runs.slice(1)) {
+        expect(r.single).toBe(runs[0].single);
+        expect(r.sweep).toBe(runs[0].sweep);
+      }
+    });
+
     it('stops a diverging run', async () => {
       const r = await harness().call('train', { learningRate: 5, steps: 4000, batchSize: 4 }, 'cpu-workers', { workers: 2 });
       expect(r.ok).toBe(false);
