@@ -85,7 +85,9 @@ export interface BenchRow {
   /** Every timed run's training time, ms. */
   timingsMs: number[];
   setupMs: number[];
+  /** The first warm-up's training time (it pays compilation and calibration), and how many warm-ups ran. */
   warmupMs: number | null;
+  warmups: number;
   medianMs: number | null;
   minMs: number | null;
   maxMs: number | null;
@@ -143,9 +145,13 @@ function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f
 type Timed = { timings: TrainResult['timings']; dispatches: number; device: string; kernel?: string } | { error: string };
 
 /**
- * One engine's row: a warm-up and then `repeats` runs (3 when a run takes over 3 s), each
+ * One engine's row: warm-ups (WARMUP_MS) and then `repeats` runs (3 when a run takes over 3 s), each
  * checked before its time counts; the first disagreement or failure ends the row without a time.
  */
+/** Warm-up runs before the timed ones: until they add up to this many ms (at least 1, at most MAX_WARMUPS). */
+const WARMUP_MS = 250;
+const MAX_WARMUPS = 10;
+
 async function timeRow<R extends Timed>(
   engine: BenchRow['engine'],
   reference: BenchRow['check']['reference'],
@@ -158,6 +164,7 @@ async function timeRow<R extends Timed>(
     timingsMs: [],
     setupMs: [],
     warmupMs: null,
+    warmups: 0,
     medianMs: null,
     minMs: null,
     maxMs: null,
@@ -169,7 +176,12 @@ async function timeRow<R extends Timed>(
     device: '',
   };
   let runs = repeats;
-  for (let i = 0; i <= runs; i++) {
+  // Warm-ups: at least one (it compiles), then more until they add up to WARMUP_MS: Chrome's V8
+  // takes several runs of a 10 ms workload to optimise the CPU engines (seen: cpu's first runs
+  // 56, 27, 31 ms, then 9-15 ms), so a single warm-up left it half-compiled in the median.
+  let warmups = 0;
+  let warmupTotal = 0;
+  for (let i = 0; row.timingsMs.length < runs; i++) {
     const r = await run();
     if ('error' in r) {
       row.error = r.error;
@@ -182,9 +194,12 @@ async function timeRow<R extends Timed>(
     row.dispatches = r.dispatches;
     row.device = r.device;
     if (r.kernel) row.kernel = r.kernel;
-    if (i === 0) {
-      row.warmupMs = r.timings.trainMs;
+    if (warmups === 0 || (warmupTotal < WARMUP_MS && warmups < MAX_WARMUPS)) {
+      if (warmups === 0) row.warmupMs = r.timings.trainMs;
       if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
+      warmups++;
+      warmupTotal += r.timings.trainMs;
+      row.warmups = warmups;
       continue;
     }
     row.timingsMs.push(r.timings.trainMs);
@@ -198,7 +213,7 @@ async function timeRow<R extends Timed>(
   return row;
 }
 
-/** Times every engine on one workload: a warm-up, then `repeats` runs, each checked first. */
+/** Times every engine on one workload: warm-ups, then `repeats` runs, each checked first. */
 export async function benchWorkload(w: Workload, engines: readonly BenchEngine[], runOnce: RunOnce, repeats: number): Promise<BenchRow[]> {
   const exp = prepareExperiment(w.config);
   const refs = { f32: await train(exp, { engine: 'cpu-f32' }), f64: await train(exp, { engine: 'cpu' }) };
