@@ -313,7 +313,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
     if (options.kernels) return await kernelTable(backend.calibrateOne, adapter.description, options.out);
-    say(`median training time of ${repeats} runs after a warm-up; ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`);
+    say(
+      `median training time of ${repeats} runs after warm-ups (at least one, more up to 0.25 s); ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`,
+    );
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
