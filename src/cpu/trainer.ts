@@ -65,13 +65,65 @@ export function valPointsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / exp.config.hiddenUnits));
 }
 
+/** What a CpuModel is made of (cpuModel's JavaScript loops, cpu-wasm's module): the rest is cpuModelOf's. */
+export interface CpuModelParts {
+  theta: Float64Array;
+  /** The epoch's Kahan sums [sum, lost] of squared residuals: training and validation. */
+  loss: Float64Array;
+  val: Float64Array;
+  exp: Pick<Experiment, 'trainPoints' | 'valPoints' | 'stepsPerEpoch'>;
+  /** Takes the epoch's visiting order (the sums are zeroed by cpuModelOf). */
+  begin(order: Uint32Array): void;
+  steps(from: number, to: number): void;
+  /** Adds validation points [from, to) to `val`. */
+  validate(from: number, to: number): void;
+  /** The validation loss as the engine rounds it (the float32 twin rounds it to float32). */
+  round?: (x: number) => number;
+}
+
+/** A CpuModel from its parts: validation checked to run in order, the epoch's end, a whole epoch. */
+export function cpuModelOf(parts: CpuModelParts): CpuModel {
+  const { loss, val, exp } = parts;
+  let validated = 0;
+  const model: CpuModel = {
+    theta: parts.theta,
+    beginEpoch(order) {
+      parts.begin(order);
+      loss.fill(0);
+      val.fill(0);
+      validated = 0;
+    },
+    steps: (from, to) => parts.steps(from, to),
+    validate(from, to) {
+      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
+      parts.validate(from, to);
+      validated = to;
+    },
+    endEpoch() {
+      let valLoss: number | null = null;
+      if (exp.valPoints > 0) {
+        model.validate(validated, exp.valPoints);
+        valLoss = val[0] / exp.valPoints;
+        if (parts.round) valLoss = parts.round(valLoss);
+      }
+      return { loss: loss[0] / exp.trainPoints, valLoss };
+    },
+    epoch(order) {
+      model.beginEpoch(order);
+      model.steps(0, exp.stepsPerEpoch);
+      return model.endEpoch();
+    },
+  };
+  return model;
+}
+
 /**
  * A model of `exp` on `data` from `initialTheta`, at its own learning rate (docs/design.md
  * section 1); the caller gives each epoch's visiting order. In float64 its steps are the fused
  * loop of fast-f64.ts; `twins: true` runs the kernel twins one call at a time instead.
  */
 export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, initialTheta: Float64Array, options: { twins?: boolean } = {}): CpuModel {
-  const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
+  const { config, trainPoints, valPoints } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
   const { xTrain, yTrain, xVal, yVal } = data;
@@ -97,14 +149,14 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
   const loss = new Float64Array(2);
   const val = new Float64Array(2);
   let order: Uint32Array = new Uint32Array(0);
-  let validated = 0;
-  const model: CpuModel = {
+  return cpuModelOf({
     theta,
-    beginEpoch(given) {
+    loss,
+    val,
+    exp,
+    round: (x) => roundTo(x, precision),
+    begin(given) {
       order = given;
-      loss.fill(0);
-      val.fill(0);
-      validated = 0;
     },
     steps(from, to) {
       // float64: the twins fused into one specialised loop (fast-f64.ts), bit for bit the same.
@@ -119,35 +171,15 @@ export function cpuModel(exp: Experiment, data: CpuData, precision: Precision, i
       }
     },
     validate(from, to) {
-      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
-      if (fast) {
-        f64Validate(K, act, theta, xVal, yVal, from, to, val);
-        validated = to;
-        return;
-      }
+      if (fast) return f64Validate(K, act, theta, xVal, yVal, from, to, val);
       for (let first = from; first < to; first += valSlice) {
         const count = Math.min(valSlice, to - first);
         forward(K, first, count, theta, xVal, null, null, alpha, precision, act);
         // addSquares reads alpha[i] for ys[first + i].
         addSquares(val, first, count, yVal, null);
       }
-      validated = to;
     },
-    endEpoch() {
-      let valLoss: number | null = null;
-      if (valPoints > 0) {
-        model.validate(validated, valPoints);
-        valLoss = roundTo(val[0] / valPoints, precision);
-      }
-      return { loss: loss[0] / trainPoints, valLoss };
-    },
-    epoch(given) {
-      model.beginEpoch(given);
-      model.steps(0, stepsPerEpoch);
-      return model.endEpoch();
-    },
-  };
-  return model;
+  });
 }
 
 /** Steps of an epoch run between two looks at the clock and the signal: about 2^16 hidden-unit evaluations, well under a millisecond. */

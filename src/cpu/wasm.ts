@@ -9,7 +9,7 @@
 import wasmBase64 from '../../asm/sgd.ts?wasm';
 import type { Experiment } from '../experiment/config';
 import { activationCode } from './kernels';
-import type { CpuData, CpuModel } from './trainer';
+import { cpuModelOf, type CpuData, type CpuModel } from './trainer';
 
 /** The module's exports (pointers are byte offsets into its memory). */
 export interface SgdExports {
@@ -116,7 +116,7 @@ export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, 
   // The model whose visiting order is in `order` now: a model's steps copy its own in when another's is there.
   let orderOf = -1;
   return exps.map((exp, m) => {
-    const { config, stepsPerEpoch } = exp;
+    const { config } = exp;
     const K = config.hiddenUnits;
     const B = config.batchSize;
     const kp = kps[m];
@@ -128,18 +128,17 @@ export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, 
     const val = f64(`val${m}`, 2);
     const theta = Float64Array.from(thetas[m]);
     let epochOrder: Uint32Array | null = null;
-    let validated = 0;
-    const model: CpuModel = {
+    return cpuModelOf({
       // theta as the engines report it (K rows [v, w, b]), kept from the module's three arrays.
       theta,
-      beginEpoch(given) {
+      loss,
+      val,
+      exp,
+      begin(given) {
         // theta is the model's state between epochs (a stopped sweep puts an epoch's start back in it).
         for (let k = 0; k < K; k++) [v[k], w[k], b[k]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
         epochOrder = given;
         orderOf = -1;
-        loss.fill(0);
-        val.fill(0);
-        validated = 0;
       },
       steps(from, to) {
         if (orderOf !== m) {
@@ -150,24 +149,8 @@ export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, 
         for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
       },
       validate(from, to) {
-        if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
         wasm.validate(kp, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval);
-        validated = to;
       },
-      endEpoch() {
-        let valLoss: number | null = null;
-        if (valPoints > 0) {
-          model.validate(validated, valPoints);
-          valLoss = val[0] / valPoints;
-        }
-        return { loss: loss[0] / n, valLoss };
-      },
-      epoch(given) {
-        model.beginEpoch(given);
-        model.steps(0, stepsPerEpoch);
-        return model.endEpoch();
-      },
-    };
-    return model;
+    });
   });
 }
