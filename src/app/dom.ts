@@ -13,13 +13,35 @@ export function $<T extends HTMLElement = HTMLElement>(id: string): T {
  * shown or until the page is idle (makeWhenIdle). Chart.js's set-up of a chart is 100-300 ms of
  * style, layout and drawing in one piece on a slow machine.
  */
-export function madeOnUse<T extends object>(makers: { [K in keyof T]: () => T[K] }): T {
+export function madeOnUse<T extends object>(makers: { [K in keyof T]: (first?: never) => T[K] }): T {
   const out = {} as T;
+  const made = new Map<keyof T, unknown>();
+  made_.set(out, { makers: makers as Record<keyof T, (first?: unknown) => unknown>, made });
   for (const key of Object.keys(makers) as (keyof T)[]) {
-    let made: T[typeof key] | undefined;
-    Object.defineProperty(out, key, { enumerable: true, get: () => (made ??= makers[key]()) });
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      get: () => {
+        if (!made.has(key)) made.set(key, makers[key]());
+        return made.get(key);
+      },
+    });
   }
   return out;
+}
+
+/** What madeOnUse made, by object: its makers and the properties made so far. */
+const made_ = new WeakMap<object, { makers: Record<PropertyKey, (first?: unknown) => unknown>; made: Map<PropertyKey, unknown> }>();
+
+/**
+ * Shows `config` on a madeOnUse chart: one not made yet is made with it, so it is laid out and
+ * drawn once (made with a placeholder and then given the config, the page's first chart was
+ * drawn twice in its first frame); a made one gets it through `replace`.
+ */
+export function showOn<T extends object, K extends keyof T, C>(obj: T, key: K, config: C, replace: (made: T[K], config: C) => void): void {
+  const record = made_.get(obj);
+  if (!record) throw new Error('showOn takes an object made by madeOnUse');
+  if (record.made.has(key)) replace(obj[key], config);
+  else record.made.set(key, record.makers[key as PropertyKey](config));
 }
 
 /**

@@ -12,7 +12,7 @@ import { formulaParserLoaded, loadFormulaParser, TARGETS, targetFormula, targetF
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
 import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $, madeOnUse, makeWhenIdle } from './dom';
+import { $, madeOnUse, makeWhenIdle, showOn } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
@@ -124,10 +124,11 @@ function validate(): ExperimentConfig | null {
 
 const pageChart = (id: string, config: ReturnType<typeof alphaChartConfig>) =>
   new Chart($<HTMLCanvasElement>(id), { ...config, options: { ...config.options, maintainAspectRatio: false } });
+type PageChartConfig = Parameters<typeof pageChart>[1];
 const charts = madeOnUse({
-  alpha: () => pageChart('chart-alpha', alphaChartConfig(GRID, GRID, null, lang)),
-  loss: () => pageChart('chart-loss', lossChartConfig([], [], lang)),
-  units: () => pageChart('chart-units', unitsChartConfig(GRID, null, lang)),
+  alpha: (first?: PageChartConfig) => pageChart('chart-alpha', first ?? alphaChartConfig(GRID, GRID, null, lang)),
+  loss: (first?: PageChartConfig) => pageChart('chart-loss', first ?? lossChartConfig([], [], lang)),
+  units: (first?: PageChartConfig) => pageChart('chart-units', first ?? unitsChartConfig(GRID, null, lang)),
 });
 let drawPending = false;
 
@@ -151,12 +152,12 @@ function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
     // Replay: the kept theta of the epoch the slider shows, instead of the run's last.
     const shown = run && run === replayRun ? replayShown() : null;
     if (shown) a.data.datasets[1].data = Array.from(alphaOf(shown.theta, GRID, shown.activation), (y, i) => ({ x: GRID[i], y }));
-    replaceConfig(charts.alpha, a);
+    showOn(charts, 'alpha', a, replaceConfig);
     if (!run) return;
     const l = lossChartConfig(run.loss, run.valLoss, lang, exp?.valPoints !== 0, shown?.epoch ?? null);
     (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
-    replaceConfig(charts.loss, l);
-    replaceConfig(charts.units, unitsChartConfig(GRID, shown?.theta ?? run.theta, lang, cfg?.activation));
+    showOn(charts, 'loss', l, replaceConfig);
+    showOn(charts, 'units', unitsChartConfig(GRID, shown?.theta ?? run.theta, lang, cfg?.activation), replaceConfig);
   });
 }
 

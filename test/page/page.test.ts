@@ -775,7 +775,8 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     await setField('formula', 'sin(2 x)');
     await trainWith('cpu');
     console.log(`start-up: longest task ${startUp.toFixed(0)} ms, the six charts made (it was 0.4-0.95 s in one task with mathjs and every chart made at once)`);
-    expect(startUp).toBeLessThan(600);
+    // Seen 86-126 ms here since the formulas' layout waits for their section to be near the screen.
+    expect(startUp).toBeLessThan(400);
   });
 
   it('draws at most 2000 of 10^6 data points', async () => {
