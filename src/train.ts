@@ -63,7 +63,7 @@ export async function createStepper(config: Partial<ExperimentConfig> | Experime
     return gpuStepper(exp, engine);
   }
   const { cpuStepper } = await import('./cpu/stepper');
-  return cpuStepper(exp, engine === 'cpu-f32' ? 'cpu-f32' : 'cpu');
+  return cpuStepper(exp, engine === 'cpu-f32' || engine === 'cpu-wasm' ? engine : 'cpu');
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */

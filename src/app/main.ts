@@ -15,7 +15,7 @@ import { drawTimelineChart, timelineSummary } from './timeline-view';
 import { $, madeOnUse, makeWhenIdle, showOn } from './dom';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { setupSweepView, type SweepViewState } from './sweep-view';
-import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
+import { DEFAULT_STATE, NUMBER_FIELDS, onCpu, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
 import { dataUrlToBlob, download } from './download';
 import { setupKernelsView } from './kernels-view';
@@ -63,7 +63,7 @@ function fillForm(state: PageState): void {
   targetSelect.value = state.config.target;
   activationSelect.value = state.config.activation;
   formulaInput.value = targetFormula(state.config.target, state.config.formula);
-  engineSelect.value = gpuAvailable ? state.engine : 'cpu';
+  engineSelect.value = gpuAvailable || onCpu(state.engine) ? state.engine : 'cpu';
   showPoints.checked = state.showPoints;
 }
 
@@ -291,7 +291,7 @@ async function startTraining(): Promise<void> {
   $('comparison').textContent = '';
   progress.max = exp.epochs;
   progress.value = 0;
-  status.textContent = engine === 'cpu' ? L.running : L.compiling;
+  status.textContent = onCpu(engine) ? L.running : L.compiling;
   speed.textContent = '';
   drawCharts(run, config);
   const started = performance.now();
@@ -304,7 +304,7 @@ async function startTraining(): Promise<void> {
       alphaAt: GRID,
       thetaEachEpoch: true,
       // What the GPU ran at the end, for the timeline (GPU engines).
-      timeline: engine !== 'cpu',
+      timeline: !onCpu(engine),
       onEpoch: (r) => {
         run.loss.push(r.loss);
         run.valLoss.push(r.valLoss);
@@ -470,7 +470,7 @@ function scheduleWarmUp(): void {
     const { config } = readForm();
     const engine = engineSelect.value as PageEngine;
     // Compile the pipelines, and for the fused engine measure which kernel suits this shape.
-    if (config && gpuAvailable && engine !== 'cpu')
+    if (config && gpuAvailable && (engine === 'gpu' || engine === 'gpu-perop'))
       void warmUp(prepareExperiment(config), engine).then(
         () => window.webgpuSgdPage.warmUps++,
         () => undefined,
@@ -483,8 +483,8 @@ void gpuStatus().then((status) => {
   if (status.ok) return scheduleWarmUp();
   gpuAvailable = false;
   gpuReason = status.description;
-  for (const option of engineSelect.options) option.disabled = option.value !== 'cpu';
-  engineSelect.value = 'cpu';
+  for (const option of engineSelect.options) option.disabled = !onCpu(option.value as PageEngine);
+  if (!onCpu(engineSelect.value as PageEngine)) engineSelect.value = 'cpu';
   const sweepEngine = $<HTMLSelectElement>('sweep-engine');
   for (const option of sweepEngine.options) option.disabled = option.value === 'gpu';
   sweepEngine.value = 'cpu';

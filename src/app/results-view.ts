@@ -10,7 +10,7 @@ import type { Labels, Language } from '../plots/i18n';
 import { train } from '../train';
 import { $ } from './dom';
 import { download } from './download';
-import type { PageEngine } from './state';
+import { onCpu, type PageEngine } from './state';
 
 /** A run on the page: what it trains, what it has reported so far, and its result once it ends. */
 export interface PageRun {
@@ -39,13 +39,16 @@ export interface ResultsContext {
 
 /** The two engines a comparison runs: the other of the one that ran (the CPU's other is the GPU, where there is one). */
 function otherEngine(engine: EngineName, gpuAvailable: boolean): PageEngine {
-  if (engine === 'cpu') return gpuAvailable ? 'gpu' : 'cpu';
-  return 'cpu';
+  if (!onCpu(engine)) return 'cpu';
+  if (gpuAvailable) return 'gpu';
+  // Without a GPU, the other CPU thread: JavaScript against WebAssembly.
+  return engine === 'cpu' ? 'cpu-wasm' : 'cpu';
 }
 
 /** Sets up the view; returns how to show a run's results, compare it, and export it. */
 export function setupResultsView(ctx: ResultsContext) {
-  const engineLabel = (e: EngineName) => (e === 'gpu' ? ctx.L().engineGpu : e === 'gpu-perop' ? ctx.L().engineGpuPerop : ctx.L().engineCpu);
+  const engineLabel = (e: EngineName) =>
+    e === 'gpu' ? ctx.L().engineGpu : e === 'gpu-perop' ? ctx.L().engineGpuPerop : e === 'cpu-wasm' ? ctx.L().engineCpuWasm : ctx.L().engineCpu;
   const msText = (ms: number) => (ms >= 1000 ? `${ctx.L().num(ms / 1000, 3)} s` : `${ctx.L().num(ms, 3)} ms`);
   const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : ctx.L().num(v, 6));
 
@@ -61,7 +64,7 @@ export function setupResultsView(ctx: ResultsContext) {
       ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
       ['dispatches', L.dispatches, r.dispatches.toLocaleString(ctx.lang())],
       ...(r.kernelChoice ? [['kernel', L.kernelChosen, L.kernelName(r.kernelChoice.variant, r.kernelChoice.workgroupSize)] as [string, string, string]] : []),
-      ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.device],
+      ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.engine === 'cpu-wasm' ? L.cpuWasmDevice : r.device],
     ];
     $('result-list').replaceChildren(
       ...rows.flatMap(([id, label, value]) => {
@@ -102,7 +105,7 @@ export function setupResultsView(ctx: ResultsContext) {
       const second = await train(exp, { engine: other });
       const ratio = run.result.timings.trainMs / second.timings.trainMs;
       const timing = L.comparison(engineLabel(run.engine), msText(run.result.timings.trainMs), engineLabel(other), msText(second.timings.trainMs), ratio);
-      const gpu = run.engine !== 'cpu' ? run.result : other !== 'cpu' ? second : null;
+      const gpu = !onCpu(run.engine) ? run.result : !onCpu(other) ? second : null;
       if (!gpu) {
         const c = compareRuns(run.result, second);
         out.textContent = `${timing} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;

@@ -28,9 +28,12 @@ export const NUMBER_FIELDS = {
 export type NumberField = keyof typeof NUMBER_FIELDS;
 
 /** The engines the page offers. */
-export const PAGE_ENGINES = ['gpu', 'gpu-perop', 'cpu'] as const satisfies readonly EngineName[];
+export const PAGE_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm'] as const satisfies readonly EngineName[];
 /** One of PAGE_ENGINES. */
 export type PageEngine = (typeof PAGE_ENGINES)[number];
+
+/** Whether an engine runs on the CPU (no shaders to compile, no dispatches, no timeline). */
+export const onCpu = (engine: EngineName): boolean => engine.startsWith('cpu');
 
 /** Everything the page shows and a link carries. */
 export interface PageState {

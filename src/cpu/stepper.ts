@@ -5,11 +5,15 @@ import { yielder } from '../experiment/pause';
 import { makeStepper, type Stepper } from '../experiment/stepping';
 import { cpuModel, roundedData } from './trainer';
 
-/** A Stepper on 'cpu' (float64) or 'cpu-f32'; its theta after n steps is trainCpu's after n steps, exactly. */
-export async function cpuStepper(exp: Experiment, engine: 'cpu' | 'cpu-f32'): Promise<Stepper> {
+/** A Stepper on 'cpu' (float64), 'cpu-f32' or 'cpu-wasm'; its theta after n steps is trainCpu's after n steps, exactly. */
+export async function cpuStepper(exp: Experiment, engine: 'cpu' | 'cpu-f32' | 'cpu-wasm'): Promise<Stepper> {
   const precision = engine === 'cpu-f32' ? 'f32' : 'f64';
   const inputs = await prepareInputs(exp, [exp], yielder());
-  const model = cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
+  // cpu-wasm's model takes theta in at each beginEpoch, as this one sets it before.
+  const model =
+    engine === 'cpu-wasm'
+      ? await (await import('./wasm')).cpuWasmModel(exp, inputs.data, inputs.thetas[0])
+      : cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
   // The model's own start (rounded to float32 for cpu-f32).
   return makeStepper(exp, { ...inputs, thetas: [Float64Array.from(model.theta)] }, engine, async (theta, order, from, to) => {
     model.theta.set(theta);

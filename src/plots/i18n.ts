@@ -143,7 +143,7 @@ const en = {
     'One workgroup a model, for big batches: the batch is dealt out over the workgroup, subgroupAdd and one barrier a step sum the gradient, and every invocation takes the same step. Chosen when it measured fastest.',
   kernelChosen: 'Kernel',
   kernelCommon: 'Shared by every kernel: the layout of theta, the activation (sigmoid, tanh or relu, fixed when the pipeline is made) and the gradient of one unit.',
-  noWebGpu: 'No WebGPU here, so the GPU engines are off; the CPU engine works.',
+  noWebGpu: 'No WebGPU here, so the GPU engines are off; the CPU engines work.',
   deviceLost: 'The GPU device was lost; the epochs so far are kept. Train again to get a new device.',
   urlNotice: 'Some settings in the link were not valid and were reset:',
   invalid: 'invalid',
@@ -186,6 +186,7 @@ const en = {
   kernelName: (variant: string, size: number) =>
     variant === 'subgroup' ? `subgroup, ${size} lanes a model` : variant === 'tiled' ? `tiled, ${size} invocations a model` : `invocation a model, ${size} a workgroup`,
   cpuDevice: 'CPU, JavaScript, float64, one thread',
+  cpuWasmDevice: 'CPU, WebAssembly SIMD (f64x2), float64, one thread',
   formulaReadOnly: 'Choose “custom formula” above to type your own f.',
   formulaLoading: 'loading the formula parser (mathjs) …',
   twinAgree: (rel: string) => `Against the float32 CPU twin (the same arithmetic as the GPU): every epoch within 1e-3 relative (largest difference ${rel}).`,
@@ -342,7 +343,7 @@ const sv: Labels = {
     'En arbetsgrupp per modell, för stora batcher: batchen delas ut över arbetsgruppen, subgroupAdd och en barriär per steg summerar gradienten, och alla trådar tar samma steg. Väljs när den mättes snabbast.',
   kernelChosen: 'Kärna',
   kernelCommon: 'Delas av alla kärnor: hur theta ligger i minnet, aktiveringen (sigmoid, tanh eller relu, vald när pipelinen skapas) och gradienten för en nod.',
-  noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorn fungerar.',
+  noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorerna fungerar.',
   deviceLost: 'GPU-enheten förlorades; epokerna hittills finns kvar. Träna igen för att få en ny enhet.',
   urlNotice: 'Några inställningar i länken var ogiltiga och återställdes:',
   invalid: 'ogiltigt',
@@ -388,6 +389,7 @@ const sv: Labels = {
         ? `arbetsgrupp, ${size} trådar per modell`
         : `en tråd per modell, ${size} per arbetsgrupp`,
   cpuDevice: 'CPU, JavaScript, float64, en tråd',
+  cpuWasmDevice: 'CPU, WebAssembly SIMD (f64x2), float64, en tråd',
   formulaReadOnly: 'Välj ”egen formel” ovan för att skriva ett eget f.',
   formulaLoading: 'laddar formeltolken (mathjs) …',
   twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 1e-3 relativt (största skillnad ${rel}).`,

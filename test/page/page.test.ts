@@ -82,7 +82,7 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
   it('trains the defaults with each engine: 50/50, 50 points on the loss chart, the numbers shown are the history, GPU and CPU agree', async () => {
     await open('?lang=en');
     const runs: Record<string, History> = {};
-    for (const engine of ['gpu', 'gpu-perop', 'cpu']) {
+    for (const engine of ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm']) {
       const r = await trainWith(engine);
       expect(r.epochs).toBe(50);
       expect(r.progress).toEqual([50, 50]);
@@ -97,6 +97,10 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       console.log(`${engine} vs cpu on the page: max rel ${c.maxRel.toExponential(2)}`);
       expect(c.ok, c.detail).toBe(true);
     }
+    // WebAssembly in the page: the same float64 experiment as cpu, to its last bits.
+    const wasm = compareRuns({ history: runs['cpu-wasm'] }, { history: runs.cpu }, 1e-12);
+    console.log(`cpu-wasm vs cpu on the page: max rel ${wasm.maxRel.toExponential(2)}`);
+    expect(wasm.ok, wasm.detail).toBe(true);
     // What the GPU runs: the last run was on the CPU, so the GPU kernels ran 0 times; the sources are there.
     expect(await page.$$eval('#kernels details', (d) => d.map((e) => (e as HTMLElement).dataset.kernel))).toEqual([
       'common.wgsl',
@@ -969,9 +973,9 @@ describe('the page without WebGPU', () => {
       errors = [];
       page = await openPage(plain, `${pageUrl}?lang=en&M=1600`, 'webgpuSgdPage', errors);
       await page.waitForFunction(() => !document.getElementById('banner')!.hidden, { timeout: 30_000 });
-      expect(await text('#banner')).toMatch(/No WebGPU here, so the GPU engines are off; the CPU engine works\. .*adapter/);
+      expect(await text('#banner')).toMatch(/No WebGPU here, so the GPU engines are off; the CPU engines work\. .*adapter/);
       expect(await page.$eval('#engine', (e) => (e as HTMLSelectElement).value)).toBe('cpu');
-      expect(await page.$$eval('#engine option', (o) => o.map((e) => (e as HTMLOptionElement).disabled))).toEqual([true, true, false]);
+      expect(await page.$$eval('#engine option', (o) => o.map((e) => (e as HTMLOptionElement).disabled))).toEqual([true, true, false, false]);
       await page.click('#train');
       await waitIdle();
       expect(await text('#status')).toMatch(/Epoch 2 \/ 2\. Done\./);

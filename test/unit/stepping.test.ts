@@ -5,7 +5,7 @@ import { alphaCpu, trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 
 describe('the CPU stepper', () => {
-  it.each(['cpu', 'cpu-f32'] as const)(
+  it.each(['cpu', 'cpu-f32', 'cpu-wasm'] as const)(
     '%s: after 1 + 1 + 10 + 100 + 3 steps (an epoch), then two epochs in uneven parts, theta is the run of the same epochs, exactly',
     async (engine) => {
       const exp = prepareExperiment({ steps: 2400, batchSize: 7 });
