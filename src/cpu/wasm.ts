@@ -3,8 +3,9 @@
  * units a lane pair of f64x2), float64 like `cpu`, behind the same CpuModel as the JavaScript
  * loops. float64 because it is the reference's precision: held to `cpu` within 1e-12, it is the
  * same experiment, only faster; its exp is its own (table-driven: 64 entries and a degree-5
- * polynomial, at most 1 ulp from Math.exp, see asm/sgd.ts) and its alpha adds the two lanes last, so it
- * differs from `cpu` in the last bits, not in what it computes.
+ * polynomial, at most 1 ulp from Math.exp, see asm/sgd.ts) and its alpha adds the two lanes
+ * last, so it differs from `cpu` in the last bits, not in what it computes. A sweep's models
+ * share one instance (cpuWasmModels).
  */
 import wasmBase64 from '../../asm/sgd.ts?wasm';
 import type { Experiment } from '../experiment/config';
