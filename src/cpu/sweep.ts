@@ -6,21 +6,19 @@ import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
 import { discard, giveBack, takeWorkers } from './pool';
 import { yielder } from '../experiment/pause';
-import { cpuModel, roundedData, stepsPerSlice, valPointsPerSlice } from './trainer';
+import { cpuDevice, oneThreadModels, stepsPerSlice, valPointsPerSlice } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
   const wasm = options.engine === 'cpu-wasm';
   const recorder = new SweepRecorder(sweep, wasm ? 'cpu-wasm' : 'cpu', options);
-  const precision = wasm ? 'f64' : (options.precision ?? 'f64');
-  const device = wasm ? 'CPU, WebAssembly SIMD (f64x2), float64, one thread' : `CPU, JavaScript, ${precision === 'f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
+  // The float32 twin of the GPU's sweep is 'cpu' with precision 'f32'.
+  const engine = wasm ? 'cpu-wasm' : options.precision === 'f32' ? 'cpu-f32' : 'cpu';
+  const device = cpuDevice(engine);
   const P = sweep.models.length;
   const pause = yielder();
   const inputs = await prepareInputs(sweep.base, sweep.experiments, pause);
-  const data = roundedData(inputs.data, precision);
-  const models = wasm
-    ? await (await import('./wasm')).cpuWasmModels(sweep.experiments, data, inputs.thetas)
-    : sweep.experiments.map((exp, m) => cpuModel(exp, data, precision, inputs.thetas[m]));
+  const models = await oneThreadModels(engine, sweep.experiments, inputs.data, inputs.thetas);
   const { divergedAt } = recorder;
   const before = models.map((m) => Float64Array.from(m.theta));
   recorder.trainingStarts();

@@ -187,13 +187,33 @@ export function stepsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / (exp.config.hiddenUnits * exp.config.batchSize)));
 }
 
+/** The CPU engines that train on one thread: JavaScript in float64 or float32, WebAssembly in float64. */
+export type OneThreadEngine = 'cpu' | 'cpu-f32' | 'cpu-wasm';
+
+/** What a one-thread CPU engine says ran its code. */
+export function cpuDevice(engine: OneThreadEngine): string {
+  return engine === 'cpu-wasm'
+    ? 'CPU, WebAssembly SIMD (f64x2), float64, one thread'
+    : `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
+}
+
+/**
+ * The models of `exps` (one run's, or a sweep's on the same data) for a one-thread CPU engine:
+ * JavaScript loops on the data rounded to the engine's precision, or WebAssembly (all of them in
+ * one module instance, wasm.ts). The one place a run, a sweep and a stepper get their models.
+ */
+export async function oneThreadModels(engine: OneThreadEngine, exps: readonly Experiment[], data: Dataset, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
+  if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmModels(exps, data, thetas);
+  const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
+  const rounded = roundedData(data, precision);
+  return exps.map((exp, m) => cpuModel(exp, rounded, precision, thetas[m]));
+}
+
 /** Trains on the CPU; `engine` is 'cpu' (float64), 'cpu-f32' or 'cpu-wasm' (float64 in WebAssembly). Same contract as the GPU trainer. */
-export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: 'cpu' | 'cpu-f32' | 'cpu-wasm' }): Promise<TrainResult> {
+export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: OneThreadEngine }): Promise<TrainResult> {
   const { engine, signal } = options;
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
-  const device =
-    engine === 'cpu-wasm' ? 'CPU, WebAssembly SIMD (f64x2), float64, one thread' : `CPU, JavaScript, ${engine === 'cpu-f32' ? 'float32 (Math.fround)' : 'float64'}, one thread`;
-  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device });
+  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: cpuDevice(engine) });
   const pause = yielder();
   // Preparation in slices ends at a Stop too (making 10^7 points takes most of a second).
   const stop = stoppable(pause, signal);
@@ -204,10 +224,7 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
   }
-  const model =
-    engine === 'cpu-wasm'
-      ? await (await import('./wasm')).cpuWasmModel(exp, inputs.data, inputs.thetas[0])
-      : cpuModel(exp, roundedData(inputs.data, precision), precision, inputs.thetas[0]);
+  const [model] = await oneThreadModels(engine, [exp], inputs.data, inputs.thetas);
   recorder.theta = Float64Array.from(model.theta);
   const alphaAt = options.alphaAt;
   const slice = stepsPerSlice(exp);

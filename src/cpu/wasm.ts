@@ -65,15 +65,11 @@ function layout(start: number, sizes: [string, number][]): { at: Map<string, num
   return { at, end: p };
 }
 
-/** A model of `exp` in WebAssembly, from `initialTheta`: the CpuModel of trainer.ts, in float64. */
-export async function cpuWasmModel(exp: Experiment, data: CpuData, initialTheta: Float64Array): Promise<CpuModel> {
-  return (await cpuWasmModels([exp], data, [initialTheta]))[0];
-}
-
 /**
- * Models of `exps` (a sweep's, all on the same data) in one instance of the module: the data, the
- * visiting order and the scratch of a step are shared (a CPU sweep trains its models one after
- * another), each model has its own theta and loss sums, so a model costs ~3 K float64.
+ * Models of `exps` (one run's, or a sweep's on the same data), the CpuModel of trainer.ts in
+ * float64, in one instance of the module: the data, the visiting order and the scratch of a step
+ * are shared (a CPU sweep trains its models one after another), each model has its own theta and
+ * loss sums, so a model costs ~3 K float64.
  */
 export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
   const { trainPoints: n, valPoints } = exps[0];
