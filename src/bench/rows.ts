@@ -144,14 +144,14 @@ function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f
 /** A timed run's outcome as the benchmark needs it. */
 type Timed = { timings: TrainResult['timings']; dispatches: number; device: string; kernel?: string } | { error: string };
 
-/**
- * One engine's row: warm-ups (WARMUP_MS) and then `repeats` runs (3 when a run takes over 3 s), each
- * checked before its time counts; the first disagreement or failure ends the row without a time.
- */
 /** Warm-up runs before the timed ones: until they add up to this many ms (at least 1, at most MAX_WARMUPS). */
 const WARMUP_MS = 250;
 const MAX_WARMUPS = 10;
 
+/**
+ * One engine's row: warm-ups (WARMUP_MS) and then `repeats` runs (3 when a run takes over 3 s), each
+ * checked before its time counts; the first disagreement or failure ends the row without a time.
+ */
 async function timeRow<R extends Timed>(
   engine: BenchRow['engine'],
   reference: BenchRow['check']['reference'],
@@ -179,7 +179,6 @@ async function timeRow<R extends Timed>(
   // Warm-ups: at least one (it compiles), then more until they add up to WARMUP_MS: Chrome's V8
   // takes several runs of a 10 ms workload to optimise the CPU engines (seen: cpu's first runs
   // 56, 27, 31 ms, then 9-15 ms), so a single warm-up left it half-compiled in the median.
-  let warmups = 0;
   let warmupTotal = 0;
   for (let i = 0; row.timingsMs.length < runs; i++) {
     const r = await run();
@@ -194,12 +193,11 @@ async function timeRow<R extends Timed>(
     row.dispatches = r.dispatches;
     row.device = r.device;
     if (r.kernel) row.kernel = r.kernel;
-    if (warmups === 0 || (warmupTotal < WARMUP_MS && warmups < MAX_WARMUPS)) {
-      if (warmups === 0) row.warmupMs = r.timings.trainMs;
+    if (row.warmups === 0 || (warmupTotal < WARMUP_MS && row.warmups < MAX_WARMUPS)) {
+      if (row.warmups === 0) row.warmupMs = r.timings.trainMs;
       if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
-      warmups++;
+      row.warmups++;
       warmupTotal += r.timings.trainMs;
-      row.warmups = warmups;
       continue;
     }
     row.timingsMs.push(r.timings.trainMs);

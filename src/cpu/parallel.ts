@@ -9,7 +9,7 @@ import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { alphaCpu } from './trainer';
 import { CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
-import { discard, giveBack, takeWorkers } from './pool';
+import { release, takeWorkers } from './pool';
 
 /** Workers the engine starts by default: one a logical core. */
 export function defaultWorkers(): number {
@@ -76,8 +76,7 @@ export async function trainCpuParallel(exp: Experiment, options: TrainOptions, w
     clean = !options.signal?.aborted;
   } finally {
     options.signal?.removeEventListener('abort', abort);
-    if (clean) giveBack('cpu-workers', pool);
-    else discard(pool);
+    release('cpu-workers', pool, clean);
   }
   return recorder.result('completed');
 }

@@ -22,16 +22,15 @@ export function takeWorkers(kind: string, n: number, make: () => Worker): Worker
   return taken;
 }
 
-/** Gives workers back after a clean run: idle, their handlers cleared. */
-export function giveBack(kind: string, workers: Worker[]): void {
+/** Ends a run's use of its workers: after a clean run they go back idle (handlers cleared), after a stopped or failed one they are ended. */
+export function release(kind: string, workers: Worker[], clean: boolean): void {
+  if (!clean) {
+    for (const w of workers) w.terminate();
+    return;
+  }
   for (const w of workers) {
     w.onmessage = null;
     w.onerror = null;
   }
   idle.set(kind, [...(idle.get(kind) ?? []), ...workers]);
-}
-
-/** Ends workers that were stopped or failed mid-run. */
-export function discard(workers: Worker[]): void {
-  for (const w of workers) w.terminate();
 }

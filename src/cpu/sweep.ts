@@ -4,7 +4,7 @@ import { nextOrders, prepareInputs } from '../experiment/inputs';
 import { SweepRecorder } from '../experiment/recorder';
 import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
-import { discard, giveBack, takeWorkers } from './pool';
+import { release, takeWorkers } from './pool';
 import { yielder } from '../experiment/pause';
 import { cpuDevice, oneThreadModels, stepsPerSlice, valPointsPerSlice } from './trainer';
 
@@ -124,8 +124,7 @@ export async function trainSweepWorkers(sweep: Sweep, options: SweepOptions, wor
     });
     clean = recorder.loss.length === epochs;
   } finally {
-    if (clean) giveBack('sweep', pool);
-    else discard(pool);
+    release('sweep', pool, clean);
   }
   // The workers send their thetas with the last epoch only: a stopped sweep has none.
   return recorder.result(recorder.loss.length === epochs ? thetas : [], { device: `CPU, JavaScript, float64, ${n} Web Workers` });
