@@ -1,8 +1,14 @@
 // The `cpu-wasm` engine's kernel, in AssemblyScript (compiled to WebAssembly with SIMD by
-// build/assemblyscript.ts): SGD of one model in float64, two hidden units at a time in the
-// lanes of an f64x2. Theta is held as three arrays (v, w, b) of Kp = K rounded up to even; a
-// padded unit has v = w = b = 0 and its update masked off, so it adds nothing. The pointers are
-// byte offsets into this module's memory, laid out by src/cpu/wasm.ts.
+// build/assemblyscript.ts): SGD in float64 with the f64x2 lanes over hidden units for one model
+// (`steps`, `validate`) and over models for a sweep's pairs (`steps2`, `validate2`, below). For one
+// model, theta is held as three arrays (v, w, b) of Kp = K rounded up to even; a padded unit has
+// v = w = b = 0 and its update masked off, so it adds nothing. The pointers are byte offsets into
+// this module's memory, laid out by src/cpu/wasm.ts.
+//
+// What the x86 code costs was measured, not guessed (the lecture's run in Node, 3.8 to 2.7 ms): pmax
+// in place of max, z | sign in place of -abs(z), and a logical shift in place of an arithmetic one on
+// 64-bit lanes each stand for one instruction where the other takes several; a batch of one point
+// scales its gradient terms once (e = 2 lr r) instead of summing a batch of one.
 //
 // exp, for x <= 0 (the activations ask only for exp of -|z|): a table-driven algorithm (Tang's,
 // as in musl and ARM's optimized routines). k = round(64 x / ln 2), r = x - k ln2 / 64 with ln 2 in
@@ -11,7 +17,7 @@
 // to r^5 (truncation under 4e-17), and 2^(k >> 6) built in the exponent bits. Arguments below
 // -708 are taken as -708 (exp = 3.3e-308). Measured against Math.exp over [-708, 0]: at most
 // 1 ulp (test/unit/wasm.test.ts). It replaced a degree-13 Taylor series in Horner's form: the
-// same accuracy, the lecture's run 1.5x faster (5.5 ms to 3.7 ms in Node).
+// same accuracy, the lecture's run 1.5x faster (5.5 ms to 3.7 ms in Node, before the changes above).
 
 const LN2_HI: f64 = 0.6931471803691238;
 const LN2_LO: f64 = 1.9082149292705877e-10;
@@ -53,18 +59,22 @@ const EXP_TABLE = memory.data<f64>([
   1.9571441241754002, 8.960767791036668e-17, 1.978456026387951, 4.0388753109278167e-17,
 ]);
 const N_LOG2E: f64 = 92.33248261689366; // 64 / ln 2
+const SHIFTER_BITS: i64 = 0x4338000000000000; // SHIFTER's bits
+// The sign bit of both lanes: z | SIGN is -|z| in one instruction.
+const SIGN = i64x2.splat(0x8000000000000000);
 
 // @ts-ignore: decorator
 @inline
 function expNeg(x: v128): v128 {
-  const xc = f64x2.max(x, f64x2.splat(-708.0));
+  // pmax (x < -708 ? -708 : x) is one x86 instruction where max's NaN and -0 rules take several; a NaN x stays NaN.
+  const xc = f64x2.pmax(x, f64x2.splat(-708.0));
   const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(N_LOG2E)), f64x2.splat(SHIFTER));
   const n = f64x2.sub(kd, f64x2.splat(SHIFTER));
   const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI / 64.0))), f64x2.mul(n, f64x2.splat(LN2_LO / 64.0)));
-  // k = round(x 64 / ln 2) as an integer in each lane: exp(x) = 2^(k >> 6) 2^((k & 63) / 64) exp(r).
-  const k = i64x2.sub(kd, f64x2.splat(SHIFTER));
-  const t0 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(k, 0) & 63) << 4));
-  const t1 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(k, 1) & 63) << 4));
+  // k = round(x 64 / ln 2) is in kd's low bits: bits(kd) = bits(SHIFTER) + k, and bits(SHIFTER)
+  // ends in 52 zero bits, so k & 63 is bits(kd) & 63. exp(x) = 2^(k >> 6) 2^((k & 63) / 64) exp(r).
+  const t0 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kd, 0) & 63) << 4));
+  const t1 = v128.load(EXP_TABLE + (<usize>(i64x2.extract_lane(kd, 1) & 63) << 4));
   const hi = v128.shuffle<i64>(t0, t1, 0, 2);
   const lo = v128.shuffle<i64>(t0, t1, 1, 3);
   // exp(r) - 1 for |r| <= ln 2 / 128 by its Taylor series to r^5 (the next term is under 4e-17).
@@ -73,7 +83,9 @@ function expNeg(x: v128): v128 {
   const d = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
   const u = f64x2.add(r, f64x2.mul(r2, f64x2.add(c, f64x2.mul(r2, d))));
   const m = f64x2.add(hi, f64x2.add(f64x2.mul(hi, u), lo));
-  const scale = i64x2.shl(i64x2.add(i64x2.shr_s(k, 6), i64x2.splat(1023)), 52);
+  // 2^(k >> 6) built in the exponent bits: (k >> 6) + 1023 is (k + 1023 * 64) >>> 6, as k >= -708 * 64 / ln 2 > -1023 * 64
+  // (a logical shift: WebAssembly's arithmetic one on 64-bit lanes costs several x86 instructions).
+  const scale = i64x2.shl(i64x2.shr_u(i64x2.sub(kd, i64x2.splat(SHIFTER_BITS - 1023 * 64)), 6), 52);
   return f64x2.mul(m, scale);
 }
 
@@ -85,12 +97,12 @@ function activate(z: v128, act: i32): v128 {
   const one = f64x2.splat(1.0);
   const positive = f64x2.ge(z, zero);
   if (act == 0) {
-    const e = expNeg(f64x2.neg(f64x2.abs(z)));
+    const e = expNeg(v128.or(z, SIGN));
     const s = f64x2.div(one, f64x2.add(one, e));
     return v128.bitselect(s, f64x2.mul(e, s), positive);
   }
   if (act == 1) {
-    const e = expNeg(f64x2.mul(f64x2.splat(-2.0), f64x2.abs(z)));
+    const e = expNeg(f64x2.mul(f64x2.splat(2.0), v128.or(z, SIGN)));
     const t = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
     return v128.bitselect(t, f64x2.neg(t), positive);
   }
@@ -106,6 +118,8 @@ function slope(h: v128, act: i32): v128 {
   if (act == 1) return f64x2.sub(one, f64x2.mul(h, h));
   return v128.and(f64x2.gt(h, f64x2.splat(0.0)), one);
 }
+
+// ---- One model: two hidden units in the lanes of an f64x2 ----
 
 /** alpha(x): the sum over units of v act(w x + b), lanes added last. Writes h to `hidden` when it is not 0. */
 // @ts-ignore: decorator
@@ -150,16 +164,45 @@ export function steps(
 ): void {
   let sum = load<f64>(loss);
   let lost = load<f64>(loss, 8);
-  const rowBytes = <usize>kp << 3;
   const last = <usize>(kp - 2) << 3;
+  if (batch == 1) {
+    // One point a step (the lecture's): the gradient is that point's terms, so the step's error
+    // e = 2 lr r scales them directly, without sums over the batch (a shorter chain from r to theta).
+    const lr2 = lr * 2.0;
+    for (let step = from; step < to; step++) {
+      const idx = <usize>load<u32>(order + (<usize>step << 2)) << 3;
+      const xi = load<f64>(x + idx);
+      const r = forward(kp, act, v, w, b, xi, hidden) - load<f64>(y + idx);
+      const t0 = r * r - lost;
+      const t = sum + t0;
+      lost = t - sum - t0;
+      sum = t;
+      const e = f64x2.splat(lr2 * r);
+      const xs = f64x2.splat(xi);
+      for (let p = 0; p < kp; p += 2) {
+        const o = <usize>p << 3;
+        const vp = v128.load(v + o);
+        const h = v128.load(hidden + o);
+        // The padding of an odd K keeps its zeros.
+        const em = o == last ? f64x2.mul(v128.load(mask), e) : e;
+        const s = f64x2.mul(em, f64x2.mul(vp, slope(h, act)));
+        v128.store(v + o, f64x2.sub(vp, f64x2.mul(em, h)));
+        v128.store(w + o, f64x2.sub(v128.load(w + o), f64x2.mul(s, xs)));
+        v128.store(b + o, f64x2.sub(v128.load(b + o), s));
+      }
+    }
+    store<f64>(loss, sum);
+    store<f64>(loss, lost, 8);
+    return;
+  }
+  const rowBytes = <usize>kp << 3;
   for (let step = from; step < to; step++) {
     const first = step * batch;
     const count = min(batch, n - first);
     for (let i = 0; i < count; i++) {
       const idx = <usize>load<u32>(order + (<usize>(first + i) << 2)) << 3;
       const xi = load<f64>(x + idx);
-      const alpha = forward(kp, act, v, w, b, xi, hidden + <usize>i * rowBytes);
-      const r = alpha - load<f64>(y + idx);
+      const r = forward(kp, act, v, w, b, xi, hidden + <usize>i * rowBytes) - load<f64>(y + idx);
       store<f64>(res + (<usize>i << 3), r);
       store<f64>(xb + (<usize>i << 3), xi);
       const t0 = r * r - lost;
@@ -207,6 +250,163 @@ export function validate(kp: i32, act: i32, v: usize, w: usize, b: usize, x: usi
   }
   store<f64>(acc, sum);
   store<f64>(acc, lost, 8);
+}
+
+// ---- Two models of a sweep at once: model A in lane 0, model B in lane 1 ----
+//
+// Two models with the same K, batch, activation and visiting order (a sweep's models of one seed)
+// step together, unit k of both in one f64x2: each lane's arithmetic is its model's own, in the
+// order `steps` uses, so a model trained here is bit for bit its run alone. A unit is one f64x2
+// (no padding for an odd K), theta is three arrays (v, w, b) of K f64x2, the learning rates one
+// f64x2, and each model keeps its Kahan sums [sum, lost] in 16 bytes of its own (A's, then B's).
+// The lanes never mix: a model that diverges (NaN) leaves its partner's lane as it is.
+
+/** alpha(x) of both models: units 0, 2, 4, ... summed in one accumulator, 1, 3, 5, ... in another, then added, as forward's lanes are. */
+// @ts-ignore: decorator
+@inline
+function forward2(k: i32, act: i32, v: usize, w: usize, b: usize, x: f64, hidden: usize): v128 {
+  const xs = f64x2.splat(x);
+  let even = f64x2.splat(0.0);
+  let odd = f64x2.splat(0.0);
+  const end = <usize>k << 4;
+  let o: usize = 0;
+  for (; o + 16 < end; o += 32) {
+    const h0 = activate(f64x2.add(f64x2.mul(v128.load(w + o), xs), v128.load(b + o)), act);
+    const h1 = activate(f64x2.add(f64x2.mul(v128.load(w + o, 16), xs), v128.load(b + o, 16)), act);
+    if (hidden) {
+      v128.store(hidden + o, h0);
+      v128.store(hidden + o, h1, 16);
+    }
+    even = f64x2.add(even, f64x2.mul(v128.load(v + o), h0));
+    odd = f64x2.add(odd, f64x2.mul(v128.load(v + o, 16), h1));
+  }
+  if (o < end) {
+    // The last unit of an odd K (forward adds its padding's v h = 0 to the odd lane: no change).
+    const h0 = activate(f64x2.add(f64x2.mul(v128.load(w + o), xs), v128.load(b + o)), act);
+    if (hidden) v128.store(hidden + o, h0);
+    even = f64x2.add(even, f64x2.mul(v128.load(v + o), h0));
+  }
+  return f64x2.add(even, odd);
+}
+
+/** The two models' Kahan sums, A's [sum, lost] at p and B's at p + 16, as [sum A, sum B] and [lost A, lost B]. */
+// @ts-ignore: decorator
+@inline
+function sums2(p: usize): v128 {
+  return v128.shuffle<i64>(v128.load(p), v128.load(p, 16), 0, 2);
+}
+// @ts-ignore: decorator
+@inline
+function losts2(p: usize): v128 {
+  return v128.shuffle<i64>(v128.load(p), v128.load(p, 16), 1, 3);
+}
+// @ts-ignore: decorator
+@inline
+function storeSums2(p: usize, sum: v128, lost: v128): void {
+  v128.store(p, v128.shuffle<i64>(sum, lost, 0, 2));
+  v128.store(p, v128.shuffle<i64>(sum, lost, 1, 3), 16);
+}
+
+/**
+ * `steps` for two models (see above): `lr` is their two learning rates, `loss` their Kahan sums
+ * (32 bytes); scratch `hidden` is batch x K f64x2, `res` batch f64x2, `xb` batch f64.
+ */
+export function steps2(
+  k: i32,
+  batch: i32,
+  n: i32,
+  act: i32,
+  lr: usize,
+  v: usize,
+  w: usize,
+  b: usize,
+  x: usize,
+  y: usize,
+  order: usize,
+  from: i32,
+  to: i32,
+  loss: usize,
+  hidden: usize,
+  res: usize,
+  xb: usize,
+): void {
+  let sum = sums2(loss);
+  let lost = losts2(loss);
+  const rates = v128.load(lr);
+  const end = <usize>k << 4;
+  if (batch == 1) {
+    const lr2 = f64x2.mul(rates, f64x2.splat(2.0));
+    for (let step = from; step < to; step++) {
+      const idx = <usize>load<u32>(order + (<usize>step << 2)) << 3;
+      const xi = load<f64>(x + idx);
+      const r = f64x2.sub(forward2(k, act, v, w, b, xi, hidden), f64x2.splat(load<f64>(y + idx)));
+      const t0 = f64x2.sub(f64x2.mul(r, r), lost);
+      const t = f64x2.add(sum, t0);
+      lost = f64x2.sub(f64x2.sub(t, sum), t0);
+      sum = t;
+      const e = f64x2.mul(lr2, r);
+      const xs = f64x2.splat(xi);
+      for (let o: usize = 0; o < end; o += 16) {
+        const vp = v128.load(v + o);
+        const h = v128.load(hidden + o);
+        const s = f64x2.mul(e, f64x2.mul(vp, slope(h, act)));
+        v128.store(v + o, f64x2.sub(vp, f64x2.mul(e, h)));
+        v128.store(w + o, f64x2.sub(v128.load(w + o), f64x2.mul(s, xs)));
+        v128.store(b + o, f64x2.sub(v128.load(b + o), s));
+      }
+    }
+    storeSums2(loss, sum, lost);
+    return;
+  }
+  for (let step = from; step < to; step++) {
+    const first = step * batch;
+    const count = min(batch, n - first);
+    for (let i = 0; i < count; i++) {
+      const idx = <usize>load<u32>(order + (<usize>(first + i) << 2)) << 3;
+      const xi = load<f64>(x + idx);
+      const r = f64x2.sub(forward2(k, act, v, w, b, xi, hidden + <usize>i * end), f64x2.splat(load<f64>(y + idx)));
+      v128.store(res + (<usize>i << 4), r);
+      store<f64>(xb + (<usize>i << 3), xi);
+      const t0 = f64x2.sub(f64x2.mul(r, r), lost);
+      const t = f64x2.add(sum, t0);
+      lost = f64x2.sub(f64x2.sub(t, sum), t0);
+      sum = t;
+    }
+    const scale = f64x2.mul(rates, f64x2.splat(2.0 / <f64>count));
+    for (let o: usize = 0; o < end; o += 16) {
+      const vp = v128.load(v + o);
+      let gv = f64x2.splat(0.0);
+      let gw = f64x2.splat(0.0);
+      let gb = f64x2.splat(0.0);
+      for (let i = 0; i < count; i++) {
+        const ri = v128.load(res + (<usize>i << 4));
+        const h = v128.load(hidden + <usize>i * end + o);
+        const s = f64x2.mul(ri, f64x2.mul(vp, slope(h, act)));
+        gv = f64x2.add(gv, f64x2.mul(ri, h));
+        gw = f64x2.add(gw, f64x2.mul(s, f64x2.splat(load<f64>(xb + (<usize>i << 3)))));
+        gb = f64x2.add(gb, s);
+      }
+      v128.store(v + o, f64x2.sub(vp, f64x2.mul(scale, gv)));
+      v128.store(w + o, f64x2.sub(v128.load(w + o), f64x2.mul(scale, gw)));
+      v128.store(b + o, f64x2.sub(v128.load(b + o), f64x2.mul(scale, gb)));
+    }
+  }
+  storeSums2(loss, sum, lost);
+}
+
+/** `validate` for two models: their Kahan sums at `acc` (32 bytes). */
+export function validate2(k: i32, act: i32, v: usize, w: usize, b: usize, x: usize, y: usize, from: i32, to: i32, acc: usize): void {
+  let sum = sums2(acc);
+  let lost = losts2(acc);
+  for (let j = from; j < to; j++) {
+    const o = <usize>j << 3;
+    const r = f64x2.sub(forward2(k, act, v, w, b, load<f64>(x + o), 0), f64x2.splat(load<f64>(y + o)));
+    const t0 = f64x2.sub(f64x2.mul(r, r), lost);
+    const t = f64x2.add(sum, t0);
+    lost = f64x2.sub(f64x2.sub(t, sum), t0);
+    sum = t;
+  }
+  storeSums2(acc, sum, lost);
 }
 
 /** exp of each of `count` float64 at `p`, in place (for the test of its accuracy). */

@@ -6,7 +6,7 @@ import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
 import { release, takeWorkers } from './pool';
 import { yielder } from '../experiment/pause';
-import { cpuDevice, oneThreadModels, stepsPerSlice, valPointsPerSlice } from './trainer';
+import { cpuDevice, oneThreadGroups, stepsPerSlice, valPointsPerSlice } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {
@@ -18,58 +18,67 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
   const P = sweep.models.length;
   const pause = yielder();
   const inputs = await prepareInputs(sweep.base, sweep.experiments, pause);
-  const models = await oneThreadModels(engine, sweep.experiments, inputs.data, inputs.thetas);
+  const groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex);
+  const thetas: Float64Array[] = [];
+  for (const group of groups) group.members.forEach((m, i) => (thetas[m] = group.thetas[i]));
   const { divergedAt } = recorder;
-  const before = models.map((m) => Float64Array.from(m.theta));
+  const before = thetas.map((theta) => Float64Array.from(theta));
   recorder.trainingStarts();
   for (let epoch = 1; epoch <= sweep.base.epochs && !options.signal?.aborted; epoch++) {
     // One order a seed, shared by its models.
     const orders = await nextOrders(inputs);
     const l = new Float64Array(P).fill(NaN);
     const v = new Float64Array(P).fill(NaN);
-    let cut = -1;
-    for (let m = 0; m < P; m++) {
-      if (divergedAt[m] !== null) continue;
-      // Between models the page stays responsive, and a Stop ends the sweep inside the epoch.
+    // The models this epoch has reached, until a Stop cuts it short.
+    const reached: number[] = [];
+    let cut = false;
+    for (const group of groups) {
+      const live = group.members.map((m) => divergedAt[m] === null);
+      if (!live.includes(true)) continue;
+      // Between groups the page stays responsive, and a Stop ends the sweep inside the epoch.
       if (options.signal?.aborted) {
-        cut = m;
+        cut = true;
         break;
       }
-      before[m].set(models[m].theta);
+      for (const m of group.members) {
+        before[m].set(thetas[m]);
+        reached.push(m);
+      }
       // A long epoch runs in slices, as a single run's does: the page keeps its turn, and a Stop
       // inside it ends the sweep there.
-      const exp = sweep.experiments[m];
-      const model = models[m];
-      model.beginEpoch(orders[inputs.orderIndex[m]]);
+      const exp = sweep.experiments[group.members[0]];
+      group.beginEpoch(orders[inputs.orderIndex[group.members[0]]], live);
       const slice = stepsPerSlice(exp);
       for (let from = 0; from < exp.stepsPerEpoch && !options.signal?.aborted; from += slice) {
-        model.steps(from, Math.min(from + slice, exp.stepsPerEpoch));
+        group.steps(from, Math.min(from + slice, exp.stepsPerEpoch));
         await pause();
       }
       const valSlice = valPointsPerSlice(exp);
       for (let from = 0; from < exp.valPoints && !options.signal?.aborted; from += valSlice) {
-        model.validate(from, Math.min(from + valSlice, exp.valPoints));
+        group.validate(from, Math.min(from + valSlice, exp.valPoints));
         await pause();
       }
       if (options.signal?.aborted) {
-        cut = m + 1;
+        cut = true;
         break;
       }
-      const r = model.endEpoch();
-      l[m] = r.loss;
-      v[m] = r.valLoss ?? NaN;
+      group.endEpoch().forEach((r, i) => {
+        if (!live[i]) return;
+        l[group.members[i]] = r.loss;
+        v[group.members[i]] = r.valLoss ?? NaN;
+      });
       await pause();
     }
-    if (cut >= 0) {
+    if (cut) {
       // The epoch was cut short and is not reported: the models it reached go back to its start.
-      for (let m = 0; m < cut; m++) if (divergedAt[m] === null) models[m].theta.set(before[m]);
+      for (const m of reached) thetas[m].set(before[m]);
       break;
     }
     await recorder.epoch(epoch, l, v);
     await pause();
   }
   return recorder.result(
-    models.map((m) => Float64Array.from(m.theta)),
+    thetas.map((theta) => Float64Array.from(theta)),
     { device },
   );
 }

@@ -81,33 +81,57 @@ export interface CpuModelParts {
   round?: (x: number) => number;
 }
 
+/** What an epoch's bookkeeping needs of one model: its Kahan sums of squared residuals, training and validation. */
+export interface EpochSums {
+  loss: Float64Array;
+  val: Float64Array;
+}
+
+/**
+ * An epoch's bookkeeping for models that step together (one, or cpu-wasm's pairs): the sums zeroed
+ * at its start, validation checked to run in order, the rest validated and the losses taken at its end.
+ */
+export function epochKeeper(
+  exp: Pick<Experiment, 'trainPoints' | 'valPoints'>,
+  sums: readonly EpochSums[],
+  validate: (from: number, to: number) => void,
+  round: (x: number) => number = (x) => x,
+) {
+  let validated = 0;
+  const keeper = {
+    begin() {
+      for (const { loss, val } of sums) {
+        loss.fill(0);
+        val.fill(0);
+      }
+      validated = 0;
+    },
+    validate(from: number, to: number) {
+      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
+      validate(from, to);
+      validated = to;
+    },
+    end(): { loss: number; valLoss: number | null }[] {
+      if (exp.valPoints > 0) keeper.validate(validated, exp.valPoints);
+      return sums.map(({ loss, val }) => ({ loss: loss[0] / exp.trainPoints, valLoss: exp.valPoints > 0 ? round(val[0] / exp.valPoints) : null }));
+    },
+  };
+  return keeper;
+}
+
 /** A CpuModel from its parts: validation checked to run in order, the epoch's end, a whole epoch. */
 export function cpuModelOf(parts: CpuModelParts): CpuModel {
   const { loss, val, exp } = parts;
-  let validated = 0;
+  const keeper = epochKeeper(exp, [{ loss, val }], (from, to) => parts.validate(from, to), parts.round);
   const model: CpuModel = {
     theta: parts.theta,
     beginEpoch(order) {
       parts.begin(order);
-      loss.fill(0);
-      val.fill(0);
-      validated = 0;
+      keeper.begin();
     },
     steps: (from, to) => parts.steps(from, to),
-    validate(from, to) {
-      if (from !== validated) throw new Error(`Internal error: validation points from ${from}, expected ${validated}.`);
-      parts.validate(from, to);
-      validated = to;
-    },
-    endEpoch() {
-      let valLoss: number | null = null;
-      if (exp.valPoints > 0) {
-        model.validate(validated, exp.valPoints);
-        valLoss = val[0] / exp.valPoints;
-        if (parts.round) valLoss = parts.round(valLoss);
-      }
-      return { loss: loss[0] / exp.trainPoints, valLoss };
-    },
+    validate: (from, to) => keeper.validate(from, to),
+    endEpoch: () => keeper.end()[0],
     epoch(order) {
       model.beginEpoch(order);
       model.steps(0, exp.stepsPerEpoch);
@@ -115,6 +139,35 @@ export function cpuModelOf(parts: CpuModelParts): CpuModel {
     },
   };
   return model;
+}
+
+/**
+ * Models a sweep steps side by side within an epoch: one CpuModel, or two in the lanes of
+ * cpu-wasm's pair kernel (wasm.ts). The same calls as a CpuModel's, for all its members at once.
+ */
+export interface CpuModelGroup {
+  /** The sweep's indices of its models. */
+  members: number[];
+  /** Each member's theta now (K x 3, rows [v, w, b]). */
+  thetas: Float64Array[];
+  /** Begins an epoch visiting `order`; a member not `live` (diverged) is carried along, its theta left as it is. */
+  beginEpoch(order: Uint32Array, live: readonly boolean[]): void;
+  steps(from: number, to: number): void;
+  validate(from: number, to: number): void;
+  /** Each member's loss and val_loss, in members' order. */
+  endEpoch(): { loss: number; valLoss: number | null }[];
+}
+
+/** Model m of a sweep as a group of one. */
+export function groupOfOne(model: CpuModel, m: number): CpuModelGroup {
+  return {
+    members: [m],
+    thetas: [model.theta],
+    beginEpoch: (order) => model.beginEpoch(order),
+    steps: (from, to) => model.steps(from, to),
+    validate: (from, to) => model.validate(from, to),
+    endEpoch: () => [model.endEpoch()],
+  };
 }
 
 /**
@@ -200,13 +253,29 @@ export function cpuDevice(engine: OneThreadEngine): string {
 /**
  * The models of `exps` (one run's, or a sweep's on the same data) for a one-thread CPU engine:
  * JavaScript loops on the data rounded to the engine's precision, or WebAssembly (all of them in
- * one module instance, wasm.ts). The one place a run, a sweep and a stepper get their models.
+ * one module instance, wasm.ts). The one place a run and a stepper get their models.
  */
 export async function oneThreadModels(engine: OneThreadEngine, exps: readonly Experiment[], data: Dataset, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
   if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmModels(exps, data, thetas);
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
   const rounded = roundedData(data, precision);
   return exps.map((exp, m) => cpuModel(exp, rounded, precision, thetas[m]));
+}
+
+/**
+ * A sweep's models as the groups it steps (oneThreadModels's, one a group, but for cpu-wasm, which
+ * steps two models of one seed and shape at once where it can); `orderIndex` is each model's
+ * stream of visiting orders (RunInputs.orderIndex).
+ */
+export async function oneThreadGroups(
+  engine: OneThreadEngine,
+  exps: readonly Experiment[],
+  data: Dataset,
+  thetas: readonly Float64Array[],
+  orderIndex: readonly number[],
+): Promise<CpuModelGroup[]> {
+  if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmGroups(exps, data, thetas, orderIndex);
+  return (await oneThreadModels(engine, exps, data, thetas)).map(groupOfOne);
 }
 
 /** Trains on the CPU; `engine` is 'cpu' (float64), 'cpu-f32' or 'cpu-wasm' (float64 in WebAssembly). Same contract as the GPU trainer. */

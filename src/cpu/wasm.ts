@@ -1,16 +1,16 @@
 /**
  * The `cpu-wasm` engine: the SGD of one model in WebAssembly with SIMD (asm/sgd.ts, two hidden
- * units a lane pair of f64x2), float64 like `cpu`, behind the same CpuModel as the JavaScript
- * loops. float64 because it is the reference's precision: held to `cpu` within 1e-12, it is the
+ * units to the lanes of an f64x2), float64 like `cpu`, behind the same CpuModel as the JavaScript
+ * loops; a sweep steps two models of one shape and seed at once, one in each lane (cpuWasmGroups). float64 because it is the reference's precision: held to `cpu` within 1e-12, it is the
  * same experiment, only faster; its exp is its own (table-driven: 64 entries and a degree-5
  * polynomial, at most 1 ulp from Math.exp, see asm/sgd.ts) and its alpha adds the two lanes
  * last, so it differs from `cpu` in the last bits, not in what it computes. A sweep's models
- * share one instance (cpuWasmModels).
+ * share one instance, and a model stepped in a pair is bit for bit the model stepped alone.
  */
 import wasmBase64 from '../../asm/sgd.ts?wasm';
 import type { Experiment } from '../experiment/config';
 import { activationCode } from './kernels';
-import { cpuModelOf, type CpuData, type CpuModel } from './trainer';
+import { cpuModelOf, epochKeeper, groupOfOne, type CpuData, type CpuModel, type CpuModelGroup } from './trainer';
 
 /** The module's exports (pointers are byte offsets into its memory). */
 export interface SgdExports {
@@ -36,6 +36,27 @@ export interface SgdExports {
     xb: number,
   ): void;
   validate(kp: number, act: number, v: number, w: number, b: number, x: number, y: number, from: number, to: number, acc: number): void;
+  /** steps and validate for two models in the lanes of an f64x2 (asm/sgd.ts). */
+  steps2(
+    k: number,
+    batch: number,
+    n: number,
+    act: number,
+    lr: number,
+    v: number,
+    w: number,
+    b: number,
+    x: number,
+    y: number,
+    order: number,
+    from: number,
+    to: number,
+    loss: number,
+    hidden: number,
+    res: number,
+    xb: number,
+  ): void;
+  validate2(k: number, act: number, v: number, w: number, b: number, x: number, y: number, from: number, to: number, acc: number): void;
   expInPlace(p: number, count: number): void;
 }
 
@@ -66,35 +87,98 @@ function layout(start: number, sizes: [string, number][]): { at: Map<string, num
 }
 
 /**
- * Models of `exps` (one run's, or a sweep's on the same data), the CpuModel of trainer.ts in
- * float64, in one instance of the module: the data, the visiting order and the scratch of a step
- * are shared (a CPU sweep trains its models one after another), each model has its own theta and
- * loss sums, so a model costs ~3 K float64.
+ * A sweep's models in groups of one or two (indices into `exps`, in sweep order): two models pair
+ * when they have the same K, batch and activation and visit the points in the same order (the same
+ * stream of orders, `orderIndex`), as a sweep's models of one seed mostly do.
+ */
+export function pairUp(exps: readonly Experiment[], orderIndex: readonly number[]): number[][] {
+  const groups: number[][] = [];
+  const waiting = new Map<string, number[]>();
+  exps.forEach((exp, m) => {
+    const { hiddenUnits, batchSize, activation } = exp.config;
+    const key = `${hiddenUnits} ${batchSize} ${activation} ${orderIndex[m]}`;
+    const open = waiting.get(key);
+    if (open) {
+      open.push(m);
+      waiting.delete(key);
+    } else {
+      const group = [m];
+      groups.push(group);
+      waiting.set(key, group);
+    }
+  });
+  return groups;
+}
+
+/**
+ * The models of `exps` (one run's, or a sweep's on the same data), each stepped alone (two hidden
+ * units to an f64x2), the CpuModel of trainer.ts in float64.
  */
 export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
+  const built = await build(
+    exps,
+    data,
+    thetas,
+    exps.map((_, m) => [m]),
+  );
+  return built.map((g) => (g as { model: CpuModel }).model);
+}
+
+/** A sweep's models as it steps them: pairs (pairUp) in the lanes of the pair kernel, the rest alone. */
+export async function cpuWasmGroups(exps: readonly Experiment[], data: CpuData, thetas: readonly Float64Array[], orderIndex: readonly number[]): Promise<CpuModelGroup[]> {
+  const groups = pairUp(exps, orderIndex);
+  const built = await build(exps, data, thetas, groups);
+  return built.map((g, i) => ('model' in g ? groupOfOne(g.model, groups[i][0]) : g.group));
+}
+
+/**
+ * `groups` of `exps` (each one model or two) in one instance of the module: the data, the
+ * visiting order and the scratch of a step are shared (a CPU sweep trains its groups one after
+ * another), each group has its own theta and loss sums, so a model costs ~3 K float64.
+ */
+async function build(
+  exps: readonly Experiment[],
+  data: CpuData,
+  thetas: readonly Float64Array[],
+  groups: readonly number[][],
+): Promise<({ model: CpuModel } | { group: CpuModelGroup })[]> {
   const { trainPoints: n, valPoints } = exps[0];
   if (exps.some((e) => e.trainPoints !== n || e.valPoints !== valPoints)) throw new Error('Internal error: the models of one wasm instance must share their data.');
+  // A model alone holds its units two to an f64x2, K rounded up to even; a pair holds unit k of both in one.
   const kps = exps.map((e) => e.config.hiddenUnits + (e.config.hiddenUnits % 2));
   const maxKp = Math.max(...kps);
   const maxB = Math.max(...exps.map((e) => e.config.batchSize));
   const wasm = await sgdInstance();
   const { at, end } = layout(wasm.memory.buffer.byteLength, [
-    ['hidden', maxB * maxKp * 8],
-    ['res', maxB * 8],
+    // A pair's hidden values take 16 bytes a unit, a model's alone 8 a unit of Kp.
+    ['hidden', maxB * maxKp * 16],
+    ['res', maxB * 16],
     ['xb', maxB * 8],
     ['xTrain', n * 8],
     ['yTrain', n * 8],
     ['xVal', valPoints * 8],
     ['yVal', valPoints * 8],
     ['order', n * 4],
-    ...exps.flatMap((_, m): [string, number][] => [
-      [`mask${m}`, 16],
-      [`v${m}`, kps[m] * 8],
-      [`w${m}`, kps[m] * 8],
-      [`b${m}`, kps[m] * 8],
-      [`loss${m}`, 16],
-      [`val${m}`, 16],
-    ]),
+    ...groups.flatMap((members, g): [string, number][] => {
+      const K = exps[members[0]].config.hiddenUnits;
+      return members.length === 1
+        ? [
+            [`mask${g}`, 16],
+            [`v${g}`, kps[members[0]] * 8],
+            [`w${g}`, kps[members[0]] * 8],
+            [`b${g}`, kps[members[0]] * 8],
+            [`loss${g}`, 16],
+            [`val${g}`, 16],
+          ]
+        : [
+            [`lr${g}`, 16],
+            [`v${g}`, K * 16],
+            [`w${g}`, K * 16],
+            [`b${g}`, K * 16],
+            [`loss${g}`, 32],
+            [`val${g}`, 32],
+          ];
+    }),
   ]);
   const pages = Math.ceil((end - wasm.memory.buffer.byteLength) / 65536);
   try {
@@ -104,33 +188,74 @@ export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, 
   }
   // Views are made after the memory has grown (growing detaches the old buffer).
   const ptr = (name: string) => at.get(name)!;
-  const f64 = (name: string, count: number) => new Float64Array(wasm.memory.buffer, ptr(name), count);
+  const f64 = (name: string, count: number, from = 0) => new Float64Array(wasm.memory.buffer, ptr(name) + 8 * from, count);
   f64('xTrain', n).set(data.xTrain);
   f64('yTrain', n).set(data.yTrain);
   f64('xVal', valPoints).set(data.xVal);
   f64('yVal', valPoints).set(data.yVal);
   const order = new Uint32Array(wasm.memory.buffer, ptr('order'), n);
-  // The model whose visiting order is in `order` now: a model's steps copy its own in when another's is there.
+  // The group whose visiting order is in `order` now: a group's steps copy its own in when another's is there.
   let orderOf = -1;
-  return exps.map((exp, m) => {
-    const { config } = exp;
+  const shared = [ptr('xTrain'), ptr('yTrain'), ptr('order')] as const;
+  const scratch = [ptr('hidden'), ptr('res'), ptr('xb')] as const;
+  return groups.map((members, g) => {
+    const { config } = exps[members[0]];
     const K = config.hiddenUnits;
     const B = config.batchSize;
-    const kp = kps[m];
     const act = activationCode(config.activation);
-    const [pv, pw, pb, pmask, ploss, pval] = ['v', 'w', 'b', 'mask', 'loss', 'val'].map((name) => ptr(`${name}${m}`));
-    const [v, w, b] = [f64(`v${m}`, kp), f64(`w${m}`, kp), f64(`b${m}`, kp)];
-    f64(`mask${m}`, 2).set([1, K % 2 === 1 ? 0 : 1]);
-    const loss = f64(`loss${m}`, 2);
-    const val = f64(`val${m}`, 2);
-    const theta = Float64Array.from(thetas[m]);
+    const [pv, pw, pb, ploss, pval] = ['v', 'w', 'b', 'loss', 'val'].map((name) => ptr(`${name}${g}`));
     let epochOrder: Uint32Array | null = null;
-    return cpuModelOf({
+    const useOrder = () => {
+      if (orderOf !== g) {
+        order.set(epochOrder!);
+        orderOf = g;
+      }
+    };
+    if (members.length === 2) {
+      // Unit k of model A at 2k, of model B at 2k + 1.
+      const [v, w, b] = [f64(`v${g}`, 2 * K), f64(`w${g}`, 2 * K), f64(`b${g}`, 2 * K)];
+      f64(`lr${g}`, 2).set(members.map((m) => exps[m].config.learningRate));
+      const sums = [0, 1].map((i) => ({ loss: f64(`loss${g}`, 2, 2 * i), val: f64(`val${g}`, 2, 2 * i) }));
+      const keeper = epochKeeper(exps[members[0]], sums, (from, to) => wasm.validate2(K, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval));
+      const own = members.map((m) => Float64Array.from(thetas[m]));
+      let live: readonly boolean[] = [true, true];
+      const group: CpuModelGroup = {
+        members,
+        thetas: own,
+        beginEpoch(given, alive) {
+          // Each theta is its model's state between epochs, as a single model's (see below).
+          own.forEach((theta, i) => {
+            for (let k = 0; k < K; k++) [v[2 * k + i], w[2 * k + i], b[2 * k + i]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
+          });
+          live = alive;
+          epochOrder = given;
+          orderOf = -1;
+          keeper.begin();
+        },
+        steps(from, to) {
+          useOrder();
+          wasm.steps2(K, B, n, act, ptr(`lr${g}`), pv, pw, pb, ...shared, from, to, ploss, ...scratch);
+          // A diverged member's theta stays where it diverged (its lane runs on, unread).
+          own.forEach((theta, i) => {
+            if (live[i]) for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[2 * k + i], w[2 * k + i], b[2 * k + i]];
+          });
+        },
+        validate: (from, to) => keeper.validate(from, to),
+        endEpoch: () => keeper.end(),
+      };
+      return { group };
+    }
+    const [m] = members;
+    const kp = kps[m];
+    const [v, w, b] = [f64(`v${g}`, kp), f64(`w${g}`, kp), f64(`b${g}`, kp)];
+    f64(`mask${g}`, 2).set([1, K % 2 === 1 ? 0 : 1]);
+    const theta = Float64Array.from(thetas[m]);
+    const model = cpuModelOf({
       // theta as the engines report it (K rows [v, w, b]), kept from the module's three arrays.
       theta,
-      loss,
-      val,
-      exp,
+      loss: f64(`loss${g}`, 2),
+      val: f64(`val${g}`, 2),
+      exp: exps[m],
       begin(given) {
         // theta is the model's state between epochs (a stopped sweep puts an epoch's start back in it).
         for (let k = 0; k < K; k++) [v[k], w[k], b[k]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
@@ -138,16 +263,14 @@ export async function cpuWasmModels(exps: readonly Experiment[], data: CpuData, 
         orderOf = -1;
       },
       steps(from, to) {
-        if (orderOf !== m) {
-          order.set(epochOrder!);
-          orderOf = m;
-        }
-        wasm.steps(kp, B, n, act, config.learningRate, pv, pw, pb, pmask, ptr('xTrain'), ptr('yTrain'), ptr('order'), from, to, ploss, ptr('hidden'), ptr('res'), ptr('xb'));
+        useOrder();
+        wasm.steps(kp, B, n, act, config.learningRate, pv, pw, pb, ptr(`mask${g}`), ...shared, from, to, ploss, ...scratch);
         for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
       },
       validate(from, to) {
         wasm.validate(kp, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval);
       },
     });
+    return { model };
   });
 }

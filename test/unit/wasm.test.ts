@@ -1,6 +1,7 @@
 /** The cpu-wasm engine (asm/sgd.ts through WebAssembly SIMD) against `cpu`, and its exp against Math.exp. */
 import { describe, expect, it } from 'vitest';
-import { sgdInstance } from '../../src/cpu/wasm';
+import { pairUp, sgdInstance } from '../../src/cpu/wasm';
+import { prepareExperiment } from '../../src/experiment/config';
 import { train, trainSweep } from '../../src/train';
 import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
 import type { ExperimentConfig } from '../../src/experiment/config';
@@ -64,6 +65,12 @@ describe('the cpu-wasm engine', () => {
     const { models } = parseSweep('lr=0.002:5:log4,K=1:12:x3', 2, { learningRate: 0.008, hiddenUnits: 10, initSeed: 124 });
     const sweep = prepareSweep(base, models);
     const [wasm, cpu] = [await trainSweep(sweep, { engine: 'cpu-wasm' }), await trainSweep(sweep, { engine: 'cpu' })];
+    // It steps them two at a time (same K and seed, two learning rates in the lanes of the pair kernel).
+    const pairs = pairUp(
+      sweep.experiments,
+      sweep.experiments.map((e) => e.config.initSeed),
+    );
+    expect(pairs.map((p) => p.length)).toEqual(new Array(12).fill(2));
     expect(wasm.engine).toBe('cpu-wasm');
     expect(wasm.device).toMatch(/WebAssembly SIMD/);
     let diverged = 0;
@@ -92,6 +99,8 @@ describe('the cpu-wasm engine', () => {
     }
     console.log(`cpu-wasm sweep: ${diverged} of ${models.length} models diverged; the stable ones vs cpu: max rel ${worst.toExponential(1)}`);
     expect(diverged).toBeGreaterThan(0);
+    // Some pairs have one model diverging and one not: the stable one is still its single run (above).
+    expect(pairs.filter((p) => p.filter((m) => wasm.divergedAt[m] !== null).length === 1).length).toBeGreaterThan(0);
     expect(worst).toBeGreaterThan(0); // another exp: not bit for bit, so the comparison has something to hold
     expect(worst).toBeLessThanOrEqual(1e-12);
   });
@@ -111,5 +120,43 @@ describe('the cpu-wasm engine', () => {
     expect(stopped.status).toBe('aborted');
     expect(stopped.loss).toHaveLength(1);
     expect([...stopped.loss[0]]).toEqual([...full.loss[0]]);
+    // Three models: a pair and one alone, each back where the first epoch left it.
+    expect(pairUp(sweep.experiments, [0, 0, 0])).toEqual([[0, 1], [2]]);
+    const oneEpoch = await trainSweep(prepareSweep({ steps: 800 }, models), { engine: 'cpu-wasm' });
+    expect(stopped.thetas.map((t) => [...t])).toEqual(oneEpoch.thetas.map((t) => [...t]));
+  });
+
+  it.each([
+    { batchSize: 7, activation: 'tanh' as const },
+    { batchSize: 5, activation: 'relu' as const },
+  ])('steps pairs at batch $batchSize with $activation units (odd K): every model exactly its single cpu-wasm run', async (config) => {
+    const base = { ...config, steps: 600 };
+    const { models } = parseSweep('lr=0.002:0.016:x2', 1, { learningRate: 0.008, hiddenUnits: 3, initSeed: 7 });
+    const sweep = prepareSweep(base, models);
+    expect(pairUp(sweep.experiments, [0, 0, 0, 0])).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    const wasm = await trainSweep(sweep, { engine: 'cpu-wasm' });
+    for (let m = 0; m < models.length; m++) {
+      const single = await train({ ...base, ...models[m] }, { engine: 'cpu-wasm' });
+      expect(wasm.loss.map((l) => l[m])).toEqual(single.history.loss);
+      expect(wasm.valLoss.map((l) => l[m])).toEqual(single.history.valLoss);
+      expect([...wasm.thetas[m]]).toEqual([...single.theta]);
+    }
+  });
+
+  it('pairs the models of a sweep that share K, batch, activation and visiting order, in sweep order', () => {
+    const exps = [
+      { hiddenUnits: 10 },
+      { hiddenUnits: 3 },
+      { hiddenUnits: 10, learningRate: 0.02 },
+      { hiddenUnits: 10, batchSize: 2 },
+      { hiddenUnits: 10, activation: 'tanh' as const },
+      { hiddenUnits: 10 },
+      { hiddenUnits: 3 },
+      { hiddenUnits: 10 },
+    ].map((c) => prepareExperiment(c));
+    expect(pairUp(exps, [0, 0, 0, 0, 0, 0, 0, 1])).toEqual([[0, 2], [1, 6], [3], [4], [5], [7]]);
   });
 });
