@@ -80,8 +80,8 @@ export const QUICK_WORKLOADS: Workload[] = [
 
 /** One engine on one workload. */
 export interface BenchRow {
-  /** An engine, or `js-floor`: the plain float64 loop of floor.ts, the JavaScript floor `cpu` is held to. */
-  engine: BenchEngine | 'js-floor';
+  /** An engine, or a plain loop (benchFloor): `js-floor`, the floor `cpu` is held to, or `native-c`, the limit `cpu-wasm` is held to. */
+  engine: BenchEngine | 'js-floor' | 'native-c';
   /** Every timed run's training time, ms. */
   timingsMs: number[];
   setupMs: number[];
@@ -232,23 +232,31 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
   return rows;
 }
 
-/** The plain loop's run in the runtime (floor.ts): its time and history. */
+/** A plain loop's run (floor.ts in the runtime, or native.c as a child process): its time and history. */
 export type RunFloor = (config: Partial<ExperimentConfig>) => Promise<import('./floor').FloorRun | { error: string }>;
 
 /**
- * The `js-floor` row of a workload: the plain float64 loop, timed as the engines are (a warm-up,
- * then `repeats` runs) and checked against the float64 reference first. Its ratio is to `cpu`.
+ * A plain loop's row on a workload: `js-floor`, the plain float64 loop of floor.ts (the floor the
+ * `cpu` engine is held to), or `native-c`, the same loop in C (native.c, the limit `cpu-wasm` is
+ * held to); timed as the engines are (warm-ups, then `repeats` runs), each run checked against
+ * the float64 reference first. Its ratio is to `cpu`.
  */
-export async function benchFloor(w: Workload, runFloor: RunFloor, repeats: number, rows: BenchRow[]): Promise<BenchRow> {
+export async function benchFloor(
+  w: Workload,
+  runFloor: RunFloor,
+  repeats: number,
+  rows: BenchRow[],
+  kind: { engine: 'js-floor' | 'native-c'; device: string } = { engine: 'js-floor', device: 'plain float64 loop' },
+): Promise<BenchRow> {
   const exp = prepareExperiment(w.config);
   const ref = await train(exp, { engine: 'cpu' });
   const row = await timeRow(
-    'js-floor',
+    kind.engine,
     'cpu',
     repeats,
     async () => {
       const r = await runFloor(w.config);
-      return 'error' in r ? r : { ...r, timings: { trainMs: r.trainMs, setupMs: 0 } as TrainResult['timings'], dispatches: 0, device: 'plain float64 loop' };
+      return 'error' in r ? r : { ...r, timings: { trainMs: r.trainMs, setupMs: 0 } as TrainResult['timings'], dispatches: 0, device: kind.device };
     },
     (r) => compareRuns({ history: { loss: r.loss, valLoss: r.valLoss } }, ref, 1e-9),
   );

@@ -36,6 +36,7 @@ import {
 } from '../bench/rows';
 
 import { prepareDawn } from './dawn';
+import { compileNativeFloor } from './native';
 import { prepareOutDir, writePng } from './output';
 import { train, type Calibration } from '../train';
 import type { Runtime } from './runtimes';
@@ -326,16 +327,28 @@ export async function main(argv: string[]): Promise<number> {
       `median training time of ${repeats} runs after warm-ups (at least one, more up to 0.25 s); ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`,
     );
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
+    // The C loop, compiled at the lecture's workload (once).
+    let nativeFloor: ReturnType<typeof compileNativeFloor> | null = null;
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
       const rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
-      // The lecture's run also times the plain float64 loop: the floor the cpu engine is held to.
+      // The lecture's run also times the plain float64 loop: the floor the cpu engine is held to;
+      // and, where the machine has a C compiler, the same loop in C: the native limit for cpu-wasm.
       if (w.group === 'lecture' && options.engines.includes('cpu')) rows.push(await benchFloor(w, (c) => rt!.floor(c), repeats, rows));
+      const native = w.group === 'lecture' && options.engines.includes('cpu-wasm') ? (nativeFloor ??= compileNativeFloor()) : null;
+      if (native && 'run' in native)
+        rows.push(await benchFloor(w, native.run, repeats, rows, { engine: 'native-c', device: `plain C loop (${native.compiler}), as a child process` }));
       results.push({ workload: w, derived, rows });
       say(formatRows(w, rows));
-      const floor = rows.find((r) => r.engine === 'js-floor');
-      if (floor?.speedup) say(`  cpu takes ${floor.speedup.toFixed(2)}x the plain float64 loop's time (the JavaScript floor; held to at most 1.3x)`);
+      const ratio = (engine: BenchRow['engine'], to: BenchRow['engine']) => {
+        const [a, b] = [rows.find((r) => r.engine === engine)?.medianMs, rows.find((r) => r.engine === to)?.medianMs];
+        return a && b ? (a / b).toFixed(2) : null;
+      };
+      if (ratio('cpu', 'js-floor')) say(`  cpu takes ${ratio('cpu', 'js-floor')}x the plain float64 loop's time (the JavaScript floor; held to at most 1.3x)`);
+      if (native && 'error' in native) say(`  (no native-c row: ${native.error})`);
+      else if (ratio('cpu-wasm', 'native-c')) say(`  cpu-wasm takes ${ratio('cpu-wasm', 'native-c')}x the plain C loop's time (-O2: the native limit; held to at most 2x)`);
     }
+    if (nativeFloor && 'dispose' in nativeFloor) nativeFloor.dispose();
 
     // The competitor in the same page: TensorFlow.js on the lecture's workload.
     const competitors: Competitor[] = [];

@@ -107,7 +107,7 @@ export function epochOrders(exp: Experiment): () => Uint32Array<ArrayBuffer> {
     for (let i = 0; i < n; i++) identity[i] = i;
     return () => identity;
   }
-  const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
+  const rs = new RandomState(orderSeed(exp));
   return () => rs.permutation(n);
 }
 
@@ -117,6 +117,11 @@ export function epochOrdersAsync(exp: Experiment, pause: () => Promise<void>): (
     const identity = epochOrders(exp);
     return async () => identity();
   }
-  const rs = new RandomState((exp.config.initSeed + 1) % 2 ** 32);
+  const rs = new RandomState(orderSeed(exp));
   return () => rs.permutationAsync(exp.trainPoints, pause);
+}
+
+/** The seed of the stream of visiting orders (numpy's RandomState(initSeed + 1)). */
+export function orderSeed(exp: Experiment): number {
+  return (exp.config.initSeed + 1) % 2 ** 32;
 }

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, inject, it } from 'vitest';
 import { BENCH_ENGINES, median, QUICK_WORKLOADS, type BenchRow } from '../../src/bench/rows';
 import { runCli, tempDirs } from './run';
+import { compileNativeFloor } from '../../src/cli/native';
 
 const tempDir = tempDirs('webgpu-sgd-bench-');
 
@@ -17,14 +18,23 @@ interface BenchJson {
   workloads: { workload: { name: string; group: string; size: number }; derived: { epochs: number; totalSteps: number }; rows: BenchRow[] }[];
 }
 
+/** Whether this machine compiles the plain C loop (the bench then adds its native-c row to the lecture's). */
+const nativeC = (() => {
+  const native = compileNativeFloor();
+  if ('error' in native) return false;
+  native.dispose();
+  return true;
+})();
+
 function expectValid(report: BenchJson, engines: string[]) {
   expect(report.machine.logicalCores).toBeGreaterThan(0);
   expect(report.workloads.map((w) => w.workload.name)).toEqual(QUICK_WORKLOADS.map((w) => w.name));
   for (const w of report.workloads) {
     const models = w.workload.group === 'models';
-    // Sweeps run fused on the GPU and in JavaScript on the CPU: no per-op or wasm row.
-    // The lecture's run adds the plain float64 loop, the floor the cpu engine is held to.
-    const floor = w.workload.group === 'lecture' && engines.includes('cpu') ? ['js-floor'] : [];
+    // Sweeps run fused on the GPU: no per-op row. The lecture's run adds the plain float64 loop,
+    // the floor the cpu engine is held to, and the plain C loop, the limit cpu-wasm is held to.
+    const lecture = w.workload.group === 'lecture';
+    const floor = [...(lecture && engines.includes('cpu') ? ['js-floor'] : []), ...(lecture && engines.includes('cpu-wasm') && nativeC ? ['native-c'] : [])];
     expect(w.rows.map((r) => r.engine)).toEqual(models ? engines.filter((e) => e !== 'gpu-perop') : [...engines, ...floor]);
     for (const row of w.rows) {
       expect(row.check.ok, `${w.workload.name} ${row.engine}: ${row.check.detail}`).toBe(true);
@@ -39,7 +49,7 @@ function expectValid(report: BenchJson, engines: string[]) {
     for (const row of w.rows) expect(row.speedup).toBeCloseTo(median(cpu.timingsMs) / median(row.timingsMs), 9);
     // The fused kernel issues at most one dispatch an epoch, validation inside it, for one model or
     // all of a sweep's; the row names the variant the calibration chose.
-    if (floor.length) expect(w.rows.at(-1)!.check.reference).toBe('cpu');
+    for (const plain of floor) expect(w.rows.find((r) => r.engine === plain)!.check.reference).toBe('cpu');
     const fused = w.rows.find((r) => r.engine === 'gpu')!;
     expect(fused.dispatches).toBeGreaterThan(0);
     expect(fused.dispatches).toBeLessThanOrEqual(w.derived.epochs);
@@ -65,6 +75,8 @@ describe('npm run bench', () => {
     const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
     expect([png.width, png.height]).toEqual([1200, 800]);
     expect(r.stdout).toMatch(/gpu-perop .* ms .*ok \(max rel/);
+    expect(r.stdout).toMatch(/cpu takes \d+\.\d\dx the plain float64 loop's time/);
+    if (nativeC) expect(r.stdout).toMatch(/native-c .* ms .*ok \(max rel[^\n]*\n[^]*cpu-wasm takes \d+\.\d\dx the plain C loop's time/);
   }, 180_000);
 
   it('--quick --runtime node: the GPU engines through Dawn in Node, the chart drawn without a browser', async () => {
