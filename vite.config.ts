@@ -1,11 +1,12 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { assemblyScript } from './build/assemblyscript.ts';
+import { compileHints } from './build/compile-hints.ts';
 
 // One config for the page (vite) and the tests (vitest): two projects, unit tests in Node and
 // browser tests that drive headless Chromium on the page served by a vite dev server.
 export default defineConfig({
-  plugins: [assemblyScript()],
+  plugins: [assemblyScript(), compileHints()],
   base: './',
   build: { target: 'es2022' },
   // Cross-origin isolation gives the page SharedArrayBuffer, which the cpu-workers engine needs.
