@@ -154,8 +154,10 @@ async function time(
   const work = P * base.config.batchSize * maxK;
   const steps = Math.max(1, Math.ceil(2 ** 19 / work));
   // Steps only: the run's validation (a forward pass over its points, once an epoch) would weigh
-  // far more in a probe of a few steps than in the run.
-  const probe = { ...probeExperiment(base, steps, Math.max(1, Math.min(8, Math.ceil(2 ** 19 / (Math.min(steps, base.stepsPerEpoch) * work))))), valPoints: 0 };
+  // far more in a probe of a few steps than in the run. Epochs until the probe has ~2^19 hidden-unit
+  // evaluations: at one step an epoch (batch 800 of 1000 points) 8 epochs were 8 steps, under a
+  // millisecond, and SwiftShader's noise picked the subgroup kernel where tiled is 1.7x faster.
+  const probe = { ...probeExperiment(base, steps, Math.max(1, Math.min(64, Math.ceil(2 ** 19 / (Math.min(steps, base.stepsPerEpoch) * work))))), valPoints: 0 };
   const seeds = [...new Set(models.map((m, i) => m.initSeed ?? i))];
   const seedIndex = new Map(seeds.map((s, i) => [s, i]));
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
