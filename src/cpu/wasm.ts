@@ -12,10 +12,20 @@ import type { Experiment } from '../experiment/config';
 import { activationCode } from './kernels';
 import { cpuModelOf, epochKeeper, groupOfOne, type CpuData, type CpuModel, type CpuModelGroup } from './trainer';
 
+/** What `run` does: a model's steps, or validation points (asm/sgd.ts). */
+export const STEPS = 0;
+export const VALIDATE = 1;
+
 /** The module's exports (pointers are byte offsets into its memory). */
 export interface SgdExports {
   memory: WebAssembly.Memory;
-  steps(
+  /**
+   * One model's steps [from, to) (op STEPS; `sums` the training loss's Kahan sum) or validation
+   * points [from, to) (op VALIDATE; x and y the validation data, `sums` its sum). One function for
+   * both, so V8 optimises the validation with the steps (asm/sgd.ts says why).
+   */
+  run(
+    op: number,
     kp: number,
     batch: number,
     n: number,
@@ -30,14 +40,14 @@ export interface SgdExports {
     order: number,
     from: number,
     to: number,
-    loss: number,
+    sums: number,
     hidden: number,
     res: number,
     xb: number,
   ): void;
-  validate(kp: number, act: number, v: number, w: number, b: number, x: number, y: number, from: number, to: number, acc: number): void;
-  /** steps and validate for two models in the lanes of an f64x2 (asm/sgd.ts). */
-  steps2(
+  /** `run` for two models in the lanes of an f64x2: `lr` points at their two learning rates, no mask. */
+  run2(
+    op: number,
     k: number,
     batch: number,
     n: number,
@@ -51,12 +61,11 @@ export interface SgdExports {
     order: number,
     from: number,
     to: number,
-    loss: number,
+    sums: number,
     hidden: number,
     res: number,
     xb: number,
   ): void;
-  validate2(k: number, act: number, v: number, w: number, b: number, x: number, y: number, from: number, to: number, acc: number): void;
   expInPlace(p: number, count: number): void;
 }
 
@@ -198,6 +207,7 @@ async function build(
   let orderOf = -1;
   const shared = [ptr('xTrain'), ptr('yTrain'), ptr('order')] as const;
   const scratch = [ptr('hidden'), ptr('res'), ptr('xb')] as const;
+  const validation = [ptr('xVal'), ptr('yVal')] as const;
   return groups.map((members, g) => {
     const { config } = exps[members[0]];
     const K = config.hiddenUnits;
@@ -216,7 +226,7 @@ async function build(
       const [v, w, b] = [f64(`v${g}`, 2 * K), f64(`w${g}`, 2 * K), f64(`b${g}`, 2 * K)];
       f64(`lr${g}`, 2).set(members.map((m) => exps[m].config.learningRate));
       const sums = [0, 1].map((i) => ({ loss: f64(`loss${g}`, 2, 2 * i), val: f64(`val${g}`, 2, 2 * i) }));
-      const keeper = epochKeeper(exps[members[0]], sums, (from, to) => wasm.validate2(K, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval));
+      const keeper = epochKeeper(exps[members[0]], sums, (from, to) => wasm.run2(VALIDATE, K, 0, 0, act, 0, pv, pw, pb, ...validation, 0, from, to, pval, 0, 0, 0));
       const own = members.map((m) => Float64Array.from(thetas[m]));
       let live: readonly boolean[] = [true, true];
       const group: CpuModelGroup = {
@@ -234,7 +244,7 @@ async function build(
         },
         steps(from, to) {
           useOrder();
-          wasm.steps2(K, B, n, act, ptr(`lr${g}`), pv, pw, pb, ...shared, from, to, ploss, ...scratch);
+          wasm.run2(STEPS, K, B, n, act, ptr(`lr${g}`), pv, pw, pb, ...shared, from, to, ploss, ...scratch);
           // A diverged member's theta stays where it diverged (its lane runs on, unread).
           own.forEach((theta, i) => {
             if (live[i]) for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[2 * k + i], w[2 * k + i], b[2 * k + i]];
@@ -264,11 +274,11 @@ async function build(
       },
       steps(from, to) {
         useOrder();
-        wasm.steps(kp, B, n, act, config.learningRate, pv, pw, pb, ptr(`mask${g}`), ...shared, from, to, ploss, ...scratch);
+        wasm.run(STEPS, kp, B, n, act, config.learningRate, pv, pw, pb, ptr(`mask${g}`), ...shared, from, to, ploss, ...scratch);
         for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
       },
       validate(from, to) {
-        wasm.validate(kp, act, pv, pw, pb, ptr('xVal'), ptr('yVal'), from, to, pval);
+        wasm.run(VALIDATE, kp, 0, 0, act, 0, pv, pw, pb, 0, ...validation, 0, from, to, pval, 0, 0, 0);
       },
     });
     return { model };
