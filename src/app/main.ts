@@ -131,6 +131,7 @@ const charts = madeOnUse({
   units: (first?: PageChartConfig) => pageChart('chart-units', first ?? unitsChartConfig(GRID, null, lang)),
 });
 let drawPending = false;
+
 /** Redraws the three charts from a run (or just f for the form's config), on the next frame. */
 function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
   if (drawPending) return;

@@ -327,8 +327,9 @@ export async function main(argv: string[]): Promise<number> {
       `median training time of ${repeats} runs after warm-ups (at least one, more up to 0.25 s); ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`,
     );
     const results: { workload: Workload; derived: Omit<Experiment, 'config'>; rows: BenchRow[] }[] = [];
-    // The C loop, compiled at the lecture's workload (once).
+    // The C loop, compiled at the lecture's workload (once) and its folder removed however the loop ends.
     let nativeFloor: ReturnType<typeof compileNativeFloor> | null = null;
+    process.once('exit', () => nativeFloor && 'dispose' in nativeFloor && nativeFloor.dispose());
     for (const w of workloads) {
       const { config: _, ...derived } = prepareExperiment(w.config);
       const rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
@@ -348,7 +349,6 @@ export async function main(argv: string[]): Promise<number> {
       if (native && 'error' in native) say(`  (no native-c row: ${native.error})`);
       else if (ratio('cpu-wasm', 'native-c')) say(`  cpu-wasm takes ${ratio('cpu-wasm', 'native-c')}x the plain C loop's time (-O2: the native limit; held to at most 2x)`);
     }
-    if (nativeFloor && 'dispose' in nativeFloor) nativeFloor.dispose();
 
     // The competitor in the same page: TensorFlow.js on the lecture's workload.
     const competitors: Competitor[] = [];
