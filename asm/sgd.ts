@@ -1,6 +1,7 @@
 // The `cpu-wasm` engine's kernel, in AssemblyScript (compiled to WebAssembly with SIMD by
 // build/assemblyscript.ts): SGD in float64 with the f64x2 lanes over hidden units for one model
-// (`steps`, `validate`) and over models for a sweep's pairs (`steps2`, `validate2`, below). For one
+// (`steps`, `validate`) and over models for a sweep's pairs (`steps2`, `validate2`, below), exported
+// as `run` and `run2` (at the end: one function each for steps and validation, see there). For one
 // model, theta is held as three arrays (v, w, b) of Kp = K rounded up to even; a padded unit has
 // v = w = b = 0 and its update masked off, so it adds nothing. The pointers are byte offsets into
 // this module's memory, laid out by src/cpu/wasm.ts.
