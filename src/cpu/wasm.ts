@@ -1,8 +1,9 @@
 /**
  * The `cpu-wasm` engine: the SGD of one model in WebAssembly with SIMD (asm/sgd.ts, two hidden
  * units to the lanes of an f64x2), float64 like `cpu`, behind the same CpuModel as the JavaScript
- * loops; a sweep steps two models of one shape and seed at once, one in each lane (cpuWasmGroups). float64 because it is the reference's precision: held to `cpu` within 1e-12, it is the
- * same experiment, only faster; its exp is its own (table-driven: 64 entries and a degree-5
+ * loops; a sweep steps two models of one shape and seed at once, one in each lane (cpuWasmGroups).
+ * float64 because it is the reference's precision: held to `cpu` within 1e-12, it is the same
+ * experiment, only faster; its exp is its own (table-driven: 64 entries and a degree-5
  * polynomial, at most 1 ulp from Math.exp, see asm/sgd.ts) and its alpha adds the two lanes
  * last, so it differs from `cpu` in the last bits, not in what it computes. A sweep's models
  * share one instance, and a model stepped in a pair is bit for bit the model stepped alone.
@@ -93,6 +94,27 @@ function layout(start: number, sizes: [string, number][]): { at: Map<string, num
     p += Math.ceil(bytes / 16) * 16;
   }
   return { at, end: p };
+}
+
+/**
+ * Theta (K rows [v, w, b]) into the module's arrays v, w and b, unit k at `stride` k + `lane`:
+ * stride 1 for a model alone, 2 for a lane of a pair.
+ */
+function thetaIn(theta: Float64Array, v: Float64Array, w: Float64Array, b: Float64Array, stride: number, lane: number): void {
+  for (let k = 0, j = lane; k < theta.length / 3; k++, j += stride) {
+    v[j] = theta[3 * k];
+    w[j] = theta[3 * k + 1];
+    b[j] = theta[3 * k + 2];
+  }
+}
+
+/** thetaIn's reverse: the module's arrays back into theta. */
+function thetaOut(theta: Float64Array, v: Float64Array, w: Float64Array, b: Float64Array, stride: number, lane: number): void {
+  for (let k = 0, j = lane; k < theta.length / 3; k++, j += stride) {
+    theta[3 * k] = v[j];
+    theta[3 * k + 1] = w[j];
+    theta[3 * k + 2] = b[j];
+  }
 }
 
 /**
@@ -234,9 +256,7 @@ async function build(
         thetas: own,
         beginEpoch(given, alive) {
           // Each theta is its model's state between epochs, as a single model's (see below).
-          own.forEach((theta, i) => {
-            for (let k = 0; k < K; k++) [v[2 * k + i], w[2 * k + i], b[2 * k + i]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
-          });
+          own.forEach((theta, i) => thetaIn(theta, v, w, b, 2, i));
           live = alive;
           epochOrder = given;
           orderOf = -1;
@@ -246,9 +266,7 @@ async function build(
           useOrder();
           wasm.run2(STEPS, K, B, n, act, ptr(`lr${g}`), pv, pw, pb, ...shared, from, to, ploss, ...scratch);
           // A diverged member's theta stays where it diverged (its lane runs on, unread).
-          own.forEach((theta, i) => {
-            if (live[i]) for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[2 * k + i], w[2 * k + i], b[2 * k + i]];
-          });
+          own.forEach((theta, i) => live[i] && thetaOut(theta, v, w, b, 2, i));
         },
         validate: (from, to) => keeper.validate(from, to),
         endEpoch: () => keeper.end(),
@@ -268,14 +286,14 @@ async function build(
       exp: exps[m],
       begin(given) {
         // theta is the model's state between epochs (a stopped sweep puts an epoch's start back in it).
-        for (let k = 0; k < K; k++) [v[k], w[k], b[k]] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
+        thetaIn(theta, v, w, b, 1, 0);
         epochOrder = given;
         orderOf = -1;
       },
       steps(from, to) {
         useOrder();
         wasm.run(STEPS, kp, B, n, act, config.learningRate, pv, pw, pb, ptr(`mask${g}`), ...shared, from, to, ploss, ...scratch);
-        for (let k = 0; k < K; k++) [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]] = [v[k], w[k], b[k]];
+        thetaOut(theta, v, w, b, 1, 0);
       },
       validate(from, to) {
         wasm.run(VALIDATE, kp, 0, 0, act, 0, pv, pw, pb, 0, ...validation, 0, from, to, pval, 0, 0, 0);
