@@ -2,7 +2,6 @@
  * The page: a student sets up the lecture's experiment, trains it live on the GPU (or the CPU),
  * and watches f and alpha, the errors per epoch and the hidden units change after every epoch.
  */
-import { Chart } from 'chart.js';
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
@@ -10,19 +9,25 @@ import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
 import { formulaParserLoaded, loadFormulaParser, TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
-import { alphaChartConfig, lossChartConfig, pointDatasets, replaceConfig, unitsChartConfig } from '../plots/charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $, madeOnUse, makeWhenIdle, showOn } from './dom';
+import { $ } from './dom';
+import { ChartView, chartOn, chartsSettled, drawnOncePerFrame } from './chart-view';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
+import { sampledPoints } from '../plots/sample';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, onCpu, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
-import { dataUrlToBlob, download } from './download';
+import { download } from './download';
 import { setupKernelsView } from './kernels-view';
 import { setupResultsView, type PageRun } from './results-view';
 import { EpochThetas } from './replay';
 import { drawMath, setupMathLines } from './math-view';
 import { setupStepView, type StepState } from './step-view';
+
+// The page's own set-up runs a task after the bundle's evaluation: Chrome lays the whole document
+// out at the end of parsing, in the same task as the evaluation, and with the labels and the form
+// filled in first that layout and the set-up made one task of 60-100 ms on a 2-core machine.
+await new Promise((r) => setTimeout(r, 0));
 
 const LANG_KEY = 'webgpu-sgd-lang';
 const GRID = plotGrid();
@@ -120,46 +125,28 @@ function validate(): ExperimentConfig | null {
   return config;
 }
 
-// ---- Charts: made on first use, their data replaced after each epoch, drawn at most once a frame. ----
+// ---- Charts: drawn in the chart worker (chart-view.ts), their data posted at most once a frame. ----
 
-const pageChart = (id: string, config: ReturnType<typeof alphaChartConfig>) =>
-  new Chart($<HTMLCanvasElement>(id), { ...config, options: { ...config.options, maintainAspectRatio: false } });
-type PageChartConfig = Parameters<typeof pageChart>[1];
-const charts = madeOnUse({
-  alpha: (first?: PageChartConfig) => pageChart('chart-alpha', first ?? alphaChartConfig(GRID, GRID, null, lang)),
-  loss: (first?: PageChartConfig) => pageChart('chart-loss', first ?? lossChartConfig([], [], lang)),
-  units: (first?: PageChartConfig) => pageChart('chart-units', first ?? unitsChartConfig(GRID, null, lang)),
-});
-let drawPending = false;
+const charts = { alpha: new ChartView('chart-alpha'), loss: new ChartView('chart-loss'), units: new ChartView('chart-units') };
 
 /** Redraws the three charts from a run (or just f for the form's config), on the next frame. */
-function drawCharts(run: Run | null, config: ExperimentConfig | null): void {
-  if (drawPending) return;
-  drawPending = true;
-  requestAnimationFrame(() => {
-    drawPending = false;
-    // The error and the units belong to a run: without one they would be empty frames.
-    $('loss-box').hidden = !run;
-    $('units-box').hidden = !run;
-    const cfg = run?.exp.config ?? config;
-    const exp = run?.exp ?? (cfg ? prepareExperiment(cfg) : null);
-    const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
-    const a = alphaChartConfig(GRID, f, run?.alpha ?? null, lang);
-    if (exp && showPoints.checked) {
-      const d = dataFor(exp, () => drawCharts(running?.run ?? lastRun, readForm().config));
-      if (d) a.data.datasets.push(...pointDatasets(d.xTrain, d.yTrain, d.xVal, d.yVal, lang));
-    }
-    // Replay: the kept theta of the epoch the slider shows, instead of the run's last.
-    const shown = run && run === replayRun ? replayShown() : null;
-    if (shown) a.data.datasets[1].data = Array.from(alphaOf(shown.theta, GRID, shown.activation), (y, i) => ({ x: GRID[i], y }));
-    showOn(charts, 'alpha', a, replaceConfig);
-    if (!run) return;
-    const l = lossChartConfig(run.loss, run.valLoss, lang, exp?.valPoints !== 0, shown?.epoch ?? null);
-    (l.options!.scales!.x as { max: number }).max = run.exp.epochs;
-    showOn(charts, 'loss', l, replaceConfig);
-    showOn(charts, 'units', unitsChartConfig(GRID, shown?.theta ?? run.theta, lang, cfg?.activation), replaceConfig);
-  });
-}
+const drawCharts = drawnOncePerFrame((run: Run | null, config: ExperimentConfig | null): void => {
+  // The error and the units belong to a run: without one they would be empty frames.
+  $('loss-box').hidden = !run;
+  $('units-box').hidden = !run;
+  const cfg = run?.exp.config ?? config;
+  const exp = run?.exp ?? (cfg ? prepareExperiment(cfg) : null);
+  const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
+  const d = exp && showPoints.checked ? dataFor(exp, () => drawCharts(running?.run ?? lastRun, readForm().config)) : null;
+  const points = d ? sampledPoints(d) : null;
+  // Replay: the kept theta of the epoch the slider shows, instead of the run's last.
+  const shown = run && run === replayRun ? replayShown() : null;
+  const alpha = shown ? alphaOf(shown.theta, GRID, shown.activation) : (run?.alpha ?? null);
+  charts.alpha.show('alpha', { grid: GRID, f, alpha, points, lang });
+  if (!run) return;
+  charts.loss.show('loss', { loss: run.loss, valLoss: run.valLoss, lang, validation: exp?.valPoints !== 0, marker: shown?.epoch ?? null, epochs: run.exp.epochs });
+  charts.units.show('units', { grid: GRID, theta: shown?.theta ?? run.theta, lang, activation: cfg?.activation ?? 'sigmoid' });
+});
 
 // ---- Step, Play, Pause, Reset (step-view.ts): a batch at a time ----
 
@@ -183,7 +170,7 @@ const stepView = setupStepView({
 
 // ---- The GPU's timeline: what it ran at the end of the last GPU run ----
 
-let timelineChart: Chart<'bar'> | null = null;
+const timelineChart = new ChartView('chart-timeline');
 
 /** Draws the timeline of a GPU run's result (hides it for a CPU run or none). */
 function drawTimeline(result: TrainResult | null): void {
@@ -193,7 +180,7 @@ function drawTimeline(result: TrainResult | null): void {
   // Per-op: one epoch is 3 dispatches a step and 2 for validation.
   const exp = lastRun?.exp;
   const perOp = result.engine === 'gpu-perop' && exp ? 3 * exp.stepsPerEpoch + 2 : null;
-  timelineChart = drawTimelineChart(timelineChart, 'chart-timeline', 'timeline-note', t, lang, L, perOp);
+  drawTimelineChart(timelineChart, 'timeline-note', t, lang, L, perOp);
   window.webgpuSgdPage.timeline = { chart: timelineChart, clock: t.clock, bars: t.bars.length, dispatches: timelineSummary(t).dispatches };
 }
 
@@ -459,7 +446,12 @@ $('export-csv').addEventListener('click', () => resultsView.exportRun('csv'));
 $('export-json').addEventListener('click', () => resultsView.exportRun('json'));
 $('export-theta').addEventListener('click', () => resultsView.exportRun('theta'));
 for (const name of ['alpha', 'loss', 'units'] as const) {
-  $(`export-${name}`).addEventListener('click', () => download(`${name}.png`, 'image/png', dataUrlToBlob(charts[name].toBase64Image('image/png', 1))));
+  $(`export-${name}`).addEventListener('click', () =>
+    charts[name].png().then(
+      (png) => download(`${name}.png`, 'image/png', png),
+      (e: unknown) => console.warn(e),
+    ),
+  );
 }
 
 // Compile the shaders for the form's experiment while the student reads, so Train starts at once.
@@ -502,6 +494,10 @@ declare global {
   interface Window {
     webgpuSgdPage: {
       charts: typeof charts;
+      /** Every chart has drawn the last data it was shown (chart-view.ts): their snapshots are current. */
+      chartsSettled: () => boolean;
+      /** The chart drawn on a canvas, by its id. */
+      chart: (canvasId: string) => ChartView | undefined;
       lastRun: () => Run | null;
       running: () => boolean;
       trainPressedAt: number | null;
@@ -511,7 +507,7 @@ declare global {
       /** Step and Play (step-view.ts). */
       step: StepState;
       /** The last GPU run's timeline as drawn. */
-      timeline?: { chart: Chart<'bar'>; clock: string; bars: number; dispatches: number };
+      timeline?: { chart: ChartView; clock: string; bars: number; dispatches: number };
       lastComparison: unknown;
       engines: readonly string[];
       sweep: SweepViewState;
@@ -519,12 +515,11 @@ declare global {
     };
   }
 }
-// The hidden charts, made one an idle moment after start-up: a first run or sweep draws at once.
-const sweepCharts = sweepView.state.charts;
-makeWhenIdle([() => charts.loss, () => charts.units, () => sweepCharts.heatmap, () => sweepCharts.loss, () => sweepCharts.alpha]);
 
 window.webgpuSgdPage = {
   charts,
+  chartsSettled,
+  chart: chartOn,
   lastRun: () => lastRun,
   running: () => running !== null,
   trainPressedAt: null,

@@ -4,18 +4,14 @@
  * the f/alpha chart, each residual alpha(x_i) - y_i as a segment, alpha and the hidden units
  * before the step faded behind the new ones, and the gradient of every unit's (v_k, w_k, b_k).
  */
-import { Chart } from 'chart.js';
 import type { ExperimentConfig } from '../experiment/config';
 import type { Activation } from '../experiment/activation';
-import { alphaChartConfig, gradientChartConfig, replaceConfig, unitsChartConfig } from '../plots/charts';
 import type { Labels, Language } from '../plots/i18n';
 import { alphaOf, createStepper, type Stepper, type StepView } from '../train';
 import { targetFunction } from '../experiment/targets';
+import { ChartView } from './chart-view';
 import { $ } from './dom';
 import type { PageEngine } from './state';
-
-/** Residual segments drawn at most (a batch of 800 would hide the chart). */
-const MAX_SEGMENTS = 64;
 
 /** What the step view needs of the page. */
 export interface StepHost {
@@ -28,7 +24,7 @@ export interface StepHost {
   busy(): boolean;
   /** Stepping started or ended: the page locks or frees Train and the form. */
   stepping(on: boolean): void;
-  charts: { alpha: Chart; units: Chart };
+  charts: { alpha: ChartView; units: ChartView };
   grid: Float64Array;
 }
 
@@ -39,12 +35,12 @@ export interface StepState {
   playing: boolean;
   /** Frames drawn while playing or stepping. */
   frames: number;
-  gradientChart: Chart<'bar'> | null;
+  gradientChart: ChartView;
 }
 
 /** Wires Step, Play, Pause, Reset and the pace; returns the state and a reset for when the experiment changes. */
 export function setupStepView(host: StepHost): { state: StepState; reset: () => void } {
-  const state: StepState = { stepper: null, last: null, playing: false, frames: 0, gradientChart: null };
+  const state: StepState = { stepper: null, last: null, playing: false, frames: 0, gradientChart: new ChartView('chart-gradient') };
   const el = {
     step: $<HTMLButtonElement>('step'),
     play: $<HTMLButtonElement>('play'),
@@ -105,50 +101,12 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
     const { grid } = host;
     const config = host.config();
     const f = config ? grid.map(targetFunction(config.target, config.formula)) : grid.map(() => NaN);
-    const a = alphaChartConfig(grid, f, alphaOf(v.theta, grid, activation), lang);
-    const faded = (colour: string) => ({ borderColor: colour, backgroundColor: colour, pointRadius: 0, pointStyle: 'line' as const, borderWidth: 2, borderDash: [5, 4] });
-    const before = alphaOf(v.thetaBefore, grid, activation);
-    a.data.datasets.push({ label: L.alphaBefore, data: Array.from(before, (y, i) => ({ x: grid[i], y })), ...faded('rgba(255, 127, 14, 0.35)'), order: 3 });
-    const n = Math.min(v.batch.x.length, MAX_SEGMENTS);
-    const segments: { x: number; y: number | null }[] = [];
-    for (let i = 0; i < n; i++) segments.push({ x: v.batch.x[i], y: v.batch.y[i] }, { x: v.batch.x[i], y: v.batch.y[i] + v.batch.residual[i] }, { x: v.batch.x[i], y: null });
-    a.data.datasets.push({
-      label: L.residuals,
-      data: segments as never,
-      borderColor: '#d62728',
-      backgroundColor: '#d62728',
-      pointRadius: 0,
-      pointStyle: 'line',
-      borderWidth: 2,
-      spanGaps: false,
-      order: -1,
-    });
-    a.data.datasets.push({
-      label: L.batchPoints,
-      data: Array.from({ length: n }, (_, i) => ({ x: v.batch.x[i], y: v.batch.y[i] })),
-      showLine: false,
-      pointRadius: 5,
-      pointStyle: 'circle',
-      borderColor: '#d62728',
-      backgroundColor: '#d62728',
-      order: -2,
-    });
-    replaceConfig(host.charts.alpha, a);
-    const u = unitsChartConfig(grid, v.theta, lang, activation);
-    const old = unitsChartConfig(grid, v.thetaBefore, lang, activation);
-    for (const d of old.data.datasets) {
-      d.label = '';
-      d.borderColor = 'rgba(120, 120, 120, 0.3)';
-      (d as { borderDash?: number[] }).borderDash = [4, 4];
-    }
-    u.data.datasets.push(...old.data.datasets);
-    (u.options!.plugins!.legend as { labels?: object }).labels = { usePointStyle: true, filter: (item: { text: string }) => item.text !== '' };
-    replaceConfig(host.charts.units, u);
+    const alpha = alphaOf(v.theta, grid, activation);
+    host.charts.alpha.show('stepAlpha', { grid, f, alpha, before: alphaOf(v.thetaBefore, grid, activation), batch: v.batch, lang });
+    host.charts.units.show('stepUnits', { grid, theta: v.theta, before: v.thetaBefore, lang, activation });
     $('units-box').hidden = false;
     $('gradient-box').hidden = false;
-    const g = gradientChartConfig(v.gradient, lang);
-    if (state.gradientChart) replaceConfig(state.gradientChart as unknown as Chart, g);
-    else state.gradientChart = new Chart($<HTMLCanvasElement>('chart-gradient'), { ...g, options: { ...g.options, maintainAspectRatio: false } });
+    state.gradientChart.show('gradient', { gradient: v.gradient, lang });
     el.status.textContent = L.stepStatus(v.epoch, epochs, v.step, stepsPerEpoch, L.num(v.batchLoss, 4), v.finished);
   };
 

@@ -3,7 +3,6 @@
  * heatmap of final validation error, every model's error curve (the best in colour), and the
  * best model's alpha against f.
  */
-import { Chart } from 'chart.js';
 import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/grid';
 import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, type SweepEngine, type SweepResult, type Sweep, type SweepSummary } from '../experiment/sweep';
@@ -11,10 +10,10 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
 import { alphaOf, trainSweep } from '../train';
-import { alphaChartConfig, LEGEND_LABELS, linearTicks, logTicks, replaceConfig } from '../plots/charts';
+import type { SweepCurves } from '../plots/page-charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
-import { $, madeOnUse } from './dom';
-import { heatmapConfig } from '../plots/heatmap';
+import { $ } from './dom';
+import { ChartView, drawnOncePerFrame } from './chart-view';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { ConfigError, SweepError } from '../errors';
 import { setupModelsBench } from './models-bench-view';
@@ -42,7 +41,7 @@ export interface SweepViewState {
   comparison: { ok: boolean; maxRel: number; float64: number; past?: number } | null;
   /** The last GPU sweep's timeline as drawn. */
   timeline?: { bars: number; dispatches: number; clock: string };
-  charts: { heatmap: Chart; loss: Chart; alpha: Chart };
+  charts: { heatmap: ChartView; loss: ChartView; alpha: ChartView };
 }
 
 /** The view's parts, shared by the functions below: its elements, its state, the run in progress. */
@@ -62,8 +61,6 @@ interface SweepView {
 /** Wires the sweep form and charts; returns its state and a relabel function for a language change. */
 export function setupSweepView(host: SweepViewHost): { state: SweepViewState; relabel: () => void } {
   const L = () => LABELS[host.lang()];
-  const make = (id: string, config: unknown) =>
-    new Chart($<HTMLCanvasElement>(id), { ...(config as object), options: { ...(config as { options: object }).options, maintainAspectRatio: false } } as never);
   const view: SweepView = {
     host,
     state: {
@@ -72,21 +69,8 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
       result: null,
       summary: null,
       comparison: null,
-      // Made when a sweep first shows them.
-      charts: madeOnUse({
-        heatmap: () => make('chart-heatmap', heatmapConfig({ learningRates: [], hiddenUnits: [], cells: [], diverged: [], best: null }, host.lang())),
-        loss: () => make('chart-sweep-loss', lossCurvesConfig(null, null, host.lang())),
-        alpha: () =>
-          make(
-            'chart-sweep-alpha',
-            alphaChartConfig(
-              GRID,
-              GRID.map(() => NaN),
-              null,
-              host.lang(),
-            ),
-          ),
-      }),
+      // Drawn when a sweep first shows them.
+      charts: { heatmap: new ChartView('chart-heatmap'), loss: new ChartView('chart-sweep-loss'), alpha: new ChartView('chart-sweep-alpha') },
     },
     el: {
       train: $<HTMLButtonElement>('sweep-train'),
@@ -101,15 +85,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     name: (e) => ({ gpu: L().sweepEngineGpu, cpu: L().engineCpu, 'cpu-wasm': L().engineCpuWasm, 'cpu-workers': L().sweepEngineWorkers })[e],
     redraw: () => undefined,
   };
-  let pending = false;
-  view.redraw = () => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      draw(view);
-    });
-  };
+  view.redraw = drawnOncePerFrame(() => draw(view));
   $<HTMLFormElement>('sweep-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void trainOnPage(view);
@@ -163,15 +139,14 @@ function draw({ host, state, L }: SweepView): void {
   const lang = host.lang();
   if (sweep && result && result.loss.length > 0) {
     state.summary = summarizeSweep(sweep.models, result);
-    replaceConfig(state.charts.heatmap, heatmapConfig(state.summary, lang));
-    replaceConfig(state.charts.loss, lossCurvesConfig(result, state.summary.best?.index ?? null, lang));
+    state.charts.heatmap.show('heatmap', { summary: state.summary, lang });
+    state.charts.loss.show('sweepLoss', { curves: sweepCurves(result, state.summary.best?.index ?? null), lang });
   }
   const best = state.summary?.best;
   const f = GRID.map(targetFunction(sweep.base.config.target, sweep.base.config.formula));
   const theta = best && result?.thetas[best.index];
-  const a = alphaChartConfig(GRID, f, theta ? alphaOf(theta, GRID, sweep.base.config.activation) : null, lang);
-  a.options!.plugins!.title = { display: true, text: L().sweepAlphaTitle };
-  replaceConfig(state.charts.alpha, a);
+  const alpha = theta ? alphaOf(theta, GRID, sweep.base.config.activation) : null;
+  state.charts.alpha.show('alpha', { grid: GRID, f, alpha, points: null, lang, title: L().sweepAlphaTitle });
 }
 
 /** Trains `sweep` on `engine`; with `live`, each epoch goes into the view's result and status as it comes. */
@@ -197,7 +172,7 @@ function runSweep(view: SweepView, engine: SweepEngine, sweep: Sweep, live: bool
   });
 }
 
-let timelineChart: Chart<'bar'> | null = null;
+const timelineChart = new ChartView('chart-sweep-timeline');
 
 /** The timeline of a GPU sweep: a bar a submission, each running every model (hidden for a CPU sweep). */
 function drawSweepTimeline(view: SweepView, result: SweepResult): void {
@@ -205,7 +180,7 @@ function drawSweepTimeline(view: SweepView, result: SweepResult): void {
   $('sweep-timeline-section').hidden = !t;
   if (!t) return;
   const L = view.L();
-  timelineChart = drawTimelineChart(timelineChart, 'chart-sweep-timeline', 'sweep-timeline-note', t, view.host.lang(), L, null, L.sweepTimelineModels(result.divergedAt.length));
+  drawTimelineChart(timelineChart, 'sweep-timeline-note', t, view.host.lang(), L, null, L.sweepTimelineModels(result.divergedAt.length));
   view.state.timeline = { bars: t.bars.length, dispatches: timelineSummary(t).dispatches, clock: t.clock };
 }
 
@@ -314,35 +289,16 @@ async function compareOnPage(view: SweepView): Promise<void> {
   }
 }
 
-/** Every model's validation error per epoch, faded, with the best one in colour on top. */
-function lossCurvesConfig(result: SweepResult | null, best: number | null, lang: Language) {
-  const l = LABELS[lang];
-  const P = result?.divergedAt.length ?? 0;
+/**
+ * The error curves the sweep's chart draws: the best model's, and the others that did not diverge
+ * (a diverged model's losses would set the axis, up to 1e28 and past, for all the rest), at most
+ * MAX_CURVES of them, sampled evenly.
+ */
+function sweepCurves(result: SweepResult, best: number | null): SweepCurves {
+  const P = result.divergedAt.length;
   const step = Math.max(1, Math.ceil(P / MAX_CURVES));
-  const curve = (m: number) => (result ? result.valLoss.map((v, e) => ({ x: e + 1, y: Number.isFinite(v[m]) && v[m] > 0 ? v[m] : (null as unknown as number) })) : []);
-  const datasets = [];
-  if (best !== null)
-    datasets.push({ label: `${l.sweepBest}`, data: curve(best), borderColor: '#ff7f0e', backgroundColor: '#ff7f0e', borderWidth: 3, pointRadius: 0, pointStyle: 'line' as const });
-  // A diverged model is left out: its losses would set the axis (up to 1e28 and past) for all the others.
-  for (let m = 0; m < P; m += step) {
-    if (m !== best && result!.divergedAt[m] === null)
-      datasets.push({ label: '', data: curve(m), borderColor: 'rgba(31, 119, 180, 0.15)', backgroundColor: 'rgba(31, 119, 180, 0.15)', borderWidth: 1, pointRadius: 0 });
-  }
-  const shown = Math.min(P, Math.ceil(P / step));
-  return {
-    type: 'line' as const,
-    data: { datasets },
-    options: {
-      animation: false as const,
-      parsing: false as const,
-      plugins: {
-        title: { display: true, text: `${l.sweepLossTitle}${step > 1 ? ` ${l.sweepFaded(shown, P)}` : ''}` },
-        legend: { labels: { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' } },
-      },
-      scales: {
-        x: { type: 'linear' as const, min: 1, max: Math.max(1, result?.loss.length ?? 1), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
-        y: { type: 'logarithmic' as const, title: { display: true, text: l.mse }, ticks: logTicks(lang) },
-      },
-    },
-  };
+  const curve = (m: number) => result.valLoss.map((v) => (Number.isFinite(v[m]) && v[m] > 0 ? v[m] : null));
+  const others: (number | null)[][] = [];
+  for (let m = 0; m < P; m += step) if (m !== best && result.divergedAt[m] === null) others.push(curve(m));
+  return { best: best === null ? null : curve(best), others, models: P, shown: Math.min(P, Math.ceil(P / step)), epochs: result.loss.length };
 }

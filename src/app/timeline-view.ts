@@ -1,8 +1,7 @@
 /** The GPU's timeline on the page (the main run's and the sweep's): the chart and the line under it. */
-import { Chart } from 'chart.js';
 import type { Timeline } from '../experiment/run';
-import { replaceConfig, timelineChartConfig } from '../plots/charts';
 import type { Labels, Language } from '../plots/i18n';
+import type { ChartView } from './chart-view';
 import { $ } from './dom';
 
 /** Dispatches in the bars, ms from the first start to the last end, and ms inside the bars. */
@@ -14,25 +13,10 @@ export function timelineSummary(t: Timeline): { dispatches: number; spanMs: numb
   };
 }
 
-/**
- * Draws `t` on the canvas `canvasId` (into `chart` if there is one; returns the chart) and writes
- * its summary, and `extra` after it, into the element `noteId`.
- */
-export function drawTimelineChart(
-  chart: Chart<'bar'> | null,
-  canvasId: string,
-  noteId: string,
-  t: Timeline,
-  lang: Language,
-  L: Labels,
-  perOpEpochDispatches: number | null,
-  extra = '',
-): Chart<'bar'> {
-  const config = timelineChartConfig(t, lang);
-  if (chart) replaceConfig(chart as unknown as Chart, config);
-  else chart = new Chart($<HTMLCanvasElement>(canvasId), { ...config, options: { ...config.options, maintainAspectRatio: false } });
+/** Draws `t` on `chart` and writes its summary, and `extra` after it, into the element `noteId`. */
+export function drawTimelineChart(chart: ChartView, noteId: string, t: Timeline, lang: Language, L: Labels, perOpEpochDispatches: number | null, extra = ''): void {
+  chart.show('timeline', { timeline: t, lang });
   const s = timelineSummary(t);
   const note = L.timelineNote(t.bars.length, s.dispatches, L.num(s.spanMs, 3), L.num(s.busyMs, 3), perOpEpochDispatches !== null, perOpEpochDispatches ?? 0);
   $(noteId).textContent = extra ? `${note} ${extra}` : note;
-  return chart;
 }

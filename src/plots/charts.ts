@@ -22,6 +22,7 @@ import {
 } from 'chart.js';
 import type { Timeline } from '../experiment/run';
 import { LABELS, type Language } from './i18n';
+import { sampleIndices } from './sample';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Title, BarController, BarElement, CategoryScale, Tooltip);
 
@@ -48,15 +49,6 @@ const BLUE = '#1f77b4';
 const ORANGE = '#ff7f0e';
 
 const points = (xs: ArrayLike<number>, ys: ArrayLike<number>) => Array.from(ys, (y, i) => ({ x: xs[i], y }));
-
-/** The most points a chart draws of one series; longer ones are sampled evenly (the last kept). */
-export const MAX_DRAWN = 2000;
-
-/** Every index of 0 .. n-1 if n <= max, or max of them evenly spaced, the first and the last included. */
-export function sampleIndices(n: number, max = MAX_DRAWN): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  return Array.from({ length: max }, (_, i) => Math.round((i * (n - 1)) / (max - 1)));
-}
 
 /** Chart.js config of f and alpha on the grid (matplotlib's colours, as in the lecture). */
 export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, alpha: ArrayLike<number> | null, lang: Language): ChartConfiguration<'line'> {
