@@ -3,7 +3,7 @@
  * and watches f and alpha, the errors per epoch and the hidden units change after every epoch.
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
-import { makeDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
+import { pickDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
 import type { Activation } from '../experiment/activation';
@@ -13,7 +13,7 @@ import { drawTimelineChart, timelineSummary } from './timeline-view';
 import { $ } from './dom';
 import { ChartView, chartOn, chartsSettled, drawnOncePerFrame } from './chart-view';
 import { LABELS, type Labels, type Language } from '../plots/i18n';
-import { sampledPoints } from '../plots/sample';
+import { sampleIndices } from '../plots/sample';
 import { setupSweepView, type SweepViewState } from './sweep-view';
 import { DEFAULT_STATE, NUMBER_FIELDS, onCpu, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
@@ -138,11 +138,10 @@ const drawCharts = drawnOncePerFrame((run: Run | null, config: ExperimentConfig 
   const exp = run?.exp ?? (cfg ? prepareExperiment(cfg) : null);
   const f = cfg ? GRID.map(safeTarget(cfg)) : new Float64Array(0);
   const d = exp && showPoints.checked ? dataFor(exp, () => drawCharts(running?.run ?? lastRun, readForm().config)) : null;
-  const points = d ? sampledPoints(d) : null;
   // Replay: the kept theta of the epoch the slider shows, instead of the run's last.
   const shown = run && run === replayRun ? replayShown() : null;
   const alpha = shown ? alphaOf(shown.theta, GRID, shown.activation) : (run?.alpha ?? null);
-  charts.alpha.show('alpha', { grid: GRID, f, alpha, points, lang });
+  charts.alpha.show('alpha', { grid: GRID, f, alpha, points: d, lang });
   if (!run) return;
   charts.loss.show('loss', { loss: run.loss, valLoss: run.valLoss, lang, validation: exp?.valPoints !== 0, marker: shown?.epoch ?? null, epochs: run.exp.epochs });
   charts.units.show('units', { grid: GRID, theta: shown?.theta ?? run.theta, lang, activation: cfg?.activation ?? 'sigmoid' });
@@ -221,23 +220,27 @@ replayInput.addEventListener('input', () => {
   drawCharts(replayRun, readForm().config);
 });
 
-/** The data of the last experiment whose points were shown: made in slices (a page never waits on 10^7 points), then kept. */
+/** The data points shown of the last experiment: made in slices (a page never waits on 10^7 points), then kept. */
 let shownData: { key: string; data: Dataset | null } = { key: '', data: null };
 
-/** The experiment's data if it is made; otherwise starts making it and calls `ready` when it is. */
+/** The experiment's points to draw if they are made; otherwise starts making them and calls `ready` when they are. */
 function dataFor(exp: Experiment, ready: () => void): Dataset | null {
   const c = exp.config;
   const key = JSON.stringify([c.points, c.dataSeed, c.validationSplit, c.target, c.formula]);
   if (shownData.key === key) return shownData.data;
   shownData = { key, data: null };
-  makeDatasetAsync(exp, yielder()).then(
-    (data) => {
-      if (shownData.key !== key) return;
-      shownData.data = data;
-      ready();
-    },
-    () => undefined,
-  );
+  // The points a chart draws (at most MAX_DRAWN of each part), made from a task of its own.
+  const at = { train: sampleIndices(exp.trainPoints), val: sampleIndices(exp.valPoints) };
+  new Promise((r) => setTimeout(r, 0))
+    .then(() => pickDatasetAsync(exp, at, yielder()))
+    .then(
+      (data) => {
+        if (shownData.key !== key) return;
+        shownData.data = data;
+        ready();
+      },
+      () => undefined,
+    );
   return null;
 }
 

@@ -35,9 +35,13 @@ export class RandomState {
 
   /** `uniform(low, high, size)`: low + (high - low) * random(), in float64. */
   uniform(low: number, high: number, size: number): Float64Array {
-    const out = new Float64Array(size);
+    return this.fillUniform(new Float64Array(size), 0, size, low, high);
+  }
+
+  /** The next `to - from` draws of `uniform(low, high)` into out[from, to), in place (no array a slice); returns out. */
+  fillUniform(out: Float64Array, from: number, to: number, low: number, high: number): Float64Array {
     const scale = high - low;
-    for (let i = 0; i < size; i++) out[i] = low + scale * this.random();
+    for (let i = from; i < to; i++) out[i] = low + scale * this.random();
     return out;
   }
 

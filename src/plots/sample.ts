@@ -16,11 +16,3 @@ export interface PointSets {
   xVal: ArrayLike<number>;
   yVal: ArrayLike<number>;
 }
-
-/** At most MAX_DRAWN points of each set, sampled evenly: what the page posts to its chart worker, not 10^7 points. */
-export function sampledPoints(d: PointSets): PointSets {
-  const pick = (values: ArrayLike<number>, at: number[]) => Float64Array.from(at, (i) => values[i]);
-  const train = sampleIndices(d.xTrain.length);
-  const val = sampleIndices(d.xVal.length);
-  return { xTrain: pick(d.xTrain, train), yTrain: pick(d.yTrain, train), xVal: pick(d.xVal, val), yVal: pick(d.yVal, val) };
-}

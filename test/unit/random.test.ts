@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, plotGrid } from '../../src/experiment/data';
+import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, pickDatasetAsync, plotGrid } from '../../src/experiment/data';
 import { prepareExperiment } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
 
@@ -89,6 +89,25 @@ describe('the lecture experiment', () => {
     expect(grid[299]).toBe(4);
   });
 
+  it('picks the very points makeDataset makes, at any indices, without making the rest (pickDatasetAsync)', async () => {
+    const exp = prepareExperiment({ points: 700_000, steps: 560_000 });
+    const whole = makeDataset(exp);
+    // The ends of both parts, the points around a slice's edge (16,384), and a spread between.
+    const train = [0, 1, 16_383, 16_384, 16_385, 333_333, exp.trainPoints - 1];
+    const val = [0, 7, 65_536, exp.valPoints - 1];
+    let pauses = 0;
+    const picked = await pickDatasetAsync(exp, { train, val }, async () => void pauses++);
+    expect([...picked.xTrain]).toEqual(train.map((i) => whole.xTrain[i]));
+    expect([...picked.yTrain]).toEqual(train.map((i) => whole.yTrain[i]));
+    expect([...picked.xVal]).toEqual(val.map((i) => whole.xVal[i]));
+    expect([...picked.yVal]).toEqual(val.map((i) => whole.yVal[i]));
+    expect(pauses).toBe(43);
+    // Only the training part asked for: the stream is drawn only as far as its last point.
+    const first = await pickDatasetAsync(exp, { train: [5], val: [] }, async () => undefined);
+    expect([...first.xTrain]).toEqual([whole.xTrain[5]]);
+    expect(first.xVal.length).toBe(0);
+  });
+
   it('makes the same data and visiting orders in slices as at once (makeDatasetAsync, epochOrdersAsync)', async () => {
     const exp = prepareExperiment({ points: 700_000, steps: 560_000 });
     let pauses = 0;
@@ -101,9 +120,9 @@ describe('the lecture experiment', () => {
     const orders = epochOrders(exp);
     const slicedOrders = epochOrdersAsync(exp, pause);
     for (let e = 0; e < 2; e++) expect(same(await slicedOrders(), orders()), `epoch ${e + 1}`).toBe(true);
-    // 700,000 points in slices of 65,536, then each 560,000-point order: its identity in slices of
+    // 700,000 points in slices of 16,384, then each 560,000-point order: its identity in slices of
     // 262,144 and its swaps in slices of 65,536.
-    expect(pauses).toBe(11 + 2 * (3 + 9));
+    expect(pauses).toBe(43 + 2 * (3 + 9));
   });
 
   it("draws numpy's normal values bit for bit, but where the C library's log is wrong in the last bit (1000 draws, 5 seeds)", () => {
