@@ -68,6 +68,8 @@ export class ChartView {
   /** A show sent and not yet answered, and the latest one waiting for it. */
   private inFlight = false;
   private waiting: { kind: PageChartKind; data: unknown } | null = null;
+  /** drawn()'s callers, told when the chart has drawn all it was shown. */
+  private whenDrawn: ((at: number) => void)[] = [];
 
   constructor(readonly canvasId: string) {
     byCanvas.set(canvasId, this);
@@ -83,6 +85,11 @@ export class ChartView {
   /** Nothing waiting or in flight (the snapshot is of the last data shown), or the chart is hidden (it is drawn when shown). */
   get settled(): boolean {
     return (!this.inFlight && this.waiting === null) || !$(this.canvasId).checkVisibility();
+  }
+
+  /** Resolves with the time (performance.now) at which the worker has drawn all the chart was shown so far. */
+  drawn(): Promise<number> {
+    return new Promise((resolve) => this.whenDrawn.push(resolve));
   }
 
   /** The chart as a PNG, with the last data shown (once that is drawn). */
@@ -104,6 +111,7 @@ export class ChartView {
       this.inFlight = false;
       this.send();
     }
+    if (!this.inFlight && !this.waiting) for (const resolve of this.whenDrawn.splice(0)) resolve(performance.now());
   }
 
   private send(): void {

@@ -306,7 +306,8 @@ async function startTraining(): Promise<void> {
         status.textContent = `${L.progress(r.epoch, exp.epochs)}`;
         speed.textContent = L.speed((r.epoch * exp.stepsPerEpoch) / Math.max(seconds, 1e-6), seconds);
         drawCharts(run, config);
-        if (window.webgpuSgdPage.firstEpochDrawnAt === null) requestAnimationFrame(() => (window.webgpuSgdPage.firstEpochDrawnAt ??= performance.now()));
+        // Drawn: the chart worker has drawn the first epoch's error (posted in drawCharts's frame, which comes first).
+        if (r.epoch === 1) requestAnimationFrame(() => void charts.loss.drawn().then((at) => (window.webgpuSgdPage.firstEpochDrawnAt ??= at)));
       },
     });
     const inside = run.result.partialEpoch;

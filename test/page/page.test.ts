@@ -697,8 +697,9 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(firstMs).toBeLessThan(2000);
     expect(worst(perop)).toBeLessThan(100);
     expect(worst(sweep)).toBeLessThan(100);
-    // Starting and stopping runs has a few tasks over 50 ms (measured up to 180 ms); none comes near a second.
-    expect(Math.max(0, ...tasks)).toBeLessThan(500);
+    // Starting and stopping runs has a few tasks over 50 ms: 57-81 ms over four runs since the charts
+    // are drawn in their worker (up to 180 ms before); the aim is 100 ms, the rest a margin for the suite's load.
+    expect(Math.max(0, ...tasks)).toBeLessThan(150);
   });
 });
 
@@ -758,7 +759,8 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     );
     expect(click).toBeLessThan(1000);
     expect(key).toBeLessThan(1000);
-    expect(Math.max(0, ...tasks)).toBeLessThan(1000);
+    // Its 10^7 points are drawn through in slices and only 4,000 kept: 0-70 ms over four runs (96 when all were made).
+    expect(Math.max(0, ...tasks)).toBeLessThan(100);
   });
 
   it('starts up in tasks under 100 ms: Chart.js draws in its worker, a hidden chart costs nothing, no mathjs; axes labelled in Swedish', async () => {
@@ -788,7 +790,7 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     expect(await mathjs()).toBe(true);
     await setField('formula', 'sin(2 x)');
     await trainWith('cpu');
-    console.log(`start-up: longest task ${startUp.toFixed(0)} ms (Chart.js on the main thread: 60-120 ms; before that 0.4-0.95 s in one task)`);
+    console.log(`start-up: longest task ${startUp.toFixed(0)} ms (0 when none passes 50 ms; with Chart.js on the main thread 60-120 ms, before that 0.4-0.95 s in one task)`);
     expect(startUp).toBeLessThan(100);
   });
 
@@ -824,8 +826,8 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
         `Stop inside an 8M-step epoch on ${engine}: answered in ${ms.toFixed(0)} ms, after ${r.partialEpoch?.stepsDone} steps; longest task ${Math.max(0, ...tasks).toFixed(0)} ms`,
       );
       expect(ms).toBeLessThan(1000);
-      // Data, orders, uploads and validation all go in slices: seen at most 90 ms alone (100 ms is the aim; the suite's load adds to it).
-      expect(Math.max(0, ...tasks)).toBeLessThan(250);
+      // Data, orders, uploads and validation all go in slices: 0-80 ms over four runs (100 ms is the aim, the rest a margin for the suite's load).
+      expect(Math.max(0, ...tasks)).toBeLessThan(150);
       expect(r.status).toBe('aborted');
       if (after === 300 && !r.partialEpoch) {
         // Stopped before the first epoch began.
