@@ -72,12 +72,17 @@ function snapshot(kind: PageChartKind, chart: Chart): ChartSnapshot {
     kind,
     title: String(o.plugins?.title?.text ?? ''),
     legendPointStyle: o.plugins?.legend?.labels?.usePointStyle ?? false,
-    datasets: chart.data.datasets.map((d) => ({
+    datasets: chart.data.datasets.map((d, i) => ({
       label: String(d.label ?? ''),
       points: d.data.length,
       order: (d as { order?: number }).order ?? 0,
       pointStyle: String((d as { pointStyle?: unknown }).pointStyle ?? ''),
+      visible: chart.isDatasetVisible(i),
       ...values(d.data as unknown[]),
+    })),
+    legend: (chart.legend?.legendItems ?? []).map((item, i) => ({
+      text: item.text,
+      ...(chart.legend as unknown as { legendHitBoxes: { left: number; top: number; width: number; height: number }[] }).legendHitBoxes[i],
     })),
     axes,
   };
@@ -119,6 +124,8 @@ self.onmessage = (e: MessageEvent<ToChartWorker>) => {
         // Tooltips and the legend's clicks: Chart.js's own handling of a DOM event, fed from the page.
         const chart = h.chart as unknown as { _eventHandler?: (e: object) => void } | null;
         chart?._eventHandler?.({ type: m.type, chart: h.chart, native: { type: m.type }, x: m.x, y: m.y });
+        // A click may have hidden or shown a dataset (the legend): the page hears of it.
+        if (m.type === 'click' && h.chart && h.kind) post({ op: 'drawn', id: m.id, seq: h.seq, snapshot: snapshot(h.kind, h.chart) });
         return;
       }
       case 'png': {

@@ -165,6 +165,8 @@ export interface ChartSnapshot {
   /** The legend draws each dataset's point style (a line for a line). */
   legendPointStyle: boolean;
   /** Each dataset; xs and ys are its values where it has at most SNAPSHOT_VALUES (the curves, not the data points). */
-  datasets: { label: string; points: number; order: number; pointStyle: string; xs: (number | null)[] | null; ys: (number | null)[] | null }[];
+  datasets: { label: string; points: number; order: number; pointStyle: string; visible: boolean; xs: (number | null)[] | null; ys: (number | null)[] | null }[];
+  /** The legend's items where the chart drew them (CSS pixels on the canvas): a click there hides or shows a dataset. */
+  legend: { text: string; left: number; top: number; width: number; height: number }[];
   axes: Record<string, { title: string; min: number; max: number; ticks: { value: number; label: string }[] }>;
 }

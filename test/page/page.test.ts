@@ -495,6 +495,12 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       ['validation points', 200],
     ]);
     expect(await page.evaluate(() => window.webgpuSgdPage.charts.units.snapshot!.datasets.length)).toBe(10);
+    // The pointer reaches the chart worker: a click on the legend's "Validation error" hides that line.
+    const item = await page.evaluate(() => window.webgpuSgdPage.charts.loss.snapshot!.legend.find((l) => l.text === 'Validation error')!);
+    const canvas = (await (await page.$('#chart-loss'))!.boundingBox())!;
+    await page.mouse.click(canvas.x + item.left + item.width / 2, canvas.y + item.top + item.height / 2);
+    await page.waitForFunction(() => window.webgpuSgdPage.charts.loss.snapshot!.datasets[1].visible === false, { timeout: 10_000 });
+    expect(await page.evaluate(() => window.webgpuSgdPage.charts.loss.snapshot!.datasets.map((d) => d.visible))).toEqual([true, false]);
   });
 
   it('exports the history as CSV and JSON, theta in Keras layout, and each chart as PNG', async () => {
