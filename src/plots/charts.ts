@@ -185,6 +185,15 @@ export function logTicks(lang: Language) {
   };
 }
 
+/** The axes of an error per epoch: epochs 1 to `epochs` in whole numbers, the mean squared error on a log axis. */
+export function errorScales(epochs: number, lang: Language) {
+  const l = LABELS[lang];
+  return {
+    x: { type: 'linear' as const, min: 1, max: Math.max(1, epochs), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
+    y: { type: 'logarithmic' as const, title: { display: true, text: l.mse }, ticks: logTicks(lang) },
+  };
+}
+
 /** Chart.js config of the training and validation error per epoch, log y axis as plt.semilogy. */
 export function lossChartConfig(
   loss: ArrayLike<number>,
@@ -212,10 +221,7 @@ export function lossChartConfig(
       animation: false,
       parsing: false,
       plugins: { title: { display: true, text: l.lossTitle }, legend: { labels: LEGEND_LABELS } },
-      scales: {
-        x: { type: 'linear', min: 1, max: Math.max(1, loss.length), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
-        y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: logTicks(lang) },
-      },
+      scales: errorScales(loss.length, lang),
     },
     plugins: [whiteBackground],
   };

@@ -9,7 +9,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { Activation } from '../experiment/activation';
 import type { Timeline } from '../experiment/run';
 import type { SweepSummary } from '../experiment/sweep';
-import { alphaChartConfig, gradientChartConfig, LEGEND_LABELS, linearTicks, logTicks, lossChartConfig, pointDatasets, timelineChartConfig, unitsChartConfig } from './charts';
+import { alphaChartConfig, errorScales, gradientChartConfig, LEGEND_LABELS, lossChartConfig, pointDatasets, timelineChartConfig, unitsChartConfig } from './charts';
 import { heatmapConfig } from './heatmap';
 import { LABELS, type Language } from './i18n';
 import type { PointSets } from './sample';
@@ -141,10 +141,7 @@ export const PAGE_CHARTS = {
           title: { display: true, text: `${l.sweepLossTitle}${shown < models ? ` ${l.sweepFaded(shown, models)}` : ''}` },
           legend: { labels: { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' } },
         },
-        scales: {
-          x: { type: 'linear', min: 1, max: Math.max(1, epochs), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(a.lang) } },
-          y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: logTicks(a.lang) },
-        },
+        scales: errorScales(epochs, a.lang),
       },
     };
   },
