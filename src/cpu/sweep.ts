@@ -18,7 +18,7 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
   const P = sweep.models.length;
   const pause = yielder();
   const inputs = await prepareInputs(sweep.base, sweep.experiments, pause);
-  const groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex);
+  const groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex, pause);
   const thetas: Float64Array[] = [];
   for (const group of groups) group.members.forEach((m, i) => (thetas[m] = group.thetas[i]));
   const { divergedAt } = recorder;

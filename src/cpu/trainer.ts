@@ -255,11 +255,23 @@ export function cpuDevice(engine: OneThreadEngine): string {
  * JavaScript loops on the data rounded to the engine's precision, or WebAssembly (all of them in
  * one module instance, wasm.ts). The one place a run and a stepper get their models.
  */
-export async function oneThreadModels(engine: OneThreadEngine, exps: readonly Experiment[], data: Dataset, thetas: readonly Float64Array[]): Promise<CpuModel[]> {
+export async function oneThreadModels(
+  engine: OneThreadEngine,
+  exps: readonly Experiment[],
+  data: Dataset,
+  thetas: readonly Float64Array[],
+  pause: () => Promise<void> = async () => undefined,
+): Promise<CpuModel[]> {
   if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmModels(exps, data, thetas);
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
   const rounded = roundedData(data, precision);
-  return exps.map((exp, m) => cpuModel(exp, rounded, precision, thetas[m]));
+  const models: CpuModel[] = [];
+  // `pause` between every 512: a sweep's 16,384 models were a 0.15-0.2 s task on a page.
+  for (const [m, exp] of exps.entries()) {
+    if (m % 512 === 511) await pause();
+    models.push(cpuModel(exp, rounded, precision, thetas[m]));
+  }
+  return models;
 }
 
 /**
@@ -273,9 +285,10 @@ export async function oneThreadGroups(
   data: Dataset,
   thetas: readonly Float64Array[],
   orderIndex: readonly number[],
+  pause?: () => Promise<void>,
 ): Promise<CpuModelGroup[]> {
-  if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmGroups(exps, data, thetas, orderIndex);
-  return (await oneThreadModels(engine, exps, data, thetas)).map(groupOfOne);
+  if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmGroups(exps, data, thetas, orderIndex, pause);
+  return (await oneThreadModels(engine, exps, data, thetas, pause)).map(groupOfOne);
 }
 
 /** Trains on the CPU; `engine` is 'cpu' (float64), 'cpu-f32' or 'cpu-wasm' (float64 in WebAssembly). Same contract as the GPU trainer. */

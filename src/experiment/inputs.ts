@@ -6,7 +6,7 @@
  * data and each order are most of a second of work, and a page must stay responsive and see a Stop.
  */
 import type { Experiment } from './config';
-import { epochOrdersAsync, initialTheta, makeDatasetAsync, type Dataset } from './data';
+import { epochOrdersAsync, initialThetas, makeDatasetAsync, type Dataset } from './data';
 
 /** An engine's inputs (see the module's comment). */
 export interface RunInputs {
@@ -35,7 +35,7 @@ export async function prepareInputs(base: Experiment, experiments: readonly Expe
     }
     return streamOfSeed.get(seed)!;
   });
-  return { data, thetas: experiments.map(initialTheta), orders, orderIndex };
+  return { data, thetas: await initialThetas(experiments, pause), orders, orderIndex };
 }
 
 /** The next epoch's order of every stream, in stream order. */

@@ -10,7 +10,8 @@ import { activationCode } from '../experiment/activation';
 import { closeness } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { parseSweep, prepareSweep } from '../experiment/sweep';
-import { epochOrders, initialTheta, makeDataset, type Dataset } from '../experiment/data';
+import { epochOrders, initialThetas, makeDataset, type Dataset } from '../experiment/data';
+import { yielder } from '../experiment/pause';
 import { getGpu, type Gpu } from './device';
 import { GpuLimitError } from '../errors';
 import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
@@ -86,9 +87,13 @@ function probeExperiment(base: Experiment, steps: number, epochs: number): Exper
   return { ...base, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
 }
 
-/** The initial theta of model m of a probe: the run's init, seeded by the model. */
-function probeTheta(base: Experiment, model: ShapeModel, m: number): Float64Array {
-  return initialTheta({ ...base, config: { ...base.config, hiddenUnits: model.hiddenUnits, initSeed: model.initSeed ?? base.config.initSeed + m, initialTheta: undefined } });
+/** The initial thetas of a probe's models: the run's init, seeded by each model (its own seed, or the run's + m). */
+function probeThetas(base: Experiment, models: readonly ShapeModel[]): Promise<Float64Array[]> {
+  const exps = models.map((model, m) => ({
+    ...base,
+    config: { ...base.config, hiddenUnits: model.hiddenUnits, initSeed: model.initSeed ?? base.config.initSeed + m, initialTheta: undefined },
+  }));
+  return initialThetas(exps, yielder());
 }
 
 /** Every probe model's theta, loss and val_loss after a few steps, against the CPU twin. */
@@ -99,7 +104,7 @@ async function check(gpu: Gpu, base: Experiment, data: Dataset, models: readonly
   const steps = Math.max(1, Math.min(16, Math.floor(2 ** 18 / (picked.length * base.config.batchSize * maxK))));
   const probe = probeExperiment(base, steps, 1);
   const order = epochOrders(base)();
-  const thetas = picked.map((m, i) => probeTheta(base, m, i));
+  const thetas = await probeThetas(base, picked);
   // The check is of the arithmetic: a learning rate that would diverge within the probe is probed
   // at 0.01, so every compared number is finite.
   const rate = (m: ShapeModel) => Math.min(m.learningRate, 0.01);
@@ -161,11 +166,12 @@ async function time(
   const seeds = [...new Set(models.map((m, i) => m.initSeed ?? i))];
   const seedIndex = new Map(seeds.map((s, i) => [s, i]));
   const orders = seeds.map((_, i) => epochOrders({ ...base, config: { ...base.config, initSeed: base.config.initSeed + i } }));
+  const thetas = await probeThetas(base, models);
   const fusedModels = models.map((m, i) => ({
     hiddenUnits: m.hiddenUnits,
     learningRate: m.learningRate,
     orderIndex: seedIndex.get(m.initSeed ?? i)!,
-    theta: probeTheta(base, m, i),
+    theta: thetas[i],
   }));
   // Both clocks from every timed probe; the GPU's is used only if every probe had it.
   const gpuMs: (number | null)[] = [];

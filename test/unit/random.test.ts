@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { epochOrders, epochOrdersAsync, initialTheta, makeDataset, makeDatasetAsync, pickDatasetAsync, plotGrid } from '../../src/experiment/data';
+import { epochOrders, epochOrdersAsync, initialTheta, initialThetas, makeDataset, makeDatasetAsync, pickDatasetAsync, plotGrid } from '../../src/experiment/data';
 import { prepareExperiment } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
 
@@ -106,6 +106,22 @@ describe('the lecture experiment', () => {
     const first = await pickDatasetAsync(exp, { train: [5], val: [] }, async () => undefined);
     expect([...first.xTrain]).toEqual([whole.xTrain[5]]);
     expect(first.xVal.length).toBe(0);
+  });
+
+  it("draws a sweep's initial thetas once per (K, seed), each model its own copy (initialThetas)", async () => {
+    // 3000 models of 3 K values and 5 seeds, one with a theta of its own.
+    const exps = Array.from({ length: 3000 }, (_, m) => prepareExperiment({ hiddenUnits: [2, 10, 32][m % 3], initSeed: 124 + (m % 5) }));
+    exps[7] = prepareExperiment({ hiddenUnits: 2, initialTheta: [1, 2, 3, 4, 5, 6] });
+    let pauses = 0;
+    const thetas = await initialThetas(exps, async () => void pauses++);
+    const alone = exps.map((exp) => initialTheta(exp));
+    expect(thetas.map((t, m) => t.length === alone[m].length && t.every((v, i) => v === alone[m][i]))).toEqual(exps.map(() => true));
+    expect([...thetas[7]]).toEqual([1, 2, 3, 4, 5, 6]);
+    // Models of one (K, seed) share values, not an array.
+    expect([...thetas[15]]).toEqual([...thetas[0]]);
+    thetas[15][0] = 99;
+    expect(thetas[0][0]).not.toBe(99);
+    expect(pauses).toBe(2);
   });
 
   it('makes the same data and visiting orders in slices as at once (makeDatasetAsync, epochOrdersAsync)', async () => {
