@@ -9,7 +9,7 @@
 import type { Experiment } from '../experiment/config';
 import type { Dataset } from '../experiment/data';
 import { activationCode, type Activation } from '../experiment/activation';
-import { runBuffers, writePairs } from './buffers';
+import { runBuffers, writeFloats, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { yielder } from '../experiment/pause';
 import { GpuLimitError, StoppedError } from '../errors';
@@ -250,9 +250,11 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   const { make, empty } = owned;
   const STORAGE = BUFFER.STORAGE;
   // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
+  // Only slot 0 is written (in slices, below): the buffer starts zeroed, and at 20,480 models the
+  // whole of it made in one piece was a task of ~100 ms on a page.
   const slotFloats = P * layout.stride;
-  const records = new Float32Array((1 + epochsPerSubmit) * slotFloats);
-  byShape.forEach((m, at) => records.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
+  const slot0 = new Float32Array(slotFloats);
+  byShape.forEach((m, at) => slot0.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
   const runParams = make(
     'run',
     packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }),
@@ -260,7 +262,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   );
   const span = empty('spans', dispatchesPerSubmit * align, BUFFER.UNIFORM | BUFFER.COPY_DST);
   const models = make('models', packModels(byShape.map((m) => run.models[m])));
-  const recordBuf = make('records', records, STORAGE | BUFFER.COPY_SRC);
+  const recordBuf = empty('records', 4 * (1 + epochsPerSubmit) * slotFloats, STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST);
   const visits = empty('visits', visitPairs.byteLength, STORAGE | BUFFER.COPY_DST);
   const val = empty('val', 8 * Math.max(1, data.xVal.length), STORAGE | BUFFER.COPY_DST);
   const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
@@ -282,6 +284,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
+  await writeFloats(device, recordBuf, slot0, pause);
   await writePairs(device, val, data.xVal, data.yVal, pause);
   // GPU timestamps at the start and end of each submission's pass, when asked for and offered:
   // every pass for a calibration's total, the last TIMELINE_BARS for a timeline.
