@@ -5,7 +5,7 @@
 import type { Experiment } from '../experiment/config';
 import { initialTheta, type Dataset } from '../experiment/data';
 import { prepareInputs, type RunInputs } from '../experiment/inputs';
-import { stoppable, yielder } from '../experiment/pause';
+import { mapInSlices, stoppable, yielder } from '../experiment/pause';
 import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { activationCode, forward, kahanAdd, mseGrad, roundTo, sgdUpdate, type Activation, type Precision } from './kernels';
@@ -265,13 +265,7 @@ export async function oneThreadModels(
   if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmModels(exps, data, thetas);
   const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
   const rounded = roundedData(data, precision);
-  const models: CpuModel[] = [];
-  // `pause` between every 512: a sweep's 16,384 models were a 0.15-0.2 s task on a page.
-  for (const [m, exp] of exps.entries()) {
-    if (m % 512 === 511) await pause();
-    models.push(cpuModel(exp, rounded, precision, thetas[m]));
-  }
-  return models;
+  return mapInSlices(exps, 512, pause, (exp, m) => cpuModel(exp, rounded, precision, thetas[m]));
 }
 
 /**

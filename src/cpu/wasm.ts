@@ -10,6 +10,7 @@
  */
 import wasmBase64 from '../../asm/sgd.ts?wasm';
 import type { Experiment } from '../experiment/config';
+import { mapInSlices } from '../experiment/pause';
 import { activationCode } from './kernels';
 import { cpuModelOf, epochKeeper, groupOfOne, type CpuData, type CpuModel, type CpuModelGroup } from './trainer';
 
@@ -237,13 +238,7 @@ async function build(
   const shared = [ptr('xTrain'), ptr('yTrain'), ptr('order')] as const;
   const scratch = [ptr('hidden'), ptr('res'), ptr('xb')] as const;
   const validation = [ptr('xVal'), ptr('yVal')] as const;
-  const built: ({ model: CpuModel } | { group: CpuModelGroup })[] = [];
-  for (const [g, members] of groups.entries()) {
-    // `pause` between every 512 groups: a sweep's 16,384 models were a 0.14 s task on a page.
-    if (g % 512 === 511) await pause();
-    built.push(groupAt(members, g));
-  }
-  return built;
+  return mapInSlices(groups, 512, pause, groupAt);
 
   /** Group g's model (one) or group (a pair), on its part of the module's memory. */
   function groupAt(members: number[], g: number): { model: CpuModel } | { group: CpuModelGroup } {

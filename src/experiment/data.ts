@@ -1,6 +1,7 @@
 /** The lecture's data, its Keras split, the initial theta and the plot grid. */
 import { type Experiment } from './config';
 import { RandomState } from './random';
+import { mapInSlices } from './pause';
 import { targetFunction } from './targets';
 import { ConfigError } from '../errors';
 export { PLOT_POINTS, plotGrid } from './grid';
@@ -128,19 +129,13 @@ export function initialTheta(exp: Experiment): Float64Array {
  */
 export async function initialThetas(exps: readonly Experiment[], pause: () => Promise<void>): Promise<Float64Array[]> {
   const drawn = new Map<string, Float64Array>();
-  const out: Float64Array[] = [];
-  for (const [i, exp] of exps.entries()) {
-    if (i % 1024 === 1023) await pause();
+  return mapInSlices(exps, 1024, pause, (exp) => {
     const { hiddenUnits, initSeed, initialTheta: given } = exp.config;
-    if (given) {
-      out.push(initialTheta(exp));
-      continue;
-    }
+    if (given) return initialTheta(exp);
     const key = `${hiddenUnits} ${initSeed}`;
     if (!drawn.has(key)) drawn.set(key, initialTheta(exp));
-    out.push(Float64Array.from(drawn.get(key)!));
-  }
-  return out;
+    return Float64Array.from(drawn.get(key)!);
+  });
 }
 
 /**
