@@ -14,20 +14,21 @@ import { $ } from './dom';
 
 /** What the page posts to the chart worker. */
 export type ToChartWorker =
-  | { op: 'make'; id: number; canvas: OffscreenCanvas }
-  | { op: 'show'; id: number; seq: number; kind: PageChartKind; data: unknown }
-  | { op: 'size'; id: number; width: number; height: number; dpr: number }
-  | { op: 'pointer'; id: number; type: 'mousemove' | 'mouseout' | 'click'; x: number; y: number }
-  | { op: 'png'; id: number; req: number };
+  | { op: 'make'; id: string; canvas: OffscreenCanvas }
+  | { op: 'show'; id: string; seq: number; kind: PageChartKind; data: unknown }
+  | { op: 'size'; id: string; width: number; height: number; dpr: number }
+  | { op: 'pointer'; id: string; type: 'mousemove' | 'mouseout' | 'click'; x: number; y: number }
+  | { op: 'png'; id: string; req: number };
 
 /** What the chart worker answers. */
 export type FromChartWorker =
-  | { op: 'drawn'; id: number; seq: number; snapshot: ChartSnapshot }
-  | { op: 'png'; id: number; req: number; blob?: Blob; error?: string }
-  | { op: 'failed'; id: number; seq: number; message: string };
+  | { op: 'drawn'; id: string; seq: number; snapshot: ChartSnapshot }
+  | { op: 'png'; id: string; req: number; blob?: Blob; error?: string }
+  | { op: 'failed'; id: string; seq: number; message: string };
 
 let worker: Worker | null = null;
-const views = new Map<number, ChartView>();
+/** Every chart view of the page, by its canvas's id (also the worker's name for the chart). */
+const views = new Map<string, ChartView>();
 const pngWaiting = new Map<number, { resolve: (b: Blob) => void; reject: (e: Error) => void }>();
 let nextPng = 0;
 
@@ -50,9 +51,6 @@ function chartWorker(): Worker {
   return worker;
 }
 
-let nextId = 0;
-/** The views by canvas id, for the page's tests. */
-const byCanvas = new Map<string, ChartView>();
 /** Draws waiting for the next frame (drawnOncePerFrame). */
 let framesWaiting = 0;
 
@@ -60,9 +58,6 @@ let framesWaiting = 0;
 export class ChartView {
   /** What the worker last drew (null until it has drawn: a hidden chart is drawn when it is shown). */
   snapshot: ChartSnapshot | null = null;
-  /** The last error the worker met drawing it. */
-  error: string | null = null;
-  private readonly id = nextId++;
   private started = false;
   private seq = 0;
   /** A show sent and not yet answered, and the latest one waiting for it. */
@@ -72,7 +67,7 @@ export class ChartView {
   private whenDrawn: ((at: number) => void)[] = [];
 
   constructor(readonly canvasId: string) {
-    byCanvas.set(canvasId, this);
+    views.set(canvasId, this);
   }
 
   /** Draws `kind` of chart with `data` (posted to the worker; drawn there when it has a size). */
@@ -97,14 +92,13 @@ export class ChartView {
     const req = nextPng++;
     return new Promise((resolve, reject) => {
       pngWaiting.set(req, { resolve, reject });
-      this.post({ op: 'png', id: this.id, req });
+      this.post({ op: 'png', id: this.canvasId, req });
     });
   }
 
   /** The worker's answer to a show (or a redraw after a resize). */
-  answered(m: Extract<FromChartWorker, { id: number; seq: number }>): void {
+  answered(m: Extract<FromChartWorker, { id: string; seq: number }>): void {
     if (m.op === 'failed') {
-      this.error = m.message;
       console.warn(`chart ${this.canvasId}:`, m.message);
     } else this.snapshot = m.snapshot;
     if (m.seq === this.seq) {
@@ -119,7 +113,7 @@ export class ChartView {
     const { kind, data } = this.waiting;
     this.waiting = null;
     this.inFlight = true;
-    this.post({ op: 'show', id: this.id, seq: ++this.seq, kind, data });
+    this.post({ op: 'show', id: this.canvasId, seq: ++this.seq, kind, data });
   }
 
   private post(m: ToChartWorker, transfer: Transferable[] = []): void {
@@ -130,16 +124,15 @@ export class ChartView {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    views.set(this.id, this);
     const canvas = $<HTMLCanvasElement>(this.canvasId);
     const offscreen = canvas.transferControlToOffscreen();
-    this.post({ op: 'make', id: this.id, canvas: offscreen }, [offscreen]);
+    this.post({ op: 'make', id: this.canvasId, canvas: offscreen }, [offscreen]);
     // The observer reports the box after layout, without forcing one.
     new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
-      this.post({ op: 'size', id: this.id, width: Math.floor(width), height: Math.floor(height), dpr: devicePixelRatio });
+      this.post({ op: 'size', id: this.canvasId, width: Math.floor(width), height: Math.floor(height), dpr: devicePixelRatio });
     }).observe(canvas);
-    const pointer = (type: 'mousemove' | 'mouseout' | 'click') => (e: MouseEvent) => this.post({ op: 'pointer', id: this.id, type, x: e.offsetX, y: e.offsetY });
+    const pointer = (type: 'mousemove' | 'mouseout' | 'click') => (e: MouseEvent) => this.post({ op: 'pointer', id: this.canvasId, type, x: e.offsetX, y: e.offsetY });
     canvas.addEventListener('mousemove', pointer('mousemove'));
     canvas.addEventListener('mouseout', pointer('mouseout'));
     canvas.addEventListener('click', pointer('click'));
@@ -150,7 +143,7 @@ export class ChartView {
 export const chartsSettled = (): boolean => framesWaiting === 0 && [...views.values()].every((v) => v.settled);
 
 /** The chart drawn on the canvas with this id, if the page has one. */
-export const chartOn = (canvasId: string): ChartView | undefined => byCanvas.get(canvasId);
+export const chartOn = (canvasId: string): ChartView | undefined => views.get(canvasId);
 
 /**
  * `draw` at most once a frame, with the latest arguments, however often the returned function is

@@ -26,14 +26,14 @@ interface Held {
   pngs: number[];
 }
 
-const held = new Map<number, Held>();
+const held = new Map<string, Held>();
 const post = (m: FromChartWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 /**
  * Draws what `h` holds if it has data and a size, and tells the page (a chart with no size yet, a
  * hidden one, is drawn when its size comes).
  */
-function draw(id: number, h: Held): void {
+function draw(id: string, h: Held): void {
   if (!h.config || !h.kind || h.width <= 0 || h.height <= 0) return;
   const options = { ...h.config.options, responsive: false, maintainAspectRatio: false, devicePixelRatio: h.dpr };
   if (!h.chart) {
@@ -53,7 +53,7 @@ function draw(id: number, h: Held): void {
 }
 
 /** Sends the chart's picture as a PNG. */
-function png(id: number, h: Held, req: number): void {
+function png(id: string, h: Held, req: number): void {
   void h.canvas.convertToBlob({ type: 'image/png' }).then(
     (blob) => post({ op: 'png', id, req, blob }),
     (err: unknown) => post({ op: 'png', id, req, error: String(err) }),
