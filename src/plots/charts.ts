@@ -185,12 +185,20 @@ export function logTicks(lang: Language) {
   };
 }
 
-/** The axes of an error per epoch: epochs 1 to `epochs` in whole numbers, the mean squared error on a log axis. */
-export function errorScales(epochs: number, lang: Language) {
+/**
+ * The options of an error-per-epoch chart (the run's and the sweep's): no animation, its title and
+ * legend, epochs 1 to `epochs` in whole numbers, the mean squared error on a log axis.
+ */
+export function errorChartOptions(title: string, legendLabels: object, epochs: number, lang: Language): ChartConfiguration<'line'>['options'] {
   const l = LABELS[lang];
   return {
-    x: { type: 'linear' as const, min: 1, max: Math.max(1, epochs), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
-    y: { type: 'logarithmic' as const, title: { display: true, text: l.mse }, ticks: logTicks(lang) },
+    animation: false,
+    parsing: false,
+    plugins: { title: { display: true, text: title }, legend: { labels: legendLabels } },
+    scales: {
+      x: { type: 'linear', min: 1, max: Math.max(1, epochs), title: { display: true, text: l.epoch }, ticks: { precision: 0, ...linearTicks(lang) } },
+      y: { type: 'logarithmic', title: { display: true, text: l.mse }, ticks: logTicks(lang) },
+    },
   };
 }
 
@@ -217,12 +225,7 @@ export function lossChartConfig(
   return {
     type: 'line',
     data: { datasets },
-    options: {
-      animation: false,
-      parsing: false,
-      plugins: { title: { display: true, text: l.lossTitle }, legend: { labels: LEGEND_LABELS } },
-      scales: errorScales(loss.length, lang),
-    },
+    options: errorChartOptions(l.lossTitle, LEGEND_LABELS, loss.length, lang),
     plugins: [whiteBackground],
   };
 }

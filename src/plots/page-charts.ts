@@ -9,7 +9,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { Activation } from '../experiment/activation';
 import type { Timeline } from '../experiment/run';
 import type { SweepSummary } from '../experiment/sweep';
-import { alphaChartConfig, errorScales, gradientChartConfig, LEGEND_LABELS, lossChartConfig, pointDatasets, timelineChartConfig, unitsChartConfig } from './charts';
+import { alphaChartConfig, errorChartOptions, gradientChartConfig, LEGEND_LABELS, lossChartConfig, pointDatasets, timelineChartConfig, unitsChartConfig } from './charts';
 import { heatmapConfig } from './heatmap';
 import { LABELS, type Language } from './i18n';
 import type { PointSets } from './sample';
@@ -134,15 +134,12 @@ export const PAGE_CHARTS = {
     return {
       type: 'line',
       data: { datasets },
-      options: {
-        animation: false,
-        parsing: false,
-        plugins: {
-          title: { display: true, text: `${l.sweepLossTitle}${shown < models ? ` ${l.sweepFaded(shown, models)}` : ''}` },
-          legend: { labels: { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' } },
-        },
-        scales: errorScales(epochs, a.lang),
-      },
+      options: errorChartOptions(
+        `${l.sweepLossTitle}${shown < models ? ` ${l.sweepFaded(shown, models)}` : ''}`,
+        { ...LEGEND_LABELS, filter: (item: { text: string }) => item.text !== '' },
+        epochs,
+        a.lang,
+      ),
     };
   },
 };
