@@ -21,6 +21,20 @@ export class ConfigError extends Error {
 }
 ConfigError.prototype.name = 'ConfigError';
 
+/**
+ * An argument of the package's API of the wrong shape or type (null for a config, an unknown
+ * engine, a signal that is not an AbortSignal); `argument` names it, e.g. "options.engine".
+ */
+export class ArgumentError extends Error {
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+ArgumentError.prototype.name = 'ArgumentError';
+
 /** A sweep's description could not be read; the message says which part and why. */
 export class SweepError extends Error {
   constructor(
@@ -39,8 +53,15 @@ SweepError.prototype.name = 'SweepError';
 export class EngineUnavailableError extends Error {}
 EngineUnavailableError.prototype.name = 'EngineUnavailableError';
 
-/** A formula that cannot be used; the message says why, for showing next to the box. */
-export class FormulaError extends Error {}
+/** A formula that cannot be used; the message says why, for showing next to the box, and `x` where it fails if it fails at one. */
+export class FormulaError extends Error {
+  constructor(
+    message: string,
+    readonly x?: number,
+  ) {
+    super(message);
+  }
+}
 FormulaError.prototype.name = 'FormulaError';
 
 /** A run stopped because its loss passed the experiment's lossBound or stopped being finite; `partial` keeps what came before. */

@@ -11,7 +11,7 @@ export { DEFAULT_CONFIG, LIMITS, prepareExperiment, epochsFor, estimateWork } fr
 export type { ExperimentConfig, Experiment, Derived, WorkEstimate } from './experiment/config';
 export { ENGINES } from './experiment/run';
 export type { EngineName, EpochRecord, TrainOptions, TrainResult, History, PartialEpoch, Timeline, TimelineBar } from './experiment/run';
-export { parseSweep, prepareSweep, sweepModels, summarizeSweep, sweepCsv, MAX_MODELS } from './experiment/sweep';
+export { parseSweep, prepareSweep, sweepModels, summarizeSweep, sweepCsv, MAX_MODELS, SWEEP_ENGINES } from './experiment/sweep';
 export type { ModelSpec, Sweep, SweepEngine, SweepOptions, SweepResult, SweepEpochRecord, SweepSummary } from './experiment/sweep';
 export { ACTIVATIONS } from './experiment/activation';
 export type { Activation } from './experiment/activation';
@@ -20,4 +20,15 @@ export type { TargetName } from './experiment/targets';
 export { RandomState } from './experiment/random';
 export { makeDataset, initialTheta, plotGrid, PLOT_POINTS } from './experiment/data';
 export type { Dataset } from './experiment/data';
-export { ConfigError, SweepError, FormulaError, DivergedError, WebGpuUnavailableError, GpuLimitError, DeviceLostError, StoppedError } from './errors';
+export {
+  ArgumentError,
+  ConfigError,
+  SweepError,
+  FormulaError,
+  DivergedError,
+  EngineUnavailableError,
+  WebGpuUnavailableError,
+  GpuLimitError,
+  DeviceLostError,
+  StoppedError,
+} from './errors';

@@ -5,16 +5,16 @@
  * models. What else a caller needs of the engines is here too (is there a GPU, warm it up, the
  * kernels' WGSL to show, alpha of a theta), so nobody reaches into src/gpu or src/cpu.
  */
-import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from './experiment/config';
-import type { EngineName, TrainOptions, TrainResult } from './experiment/run';
+import { DEFAULT_CONFIG, prepareExperiment, wasPrepared, type Experiment, type ExperimentConfig } from './experiment/config';
+import { ENGINES, type EngineName, type TrainOptions, type TrainResult } from './experiment/run';
 import type { Stepper } from './experiment/stepping';
-import { parseSweep, prepareSweep, type ModelSpec, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
+import { parseSweep, prepareSweep, SWEEP_ENGINES, type ModelSpec, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
 import { alphaCpu, trainCpu } from './cpu/trainer';
 import { loadTarget } from './experiment/targets';
-import { EngineUnavailableError } from './errors';
-import type { Activation } from './experiment/activation';
+import { ArgumentError, EngineUnavailableError } from './errors';
+import { ACTIVATIONS, type Activation } from './experiment/activation';
 
 export type { GpuTuning } from './gpu/trainer';
 export type { Stepper, StepView } from './experiment/stepping';
@@ -29,16 +29,44 @@ function needWorkers(): void {
     );
 }
 
-/** The experiment of a config (its formula's parser loaded first), or the prepared one given. */
-async function experimentOf(config: Partial<ExperimentConfig> | Experiment): Promise<Experiment> {
-  if ('config' in config && 'epochs' in config) return config as Experiment;
-  await loadTarget(config);
-  return prepareExperiment(config as Partial<ExperimentConfig>);
+/** A value as a message names it: its type, or null. */
+function kindOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/**
+ * The experiment of a config (its formula's parser loaded first), or the Experiment given if
+ * prepareExperiment made it; a hand-made Experiment's config is validated as a config is.
+ */
+async function experimentOf(fn: string, config: Partial<ExperimentConfig> | Experiment | undefined): Promise<Experiment> {
+  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config)))
+    throw new ArgumentError('config', `${fn}: config must be an object of experiment fields (or an Experiment from prepareExperiment), got ${kindOf(config)}`);
+  if (wasPrepared(config)) return config as Experiment;
+  const fields = config && 'config' in config && 'epochs' in config ? config.config : (config as Partial<ExperimentConfig> | undefined);
+  await loadTarget(fields ?? {});
+  return prepareExperiment(fields);
+}
+
+/** Checks the options of `fn`: an object whose engine is one of `engines`, with an onEpoch function and an AbortSignal if given. */
+function checkOptions<E extends string>(fn: string, options: unknown, engines: readonly E[]): asserts options is { engine: E } {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', `${fn}: options must be an object such as { engine: 'gpu' }, got ${kindOf(options)}`);
+  checkEngine(fn, (options as { engine?: unknown }).engine, engines, 'options.engine');
+  const { onEpoch, signal } = options as { onEpoch?: unknown; signal?: unknown };
+  if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new ArgumentError('options.onEpoch', `${fn}: options.onEpoch must be a function, got ${kindOf(onEpoch)}`);
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal))
+    throw new ArgumentError('options.signal', `${fn}: options.signal must be an AbortSignal (new AbortController().signal), got ${kindOf(signal)}`);
+}
+
+/** Refuses an engine not in `engines`, by name, with the list. */
+function checkEngine<E extends string>(fn: string, engine: unknown, engines: readonly E[], argument = 'engine'): asserts engine is E {
+  if (!(engines as readonly unknown[]).includes(engine))
+    throw new ArgumentError(argument, `${fn}: unknown engine ${typeof engine === 'string' ? `"${engine}"` : kindOf(engine)}: use one of ${engines.join(', ')}`);
 }
 
 /** Trains the network of `config` (defaults: the lecture's) with the chosen engine. */
 export async function train(config: Partial<ExperimentConfig> | Experiment, options: TrainOptions, tuning?: GpuTuning): Promise<TrainResult> {
-  const exp = await experimentOf(config);
+  checkOptions('train', options, ENGINES);
+  const exp = await experimentOf('train', config);
   const { engine } = options;
   if (engine === 'cpu' || engine === 'cpu-f32' || engine === 'cpu-wasm') return trainCpu(exp, { ...options, engine });
   if (engine === 'cpu-workers') {
@@ -57,7 +85,8 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
  * after n steps is the engine's own after n steps (cpu-workers steps as cpu does: one thread).
  */
 export async function createStepper(config: Partial<ExperimentConfig> | Experiment, engine: EngineName): Promise<Stepper> {
-  const exp = await experimentOf(config);
+  checkEngine('createStepper', engine, ENGINES);
+  const exp = await experimentOf('createStepper', config);
   if (engine === 'gpu' || engine === 'gpu-perop') {
     const { gpuStepper } = await import('./gpu/stepper');
     return gpuStepper(exp, engine);
@@ -67,7 +96,9 @@ export async function createStepper(config: Partial<ExperimentConfig> | Experime
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
-export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: GpuTuning): Promise<SweepResult> {
+export async function trainSweep(given: Sweep, options: SweepOptions, tuning?: GpuTuning): Promise<SweepResult> {
+  checkOptions('trainSweep', options, SWEEP_ENGINES);
+  const sweep = await sweepOf(given);
   if (options.engine === 'cpu' || options.engine === 'cpu-wasm') {
     const { trainSweepCpu } = await import('./cpu/sweep');
     return trainSweepCpu(sweep, options);
@@ -79,6 +110,15 @@ export async function trainSweep(sweep: Sweep, options: SweepOptions, tuning?: G
   }
   const { trainSweepGpu } = await import('./gpu/sweep');
   return trainSweepGpu(sweep, options, tuning);
+}
+
+/** The Sweep given if prepareSweep made it; a hand-made one's base config and models are validated as prepareSweep does. */
+async function sweepOf(sweep: Sweep): Promise<Sweep> {
+  if (wasPrepared(sweep)) return sweep;
+  if (typeof sweep !== 'object' || sweep === null || typeof sweep.base !== 'object' || sweep.base === null)
+    throw new ArgumentError('sweep', `trainSweep: sweep must be a Sweep from prepareSweep(base, models), got ${kindOf(sweep)}`);
+  await loadTarget(sweep.base.config ?? {});
+  return prepareSweep(sweep.base.config, sweep.models);
 }
 
 /**
@@ -93,7 +133,10 @@ export async function trainMany(
   options: SweepOptions,
   tuning?: GpuTuning,
 ): Promise<SweepResult & { models: ModelSpec[] }> {
-  await loadTarget(base);
+  checkOptions('trainMany', options, SWEEP_ENGINES);
+  if (base !== undefined && (typeof base !== 'object' || base === null))
+    throw new ArgumentError('base', `trainMany: base must be an object of experiment fields, got ${kindOf(base)}`);
+  await loadTarget(base ?? {});
   const { models } = parseSweep(axes, seeds, { ...DEFAULT_CONFIG, ...base });
   const result = await trainSweep(prepareSweep(base, models), options, tuning);
   return { ...result, models };
@@ -117,17 +160,28 @@ export async function gpuStatus(): Promise<{ ok: boolean; description: string }>
 
 /** Gets the device and compiles what a GPU run of `exp` needs (and, for the fused engine, picks its kernel), so Train starts at once. */
 export async function warmUp(exp: Experiment, engine: 'gpu' | 'gpu-perop'): Promise<void> {
+  checkEngine('warmUp', engine, ['gpu', 'gpu-perop'] as const);
+  const checked = await experimentOf('warmUp', exp);
   const { warmUpGpu } = await import('./gpu/trainer');
-  return warmUpGpu(exp, engine);
+  return warmUpGpu(checked, engine);
 }
 
 /** Checks and times every fused kernel variant on a shape (npm run bench -- --kernels). */
 export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<Calibration> {
+  await experimentOf('calibrateShape', config);
+  if (sweep !== undefined && (typeof sweep !== 'object' || sweep === null))
+    throw new ArgumentError('sweep', `calibrateShape: sweep must be { text, seeds } or left out, got ${kindOf(sweep)}`);
   const { calibrateShape } = await import('./gpu/calibrate');
   return calibrateShape(config, sweep);
 }
 
 /** alpha(x) = sum_k v_k act(w_k x + b_k) at each of `xs`, for theta (K x 3, rows [v, w, b]) and the activation (default the lecture's sigmoid), in float64. */
 export function alphaOf(theta: ArrayLike<number>, xs: ArrayLike<number>, activation: Activation = 'sigmoid'): Float64Array {
+  const numbers = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as ArrayLike<number>).length === 'number';
+  if (!numbers(theta) || theta.length % 3 !== 0 || theta.length === 0)
+    throw new ArgumentError('theta', `alphaOf: theta must be K x 3 numbers (rows [v, w, b]), got ${numbers(theta) ? `${theta.length} numbers` : kindOf(theta)}`);
+  if (!numbers(xs)) throw new ArgumentError('xs', `alphaOf: xs must be an array of numbers, got ${kindOf(xs)}`);
+  if (!(ACTIVATIONS as readonly unknown[]).includes(activation))
+    throw new ArgumentError('activation', `alphaOf: unknown activation "${String(activation)}": use one of ${ACTIVATIONS.join(', ')}`);
   return alphaCpu(theta, xs, activation);
 }

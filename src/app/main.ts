@@ -91,7 +91,12 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
     prepareExperiment(config);
     return { config, errors };
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    // Only a formula runs code the user typed: anything else it throws is still its field's message.
+    if (!(e instanceof ConfigError)) {
+      if (config.target !== 'custom') throw e;
+      errors.formula = L.problemText({ kind: 'formula', detail: (e as Error).message });
+      return { config: null, errors };
+    }
     const byField: Record<string, NumberField | 'formula'> = Object.fromEntries(Object.entries(NUMBER_FIELDS).map(([name, field]) => [field, name as NumberField]));
     const name = e.field === 'epochs' ? 'M' : e.field === 'formula' ? 'formula' : (byField[e.field] ?? 'N');
     errors[name] = L.problemText(e.problem);

@@ -128,7 +128,13 @@ export function stateFromQuery(search: string): ParsedQuery {
       prepareExperiment(config);
       break;
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
+      if (!(e instanceof ConfigError)) {
+        // No field to blame (nothing should get here): the whole experiment falls back, said so.
+        notices.push(`${(e as Error).message}; using the defaults`);
+        problems.push({ name: 'formula', problem: { kind: 'formula', detail: (e as Error).message }, fallback: DEFAULT_CONFIG.target });
+        Object.assign(config, DEFAULT_STATE.config);
+        continue;
+      }
       const field = e.field === 'epochs' ? 'steps' : e.field;
       const fallback =
         field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };

@@ -20,9 +20,21 @@ import { parseSweep, prepareSweep, summarizeSweep, type SweepEngine, type SweepR
 /** An epoch as sent to Node: plain numbers. */
 export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
 
+/** An error as JSON: its class's name, its message and, for a ConfigError or SweepError, the field at fault. */
+export interface RunError {
+  name: string;
+  message: string;
+  epoch?: number;
+  field?: string;
+}
+
+function runError(e: unknown): RunError {
+  const err = e as Error & { field?: unknown };
+  return { name: err.name, message: err.message, ...(typeof err.field === 'string' ? { field: err.field } : {}) };
+}
+
 /** A run's outcome as JSON: the result (theta as an array), or the error and what was kept. */
-export type RunOutcome =
-  { ok: true; result: JsonResult; alpha: number[] } | { ok: false; error: { name: string; message: string; epoch?: number }; partial?: JsonResult; alpha: number[] };
+export type RunOutcome = { ok: true; result: JsonResult; alpha: number[] } | { ok: false; error: RunError; partial?: JsonResult; alpha: number[] };
 
 /** A TrainResult with theta as a plain array. */
 export type JsonResult = Omit<TrainResult, 'theta'> & { theta: number[] };
@@ -42,7 +54,7 @@ export type SweepOutcome =
       SweepResult,
       'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'
     >)
-  | { ok: false; error: { name: string; message: string } };
+  | { ok: false; error: RunError };
 
 /** Where a runner sends each epoch, and how it makes a PNG of a chart. */
 export interface RunnerHost {
@@ -107,7 +119,7 @@ export function createRunner(host: RunnerHost) {
         const err = e as Error & { partial?: TrainResult; epoch?: number };
         return {
           ok: false,
-          error: { name: err.name, message: err.message, epoch: err.epoch },
+          error: { ...runError(err), epoch: err.epoch },
           partial: err.partial ? json(err.partial) : undefined,
           alpha,
         };
@@ -154,7 +166,7 @@ export function createRunner(host: RunnerHost) {
           kernel: r.kernel,
         };
       } catch (e) {
-        return { ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+        return { ok: false, error: runError(e) };
       }
     },
 

@@ -18,7 +18,7 @@ import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
-import type { EpochLine, SweepLine } from './runner-core';
+import type { EpochLine, RunError, SweepLine } from './runner-core';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import type { Runtime } from './runtimes';
 import { pickRuntime, RUNTIMES } from './runtime-choice';
@@ -272,6 +272,13 @@ function exitCodeOf(name: string): number {
   return EXIT_BY_ERROR.find(([type]) => type.prototype.name === name)?.[1] ?? EXIT.error;
 }
 
+/** Says why a run in the runtime failed, naming the flag of the field at fault; its exit code. */
+function failed(error: RunError): number {
+  const flag = error.field ? (error.name === SweepError.prototype.name ? `--${error.field}` : (FLAG[error.field] ?? error.field)) : null;
+  complain(`error: ${flag ? `${flag}: ` : ''}${error.message}`);
+  return exitCodeOf(error.name);
+}
+
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
 async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
   const gpu = options.engine === 'gpu';
@@ -294,10 +301,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
     say(`Epoch ${line.epoch}/${line.epochs} - ${line.models} models - ${best} - diverged: ${line.diverged}`);
   };
   const outcome = await rt.trainSweep(configFromOptions(options), options.sweep ?? '', options.seeds, options.engine as SweepEngine);
-  if (!outcome.ok) {
-    complain(`error: ${outcome.error.message}`);
-    return exitCodeOf(outcome.error.name);
-  }
+  if (!outcome.ok) return failed(outcome.error);
   const nan = (rows: (number | null)[][]) => rows.map((r) => Float64Array.from(r, (v) => v ?? NaN));
   const result = { loss: nan(outcome.loss), valLoss: nan(outcome.valLoss), divergedAt: outcome.divergedAt };
   const summary = summarizeSweep(models, result);
@@ -373,10 +377,7 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
     );
     say(`Wrote ${files.join(', ')} (plots ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
   }
-  if (!outcome.ok) {
-    complain(`error: ${outcome.error.message}`);
-    return exitCodeOf(outcome.error.name);
-  }
+  if (!outcome.ok) return failed(outcome.error);
   return signals.exitCode() ?? EXIT.ok;
 }
 

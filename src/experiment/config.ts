@@ -3,7 +3,7 @@
  * from them (EPOCHS, the Keras split, steps per epoch).
  */
 import { MAX_SEED } from './random';
-import { compileFormula, isTargetName, TARGETS, type TargetName } from './targets';
+import { compileFormula, isTargetName, targetValueProblem, TARGETS, type TargetName } from './targets';
 import { plotGrid } from './grid';
 import { ACTIVATIONS, type Activation } from './activation';
 import { ConfigError, FormulaError } from '../errors';
@@ -189,20 +189,45 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   const derived = { trainPoints, valPoints: N - trainPoints, epochs, stepsPerEpoch, totalSteps: epochs * stepsPerEpoch };
   checkBudget(derived, config, [{ hiddenUnits: K }], 1);
   const largest = plotGrid().reduce((m, x) => Math.max(m, f(x) ** 2), 1);
-  return { config, ...derived, lossBound: DIVERGENCE_FACTOR * largest };
+  return markPrepared({ config, ...derived, lossBound: DIVERGENCE_FACTOR * largest });
 }
 
-/** A formula compiled, and finite on all of the plot grid; a ConfigError naming the formula otherwise. */
+/** The experiments and sweeps this module's prepare functions made: anything else given to the API is validated again. */
+const PREPARED = new WeakSet<object>();
+
+/** Marks `made` as validated by prepareExperiment or prepareSweep; returns it. */
+export function markPrepared<T extends object>(made: T): T {
+  PREPARED.add(made);
+  return made;
+}
+
+/** Whether prepareExperiment or prepareSweep made `value` (a hand-made object with the same fields was not checked). */
+export function wasPrepared(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && PREPARED.has(value);
+}
+
+/**
+ * A formula compiled, evaluated and usable (targetValueProblem) at every point of the plot grid,
+ * which spans the data's interval; a ConfigError naming the formula otherwise. The data points are
+ * checked the same way as they are made (data.ts).
+ */
 function checkedFormula(formula: string): (x: number) => number {
   try {
     const f = compileFormula(formula);
-    const bad = plotGrid().find((x) => !Number.isFinite(f(x)));
-    if (bad !== undefined) throw new FormulaError(`f(${bad.toPrecision(4)}) is not a finite number; f must be defined on all of [-4, 4]`);
+    for (const x of plotGrid()) {
+      const problem = targetValueProblem(x, f(x));
+      if (problem) throw new FormulaError(`${problem}; f must be defined on all of [-4, 4]`, x);
+    }
     return f;
   } catch (e) {
-    if (e instanceof FormulaError) throw new ConfigError('formula', `formula: ${e.message}`, { kind: 'formula', detail: e.message });
+    if (e instanceof FormulaError) throw formulaConfigError(formula, e.message);
     throw e;
   }
+}
+
+/** The ConfigError of a formula that cannot be used: the formula named, then why. */
+export function formulaConfigError(formula: string | undefined, detail: string): ConfigError {
+  return new ConfigError('formula', `formula "${formula ?? ''}": ${detail}`, { kind: 'formula', detail });
 }
 
 /** What a run will need, estimated from its config alone. */

@@ -1,9 +1,9 @@
 /** The lecture's data, its Keras split, the initial theta and the plot grid. */
-import { type Experiment } from './config';
+import { formulaConfigError, type Experiment, type ExperimentConfig } from './config';
 import { RandomState } from './random';
 import { mapInSlices } from './pause';
-import { targetFunction } from './targets';
-import { ConfigError } from '../errors';
+import { targetFunction, targetValueProblem } from './targets';
+import { FormulaError } from '../errors';
 export { PLOT_POINTS, plotGrid } from './grid';
 
 /** Training and validation points in float64, in the order numpy drew them. */
@@ -21,9 +21,8 @@ export interface Dataset {
 export function makeDataset(exp: Experiment): Dataset {
   const { config } = exp;
   const xs = new RandomState(config.dataSeed).uniform(-4, 4, config.points);
-  const f = targetFunction(config.target, config.formula);
-  const ys = xs.map(f);
-  checkFinite(xs, ys, 0, ys.length);
+  const ys = new Float64Array(xs.length);
+  evaluateTarget(config, targetFunction(config.target, config.formula), xs, ys, 0, ys.length);
   return split(exp, xs, ys);
 }
 
@@ -43,8 +42,7 @@ export async function makeDatasetAsync(exp: Experiment, pause: () => Promise<voi
   for (let at = 0; at < config.points; at += SLICE_POINTS) {
     const n = Math.min(SLICE_POINTS, config.points - at);
     rs.fillUniform(xs, at, at + n, -4, 4);
-    for (let i = at; i < at + n; i++) ys[i] = f(xs[i]);
-    checkFinite(xs, ys, at, at + n);
+    evaluateTarget(config, f, xs, ys, at, at + n);
     await pause();
   }
   return split(exp, xs, ys);
@@ -71,17 +69,32 @@ export async function pickDatasetAsync(exp: Experiment, at: { train: number[]; v
     for (; next < wanted.length && wanted[next] < from + n; next++) xs[next] = slice[wanted[next] - from];
     await pause();
   }
-  const ys = xs.map(f);
+  const ys = xs.map((x) => {
+    try {
+      return f(x);
+    } catch {
+      return NaN;
+    }
+  });
   const t = at.train.length;
   return { xTrain: xs.subarray(0, t), yTrain: ys.subarray(0, t), xVal: xs.subarray(t), yVal: ys.subarray(t) };
 }
 
-/** Throws ConfigError (formula) at the first of points [from, to) whose y is not finite. */
-function checkFinite(xs: Float64Array, ys: Float64Array, from: number, to: number): void {
+/**
+ * ys[i] = f(xs[i]) for points [from, to); a ConfigError (formula) at the first point where f
+ * cannot be evaluated or its value cannot be used (targetValueProblem), naming the point.
+ */
+function evaluateTarget(config: ExperimentConfig, f: (x: number) => number, xs: Float64Array, ys: Float64Array, from: number, to: number): void {
   for (let i = from; i < to; i++) {
-    if (Number.isFinite(ys[i])) continue;
-    const detail = `f(${xs[i]}) = ${ys[i]} at data point ${i}: f must be finite on (-4, 4)`;
-    throw new ConfigError('formula', detail, { kind: 'formula', detail });
+    let problem: string | null;
+    try {
+      ys[i] = f(xs[i]);
+      problem = targetValueProblem(xs[i], ys[i]);
+    } catch (e) {
+      if (!(e instanceof FormulaError)) throw e;
+      problem = e.message;
+    }
+    if (problem) throw formulaConfigError(config.formula, `${problem} at data point ${i}: f must be usable on all of (-4, 4)`);
   }
 }
 

@@ -20,6 +20,8 @@ export type Problem =
   | { kind: 'axisLog'; axis: string; lo: number }
   | { kind: 'axisGeometric'; axis: string; text: string }
   | { kind: 'axisShape'; axis: string; text: string }
+  | { kind: 'axisTooMany'; axis: string; text: string; count: number; max: number }
+  | { kind: 'axisRepeated'; axis: string }
   | { kind: 'tooManyModels'; learningRates: number; hiddenUnits: number; seeds: number; count: number; max: number }
   | { kind: 'seeds'; got: string }
   | { kind: 'model'; index: number; learningRate: number; hiddenUnits: number; initSeed: number; problem: Problem }

@@ -3,7 +3,7 @@
  * models share the data, the split, the batch size and the steps (so their epochs line up); each
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
-import { checkBudget, LIMITS, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+import { checkBudget, LIMITS, markPrepared, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
 import type { Problem } from './problems';
@@ -58,8 +58,18 @@ export function parseAxis(name: string, text: string): number[] {
   if (spec.startsWith('x')) {
     const f = num(spec.slice(1));
     if (!(f > 1) || !(lo > 0)) throw new SweepError(`${name}: lo:hi:xF needs lo > 0 and F > 1, got ${text}`, 'sweep', { kind: 'axisGeometric', axis: name, text });
+    // Counted before any value is made: an axis past the model limit is refused, never cut short.
+    const n = Math.floor(Math.log(hi / lo) / Math.log(f) + 1e-9) + 1;
+    if (!(n <= MAX_MODELS))
+      throw new SweepError(`${name}: ${text} has ${n} values, more than the ${MAX_MODELS} models a sweep may have`, 'sweep', {
+        kind: 'axisTooMany',
+        axis: name,
+        text,
+        count: n,
+        max: MAX_MODELS,
+      });
     const out: number[] = [];
-    for (let v = lo; v <= hi * (1 + 1e-12) && out.length < MAX_MODELS; v *= f) out.push(v);
+    for (let v = lo; v <= hi * (1 + 1e-12); v *= f) out.push(v);
     return out;
   }
   const n = count(spec);
@@ -75,14 +85,19 @@ export function parseSweep(
   seeds: number,
   base: Pick<ExperimentConfig, 'learningRate' | 'hiddenUnits' | 'initSeed'>,
 ): { learningRates: number[]; hiddenUnits: number[]; models: ModelSpec[] } {
+  if (typeof text !== 'string') throw new SweepError(`the axes must be text such as "lr=0.001:0.1:log8,K=2:32:x2", got ${text === null ? 'null' : typeof text}`);
   let learningRates = [base.learningRate];
   let hiddenUnits = [base.hiddenUnits];
   const axes = text.split(',').filter((a) => a.trim() !== '');
   if (axes.length === 0) throw new SweepError('no axis given: use e.g. lr=0.001:0.1:log8,K=2:32:x2');
+  const seen = new Set<string>();
   for (const axis of axes) {
     const [name, values, ...rest] = axis.split('=');
     if (values === undefined || rest.length > 0) throw new SweepError(`expected name=values, got "${axis}"`);
     const key = name.trim();
+    const which = key === 'dt' ? 'lr' : key;
+    if (seen.has(which)) throw new SweepError(`the axis ${key} is given twice: give each axis once`, 'sweep', { kind: 'axisRepeated', axis: key });
+    seen.add(which);
     if (key === 'lr' || key === 'dt') learningRates = parseAxis(key, values);
     else if (key === 'K') hiddenUnits = parseAxis(key, values).map((k) => Math.round(k));
     else throw new SweepError(`unknown axis "${key}": use lr and K`);
@@ -123,6 +138,10 @@ export function sweepModels(learningRates: number[], hiddenUnits: number[], seed
  * index) and the sweep's memory and work (BUDGET), before any model's state is made.
  */
 export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[]): Sweep {
+  if (!Array.isArray(models)) throw new SweepError(`the models must be an array of { learningRate, hiddenUnits, initSeed }, got ${models === null ? 'null' : typeof models}`);
+  models.forEach((m, i) => {
+    if (typeof m !== 'object' || m === null) throw new SweepError(`model ${i} must be an object { learningRate, hiddenUnits, initSeed }, got ${m === null ? 'null' : typeof m}`);
+  });
   if (models.length < 1) throw new SweepError('a sweep needs at least one model');
   if (models.length > MAX_MODELS) throw new SweepError(`${models.length} models: at most ${MAX_MODELS} in one sweep`);
   const baseExp = prepareExperiment({ ...base, initialTheta: undefined });
@@ -147,7 +166,7 @@ export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[
     if (e instanceof ConfigError) throw new SweepError(e.message, 'sweep', e.problem);
     throw e;
   }
-  return { base: baseExp, models, experiments, maxHiddenUnits: models.reduce((k, m) => Math.max(k, m.hiddenUnits), 1) };
+  return markPrepared({ base: baseExp, models, experiments, maxHiddenUnits: models.reduce((k, m) => Math.max(k, m.hiddenUnits), 1) });
 }
 
 /**
@@ -164,7 +183,10 @@ export function markDiverged(divergedAt: (number | null)[], epoch: number, loss:
 }
 
 /** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread (JavaScript or WebAssembly), or all cores. */
-export type SweepEngine = 'gpu' | 'cpu' | 'cpu-wasm' | 'cpu-workers';
+export const SWEEP_ENGINES = ['gpu', 'cpu', 'cpu-wasm', 'cpu-workers'] as const;
+
+/** An engine that trains sweeps: one of SWEEP_ENGINES. */
+export type SweepEngine = (typeof SWEEP_ENGINES)[number];
 
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
 export interface SweepEpochRecord {

@@ -108,7 +108,9 @@ function checkNode(node: MathNode): void {
       const fn = (node as unknown as { fn: MathNode }).fn;
       const name = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
       if (!FUNCTIONS.has(name)) throw new FormulaError(`unknown function "${name || fn.toString()}"; allowed: ${FORMULA_FUNCTIONS.join(', ')}`);
-      (node as unknown as { args: MathNode[] }).args.forEach(checkNode);
+      const args = (node as unknown as { args: MathNode[] }).args;
+      checkArity(name, args.length);
+      args.forEach(checkNode);
       return;
     }
     case 'ParenthesisNode':
@@ -118,6 +120,20 @@ function checkNode(node: MathNode): void {
       throw new FormulaError(`"${node.toString()}" is not allowed in a formula of x`);
   }
   node.forEach((child) => checkNode(child));
+}
+
+/**
+ * Refuses a call with a number of arguments none of the function's own signatures takes (mathjs's
+ * typed functions list them: `sin` takes "number", `round` "number" or "number,number", `max`
+ * "...any"), instead of a TypeError from mathjs when the formula is first evaluated.
+ */
+function checkArity(name: string, count: number): void {
+  const fn = parse!(name).compile().evaluate() as { signatures?: Record<string, unknown> };
+  const shapes = Object.keys(fn.signatures ?? {}).map((s) => (s.trim() === '' ? [] : s.split(',').map((p) => p.trim())));
+  const rest = (params: string[]) => params.at(-1)?.startsWith('...') === true;
+  if (shapes.some((params) => (rest(params) ? count >= params.length : count === params.length))) return;
+  const counts = [...new Set(shapes.map((params) => (rest(params) ? `${params.length} or more` : String(params.length))))];
+  throw new FormulaError(`${name}() takes ${counts.join(' or ')} argument${counts.join() === '1' ? '' : 's'}, not ${count}`);
 }
 
 /** Parses and checks a formula of x; throws FormulaError with a reason a student can act on. */
@@ -133,10 +149,30 @@ export function compileFormula(text: string): (x: number) => number {
   }
   checkNode(node);
   const code = node.compile();
+  // Whatever mathjs throws while evaluating (round(x, 100): "Number of decimals ... must be in
+  // range of 0-15") is a FormulaError naming x, never a TypeError of its own.
   return (x: number) => {
-    const y = code.evaluate({ x });
+    let y: unknown;
+    try {
+      y = code.evaluate({ x });
+    } catch (e) {
+      throw new FormulaError(`f(${x}) cannot be evaluated: ${(e as Error).message}`, x);
+    }
     return typeof y === 'boolean' ? Number(y) : typeof y === 'number' ? y : NaN;
   };
+}
+
+/**
+ * The largest |f(x)| a run can use: the GPU squares residuals in float32, whose largest finite
+ * value is about 3.4e38, so f(x)^2 must stay below it on every engine alike.
+ */
+export const MAX_TARGET_MAGNITUDE = Math.sqrt(3.4028234663852886e38);
+
+/** Why y = f(x) cannot be trained on (not a number, infinite, or too large to square), or null if it can. */
+export function targetValueProblem(x: number, y: number): string | null {
+  if (!Number.isFinite(y)) return `f(${x}) = ${y} is not a finite number`;
+  if (Math.abs(y) > MAX_TARGET_MAGNITUDE) return `f(${x}) = ${y.toPrecision(4)}: its square overflows float32 (|f| must stay below ${MAX_TARGET_MAGNITUDE.toPrecision(3)})`;
+  return null;
 }
 
 /** The function of a target: a built-in one's, or the compiled custom formula. */

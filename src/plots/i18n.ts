@@ -451,6 +451,10 @@ function problemEn(p: Problem): string {
       return `${p.axis}: lo:hi:xF needs lo > 0 and F > 1, got ${p.text}`;
     case 'axisShape':
       return `${p.axis}: write one value, lo:hi:logN, lo:hi:xF or lo:hi:N, not ${p.text}`;
+    case 'axisTooMany':
+      return `${p.axis}: ${p.text} has ${p.count} values, more than the ${p.max} models a sweep may have`;
+    case 'axisRepeated':
+      return `the axis ${p.axis} is given twice`;
     case 'tooManyModels':
       return `${p.learningRates} × ${p.hiddenUnits} × ${p.seeds} seeds = ${p.count} models, more than the ${p.max} a sweep may have`;
     case 'seeds':
@@ -498,6 +502,10 @@ function problemSv(p: Problem): string {
       return `${p.axis}: lo:hi:xF kräver lo > 0 och F > 1, inte ${p.text}`;
     case 'axisShape':
       return `${p.axis}: skriv ett värde, lo:hi:logN, lo:hi:xF eller lo:hi:N, inte ${p.text}`;
+    case 'axisTooMany':
+      return `${p.axis}: ${p.text} ger ${p.count} värden, fler än de ${p.max} modeller en svepning får ha`;
+    case 'axisRepeated':
+      return `axeln ${p.axis} är given två gånger`;
     case 'tooManyModels':
       return `${p.learningRates} × ${p.hiddenUnits} × ${p.seeds} frön = ${p.count} modeller, fler än de ${p.max} en svepning får ha`;
     case 'seeds':

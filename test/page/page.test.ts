@@ -197,6 +197,11 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     ['sin(x', /cannot read the formula/],
     ['log(x)', /is not a finite number/],
     ['alert(1)', /unknown function "alert"/],
+    // Formulas that parse but fail when evaluated (issue 24): a message, never a dead page.
+    ['sin()', /sin\(\) takes 1 argument, not 0/],
+    ['pow(x)', /pow\(\) takes 2 arguments, not 1/],
+    ['round(x, 100)', /cannot be evaluated: Number of decimals/],
+    ['1e200*x', /its square overflows float32/],
   ])('shows a message for the formula %j and keeps the page usable', async (formula, message) => {
     await open('?lang=en&M=1600');
     await page.select('#target', 'custom');
@@ -209,6 +214,17 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     const r = await trainWith('gpu');
     expect(r.progress).toEqual([2, 2]);
   });
+
+  it.each(['sin()', 'pow(x)', 'round(x, 100)', '1e200*x'])(
+    'loads a link whose formula %s cannot be used: the lecture target, a notice saying why, and it trains',
+    async (formula) => {
+      await open(`?lang=en&M=1600&target=custom&formula=${encodeURIComponent(formula)}`);
+      expect(await text('#notice')).toContain('formula: the formula cannot be used (');
+      expect(await page.$eval('#target', (e) => (e as HTMLSelectElement).value)).toBe('lecture');
+      const r = await trainWith('cpu');
+      expect(r.progress).toEqual([2, 2]);
+    },
+  );
 
   it('falls back to the defaults field by field on a hostile link, with a notice, and still trains', async () => {
     const hostile = '?N=%3Cscript%3Ealert(1)%3C%2Fscript%3E&K=99999999&dt=NaN&batch=-1&target=custom&formula=import(%7B%7D)&engine=evil&activation=softmax&lang=xx&M=1600';

@@ -68,13 +68,21 @@ const BAD: Bad[] = [
   ['unknown target', { target: 'cos' as never }, 'target', /target must be one of lecture, sin, abs, step, runge, custom, got cos/],
   ['theta of the wrong size', { hiddenUnits: 2, initialTheta: [1, 2, 3] }, 'initialTheta', /initialTheta must be 6 finite numbers/],
   ['theta with NaN', { hiddenUnits: 1, initialTheta: [1, NaN, 3] }, 'initialTheta', /initialTheta must be 3 finite numbers/],
-  ['custom target without a formula', { target: 'custom' }, 'formula', /formula: the formula is empty/],
-  ['formula that does not parse', { target: 'custom', formula: 'sin(x' }, 'formula', /formula: cannot read the formula/],
+  ['custom target without a formula', { target: 'custom' }, 'formula', /formula "": the formula is empty/],
+  ['formula that does not parse', { target: 'custom', formula: 'sin(x' }, 'formula', /formula "sin\(x": cannot read the formula/],
   ['formula with an unknown function', { target: 'custom', formula: 'eval(x)' }, 'formula', /unknown function "eval"/],
   ['formula reaching for mathjs itself', { target: 'custom', formula: 'import({}, {})' }, 'formula', /unknown function "import"/],
   ['formula assigning', { target: 'custom', formula: 'x = 3' }, 'formula', /is not allowed/],
   ['formula with another variable', { target: 'custom', formula: 'x + y' }, 'formula', /unknown name "y"/],
-  ['formula not finite on [-4, 4]', { target: 'custom', formula: 'log(x)' }, 'formula', /f\(-4\.000\) is not a finite number/],
+  ['formula not finite on [-4, 4]', { target: 'custom', formula: 'log(x)' }, 'formula', /formula "log\(x\)": f\(-4\) = NaN is not a finite number/],
+  // One rule: usable at every point of the grid, or a ConfigError naming the formula (never mathjs's TypeError).
+  ['a function given too few arguments', { target: 'custom', formula: 'sin()' }, 'formula', /formula "sin\(\)": sin\(\) takes 1 argument, not 0/],
+  ['a function given too many arguments', { target: 'custom', formula: 'sin(x, 2)' }, 'formula', /sin\(\) takes 1 argument, not 2/],
+  ['pow with one argument', { target: 'custom', formula: 'pow(x)' }, 'formula', /pow\(\) takes 2 arguments, not 1/],
+  ['max with none', { target: 'custom', formula: 'max()' }, 'formula', /max\(\) takes 1 or more arguments, not 0/],
+  ['a call mathjs refuses only when evaluated', { target: 'custom', formula: 'round(x, 100)' }, 'formula', /f\(-4\) cannot be evaluated: Number of decimals/],
+  ['values whose squares overflow float32', { target: 'custom', formula: '1e200*x' }, 'formula', /f\(-4\) = -4\.000e\+200: its square overflows float32/],
+  ['values just past float32 when squared', { target: 'custom', formula: '2e19' }, 'formula', /its square overflows float32/],
   ['formula too long', { target: 'custom', formula: 'x+'.repeat(150) + 'x' }, 'formula', /longer than 200 characters/],
   ['shuffle not boolean', { shuffle: 'yes' as never }, 'shuffle', /shuffle must be true or false/],
 ];
@@ -90,5 +98,30 @@ describe('bad configs are refused with a message that names the field and the ra
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe(field);
     expect((error as ConfigError).message).toMatch(message);
+  });
+});
+
+describe('a formula usable on the grid but not at a data point', () => {
+  // The first data point of seed 123 (numpy), between two points of the plot grid.
+  const at = (value: string) => ({ target: 'custom' as const, formula: `abs(x - 1.5717534847828931) < 1e-9 ? ${value} : x` });
+  it.each([
+    ['1/0', /f\(1\.5717534847828931\) = Infinity is not a finite number at data point 0/],
+    ['round(x, 100)', /f\(1\.5717534847828931\) cannot be evaluated: .* at data point 0/],
+  ])('%s there: a ConfigError naming the formula and the point when the data are made', (value, message) => {
+    const exp = prepareExperiment(at(value));
+    let error: unknown;
+    try {
+      makeDataset(exp);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).field).toBe('formula');
+    expect((error as ConfigError).message).toMatch(/^formula "abs\(x - 1\.5717534847828931\) < 1e-9 \? /);
+    expect((error as ConfigError).message).toMatch(message);
+  });
+
+  it('accepts values up to the float32 bound', () => {
+    expect(() => prepareExperiment({ target: 'custom', formula: '1e19' })).not.toThrow();
   });
 });

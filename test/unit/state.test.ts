@@ -55,9 +55,18 @@ describe('page state in the URL', () => {
     expect(notices.join('\n')).toMatch(/N = "<script>": not a number; using 1000/);
     expect(notices.join('\n')).toMatch(/hiddenUnits \(K\) must be an integer from 1 to 4096, got 5000; using the default/);
     expect(notices.join('\n')).toMatch(/batchSize \(Nbatch\).*got 2000; using the default/);
-    expect(notices.join('\n')).toMatch(/formula: unknown function "import"/);
+    expect(notices.join('\n')).toMatch(/formula "import\(\{\}\)": unknown function "import"/);
     expect(notices.join('\n')).toMatch(/engine = "evil": unknown/);
     expect(notices.join('\n')).toMatch(/lang = "xx": unknown/);
+    expect(() => prepareExperiment(state.config)).not.toThrow();
+  });
+
+  it.each(['sin()', 'pow(x)', 'round(x, 100)', '1e200*x'])('falls back from a link whose formula %s parses but cannot be used, saying why', async (formula) => {
+    await loadFormulaParser();
+    const { state, notices, problems } = stateFromQuery(`?target=custom&formula=${encodeURIComponent(formula)}`);
+    expect(state.config.target).toBe('lecture');
+    expect(problems.map((p) => p.name)).toEqual(['formula']);
+    expect(notices.join('\n')).toContain(`formula "${formula}": `);
     expect(() => prepareExperiment(state.config)).not.toThrow();
   });
 

@@ -26,9 +26,23 @@ describe('reading a sweep', () => {
     ['mu=1', /unknown axis "mu"/],
     ['lr', /expected name=values/],
     ['lr=1:2:3:4', /expected a value or lo:hi:logN/],
+    // Past the model limit: refused with the count it would have, never cut at the limit.
+    ['lr=1e-5:1e5:x1.0001', /lr: 1e-5:1e5:x1\.0001 has 230271 values, more than the 65535 models a sweep may have/],
+    ['K=1:4096:x1.0000001', /K: 1:4096:x1\.0000001 has 83177666 values, more than the 65535/],
+    ['lr=0.01,lr=0.02', /the axis lr is given twice/],
+    ['lr=0.01,K=2,dt=0.02', /the axis dt is given twice/],
   ])('refuses %j', (text, message) => {
     expect(() => parseSweep(text, 1, { learningRate: 0.008, hiddenUnits: 10, initSeed: 124 })).toThrow(SweepError);
     expect(() => parseSweep(text, 1, { learningRate: 0.008, hiddenUnits: 10, initSeed: 124 })).toThrow(message);
+  });
+
+  it('makes a geometric axis up to the limit whole: 65,535 values, the last at most hi', () => {
+    const f = 1.0001;
+    const hi = 1e-5 * f ** 65_534 * (1 + 1e-13);
+    const lr = parseAxis('lr', `1e-5:${hi}:x${f}`);
+    expect(lr).toHaveLength(65_535);
+    expect(lr.at(-1)).toBeLessThanOrEqual(hi);
+    expect(() => parseAxis('lr', `1e-5:${hi * f}:x${f}`)).toThrow(/has 65536 values/);
   });
 
   it('makes lr x K x seeds models, lr outermost', () => {

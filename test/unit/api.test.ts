@@ -1,0 +1,81 @@
+/** The package's entry points refuse what is not of their shape with the project's own errors, naming the argument. */
+import { describe, expect, it } from 'vitest';
+import * as api from '../../src/index';
+import { ArgumentError, ConfigError, SweepError } from '../../src/errors';
+import type { Experiment, Sweep } from '../../src/index';
+
+/** Runs `call` and returns what it threw. */
+async function thrown(call: () => unknown): Promise<Error> {
+  try {
+    await call();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('the package names what is wrong', () => {
+  it.each([
+    ['train(null)', () => api.train(null as never, { engine: 'cpu' }), ArgumentError, 'config', /train: config must be an object .* got null/],
+    ['train({}, undefined)', () => api.train({}, undefined as never), ArgumentError, 'options', /train: options must be an object such as \{ engine: 'gpu' \}, got undefined/],
+    [
+      'train with an unknown engine',
+      () => api.train({}, { engine: 'nonsense' as never }),
+      ArgumentError,
+      'options.engine',
+      /unknown engine "nonsense": use one of gpu, gpu-perop, cpu, cpu-f32, cpu-workers, cpu-wasm/,
+    ],
+    ['train with a signal that is not one', () => api.train({}, { engine: 'cpu', signal: {} as never }), ArgumentError, 'options.signal', /must be an AbortSignal/],
+    ['train with onEpoch not a function', () => api.train({}, { engine: 'cpu', onEpoch: 3 as never }), ArgumentError, 'options.onEpoch', /must be a function, got number/],
+    ['createStepper with an unknown engine', () => api.createStepper({}, 'nonsense' as never), ArgumentError, 'engine', /createStepper: unknown engine "nonsense"/],
+    ['trainSweep(null)', () => api.trainSweep(null as never, { engine: 'cpu' }), ArgumentError, 'sweep', /must be a Sweep from prepareSweep/],
+    [
+      'trainSweep with a per-op engine',
+      () => api.trainSweep(api.prepareSweep({}, [{ learningRate: 0.01, hiddenUnits: 2, initSeed: 1 }]), { engine: 'gpu-perop' as never }),
+      ArgumentError,
+      'options.engine',
+      /use one of gpu, cpu, cpu-wasm, cpu-workers/,
+    ],
+    ['trainMany with axes null', () => api.trainMany({}, null as never, 1, { engine: 'cpu' }), SweepError, 'sweep', /the axes must be text .* got null/],
+    ['prepareSweep with models null', () => api.prepareSweep({}, null as never), SweepError, 'sweep', /the models must be an array/],
+    ['alphaOf with 4 numbers of theta', () => api.alphaOf([1, 2, 3, 4], [0]), ArgumentError, 'theta', /K x 3 numbers .* got 4 numbers/],
+    ['warmUp with an engine that is not a GPU one', () => api.warmUp(api.prepareExperiment(), 'cpu' as never), ArgumentError, 'engine', /use one of gpu, gpu-perop/],
+  ])('%s', async (_, call, type, argument, message) => {
+    const e = await thrown(call);
+    expect(e).toBeInstanceOf(type);
+    expect((e as Error & { argument?: string; field?: string }).argument ?? (e as { field?: string }).field).toBe(argument);
+    expect(e.message).toMatch(message);
+  });
+
+  it('validates a hand-made Experiment or Sweep as a config: K = -3 is a ConfigError naming hiddenUnits', async () => {
+    const made = api.prepareExperiment();
+    const handMade: Experiment = { ...made, config: { ...made.config, hiddenUnits: -3 } };
+    const e = await thrown(() => api.train(handMade, { engine: 'cpu' }));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).field).toBe('hiddenUnits');
+    const sweep = api.prepareSweep({}, [{ learningRate: 0.01, hiddenUnits: 2, initSeed: 1 }]);
+    const handSweep: Sweep = { ...sweep, models: [{ learningRate: 0.01, hiddenUnits: -3, initSeed: 1 }] };
+    const s = await thrown(() => api.trainSweep(handSweep, { engine: 'cpu' }));
+    expect(s).toBeInstanceOf(ConfigError);
+    expect(s.message).toMatch(/model 0 .*K must be an integer/);
+    // A hand-made Experiment that is valid trains as its config does.
+    const copy: Experiment = { ...made, config: { ...made.config, steps: 1600 } };
+    expect((await api.train(copy, { engine: 'cpu' })).epochs).toBe(2);
+  });
+
+  it('exports every error class the API throws', () => {
+    for (const name of [
+      'ArgumentError',
+      'ConfigError',
+      'SweepError',
+      'FormulaError',
+      'DivergedError',
+      'EngineUnavailableError',
+      'WebGpuUnavailableError',
+      'GpuLimitError',
+      'DeviceLostError',
+      'StoppedError',
+    ])
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+  });
+});
