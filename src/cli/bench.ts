@@ -9,9 +9,7 @@
  * bench.json). Exit codes: 0 every row agrees; 1 some row disagrees or failed; 2 bad flags;
  * 3 no WebGPU adapter.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
@@ -37,11 +35,12 @@ import {
 
 import { prepareDawn } from './dawn';
 import { compileNativeFloor } from './native';
-import { prepareOutDir, writePng } from './output';
+import { pngBytes, prepareOutDir, writeWhole, WriteError } from './output';
+import { watchSignals, type Signals } from './signals';
 import { train, type Calibration } from '../train';
 import type { Runtime } from './runtimes';
 import { restartWith } from './restart';
-import { ChromeNotFoundError, EngineUnavailableError } from '../errors';
+import { ChromeNotFoundError, EngineUnavailableError, StoppedError } from '../errors';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -133,9 +132,7 @@ async function kernelTable(
     }
     results.push({ shape, calibration: r.calibration });
   }
-  mkdirSync(out, { recursive: true });
-  const path = join(out, 'kernels.json');
-  writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), adapter, machine: machine(), shapes: results }, null, 2)}\n`);
+  const [path] = writeWhole(out, [['kernels.json', JSON.stringify({ date: new Date().toISOString(), adapter, machine: machine(), shapes: results }, null, 2)]]);
   say(`Wrote ${path}`);
   return results.every((r) => r.calibration !== null) ? 0 : 1;
 }
@@ -231,6 +228,18 @@ async function runtimeBackend(rt: Runtime): Promise<Backend> {
   };
 }
 
+/** The backend, refusing every run once a signal has come (StoppedError): a stopped benchmark starts nothing new. */
+function stopsOnSignal(backend: Backend, signals: Signals): Backend {
+  const check = () => {
+    if (signals.exitCode() !== null) throw new StoppedError('the benchmark was stopped by a signal');
+  };
+  return {
+    ...backend,
+    runOnce: async (...a) => (check(), backend.runOnce(...a)).then((r) => (check(), r)),
+    runSweep: async (...a) => (check(), backend.runSweep(...a)).then((r) => (check(), r)),
+  };
+}
+
 /** bench.png: median training time against batch size for each engine, with the GPU's crossover; returns its path, or null if there is nothing to draw. */
 async function drawBenchChart(rt: Runtime, results: { workload: Workload; rows: BenchRow[] }[], engines: BenchEngine[], adapter: string, out: string): Promise<string | null> {
   const points = results.filter((r) => r.workload.group === 'points');
@@ -271,7 +280,7 @@ async function drawBenchChart(rt: Runtime, results: { workload: Workload; rows: 
           ? `GPU (fused) is faster than ${engine} (one thread) at every size measured.`
           : `GPU (fused) overtakes ${engine} (one thread) at ~${Math.round(x)} points per step.`,
     );
-  return writePng(out, 'bench.png', png);
+  return writeWhole(out, [pngBytes('bench.png', png)])[0];
 }
 
 /** Runs the benchmark; resolves to the exit code. */
@@ -297,6 +306,9 @@ export async function main(argv: string[]): Promise<number> {
   const workloads = (options.quick ? QUICK_WORKLOADS : FULL_WORKLOADS).filter((w) => !options.only || options.only.includes(w.group));
   const repeats = options.quick ? Math.min(options.repeats, 3) : options.repeats;
   let rt: Runtime | null = null;
+  // A signal before the runtime is up ends the command at once; after, it stops the run in
+  // progress, and the workloads measured so far are written.
+  const signals = watchSignals();
   try {
     try {
       const runtimes = await import('./runtimes');
@@ -309,8 +321,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       throw e;
     }
+    signals.attach(rt);
     const browserVersion = rt.name === 'chrome' ? rt.where : null;
-    const backend = await runtimeBackend(rt);
+    const backend = stopsOnSignal(await runtimeBackend(rt), signals);
     if (options.runtime === 'node') {
       const engines = options.engines.filter((e) => e !== 'cpu-workers');
       if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
@@ -331,8 +344,16 @@ export async function main(argv: string[]): Promise<number> {
     let nativeFloor: ReturnType<typeof compileNativeFloor> | null = null;
     process.once('exit', () => nativeFloor && 'dispose' in nativeFloor && nativeFloor.dispose());
     for (const w of workloads) {
+      if (signals.exitCode() !== null) break;
       const { config: _, ...derived } = prepareExperiment(w.config);
-      const rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
+      let rows: BenchRow[];
+      try {
+        rows = w.group === 'models' ? await benchModels(w, options.engines, backend.runSweep, repeats) : await benchWorkload(w, options.engines, backend.runOnce, repeats);
+      } catch (e) {
+        // A signal stopped this workload part-way: it is left out, the ones before are written.
+        if (e instanceof StoppedError) break;
+        throw e;
+      }
       // The lecture's run also times the plain float64 loop: the floor the cpu engine is held to;
       // and, where the machine has a C compiler, the same loop in C: the native limit for cpu-wasm.
       if (w.group === 'lecture' && options.engines.includes('cpu')) rows.push(await benchFloor(w, (c) => rt!.floor(c), repeats, rows));
@@ -353,14 +374,14 @@ export async function main(argv: string[]): Promise<number> {
     // The competitor in the same page: TensorFlow.js on the lecture's workload.
     const competitors: Competitor[] = [];
     const lecture = results.find((r) => r.workload.group === 'lecture');
-    if (options.tfjs && lecture && rt.name === 'chrome' && !options.quick) {
+    if (options.tfjs && lecture && rt.name === 'chrome' && !options.quick && signals.exitCode() === null) {
       const page = rt;
       competitors.push(...(await benchTfjs(lecture.workload.config, lecture.rows, (config, backend, epochs) => page.tfjs(config, backend, epochs))));
     }
 
-    mkdirSync(options.out, { recursive: true });
     const report = {
       date: new Date().toISOString(),
+      status: signals.exitCode() === null ? 'completed' : 'stopped by a signal: the workloads measured before it',
       runtime: options.runtime,
       browser: browserVersion,
       adapter: adapter.description,
@@ -371,13 +392,21 @@ export async function main(argv: string[]): Promise<number> {
       workloads: results,
       competitors,
     };
-    const jsonPath = join(options.out, 'bench.json');
-    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-    const chart = await drawBenchChart(rt, results, options.engines, adapter.description, options.out);
+    const chart = signals.exitCode() === null ? await drawBenchChart(rt, results, options.engines, adapter.description, options.out) : null;
+    signals.writing();
+    const [jsonPath] = writeWhole(options.out, [['bench.json', JSON.stringify(report, null, 2)]]);
     say(`Wrote ${[jsonPath, ...(chart ? [chart] : [])].join(', ')}`);
-    return results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok) ? 0 : 1;
+    const ok = results.every((r) => r.rows.every((row) => row.check.ok)) && competitors.every((c) => c.check.ok);
+    const code = signals.exitCode() ?? (ok ? 0 : 1);
+    signals.finished();
+    return code;
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    return 1;
   } finally {
     // Kernel calibrations persist in OUT/calibration.json between runs (the runtime keeps them).
     await rt?.close();
+    signals.detach();
   }
 }

@@ -3,7 +3,8 @@
  * OUT/calibration.json: a run in Chrome gets them in its page's localStorage before it starts
  * and gives back what it learned; a run in Node reads and writes the file directly.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeWhole, WriteError } from './output';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import type { CalibrationStore } from '../train';
@@ -32,9 +33,14 @@ export function readCalibrations(dir: string): Record<string, string> {
 /** Writes the calibrations to `dir`, as readable JSON. */
 export function writeCalibrations(dir: string, entries: Record<string, string>): void {
   if (Object.keys(entries).length === 0) return;
-  mkdirSync(dir, { recursive: true });
   const readable = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, JSON.parse(v) as unknown]));
-  writeFileSync(join(dir, FILE), `${JSON.stringify(readable, null, 2)}\n`);
+  try {
+    writeWhole(dir, [[FILE, JSON.stringify(readable, null, 2)]]);
+  } catch (e) {
+    // A calibration is a cache: a run whose files are written does not fail for want of it.
+    if (!(e instanceof WriteError)) throw e;
+    process.stderr.write(`warning: the kernel choice is not kept for later runs: ${e.message}\n`);
+  }
 }
 
 /** A store backed by `dir`/calibration.json, for runs in Node. */

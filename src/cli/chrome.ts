@@ -52,8 +52,12 @@ export const CHROME_FLAGS = [
  * Starts headless Chrome with WebGPU enabled (puppeteer makes and removes a fresh profile).
  * `webgpu: false`, or WEBGPU_SGD_NO_WEBGPU=1 in the environment, starts it without WebGPU, as a
  * browser without it would be: the CPU engine still works there.
+ *
+ * It is driven through a pipe (`--remote-debugging-pipe`), not a WebSocket, unless `shared` (the
+ * tests' one browser, which other processes connect to): when this process ends in any way, SIGKILL
+ * included, the pipe closes and Chrome, its crashpad handlers with it, quits within a second.
  */
-export async function launchChrome(options: { executablePath?: string; webgpu?: boolean } = {}): Promise<Browser> {
+export async function launchChrome(options: { executablePath?: string; webgpu?: boolean; shared?: boolean } = {}): Promise<Browser> {
   const executablePath = options.executablePath ?? findChrome();
   const webgpu = options.webgpu ?? process.env.WEBGPU_SGD_NO_WEBGPU !== '1';
   const args = CHROME_FLAGS.filter((flag) => webgpu || flag !== '--enable-unsafe-webgpu');
@@ -61,7 +65,16 @@ export async function launchChrome(options: { executablePath?: string; webgpu?: 
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   // Ctrl-C is the caller's to handle (the CLI stops training cleanly); the browser still goes
   // when the process exits.
-  return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 600_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args,
+    pipe: !options.shared,
+    protocolTimeout: 600_000,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
 }
 
 /** Opens `url` and waits until `window[global]` is set; the page's errors go to `errors`. */

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { RESTARTED } from './restart';
 
 /** Debian Chromium's SwiftShader Vulkan driver and the Vulkan loader beside it. */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -61,7 +62,7 @@ export async function installDawn(): Promise<void> {
 export function prepareDawn(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | null {
   const next = dawnEnvironment(env);
   if (!next) return null;
-  if (next.LD_LIBRARY_PATH !== env.LD_LIBRARY_PATH && !env.WEBGPU_SGD_RESTARTED) return { ...next, WEBGPU_SGD_RESTARTED: '1' };
+  if (next.LD_LIBRARY_PATH !== env.LD_LIBRARY_PATH && !env[RESTARTED]) return { ...next, [RESTARTED]: '1' };
   if (next.VK_ICD_FILENAMES) env.VK_ICD_FILENAMES = next.VK_ICD_FILENAMES;
   return null;
 }

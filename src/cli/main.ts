@@ -3,6 +3,8 @@
  * an experiment or a sweep (train.ts), `bench` times the engines (bench.ts). Each subcommand is loaded only when named, so `--help`
  * prints at once.
  */
+import { followParent } from './restart';
+
 const USAGE = `Usage: webgpu-sgd <command> [options]
 
 Train the Stockholm math-circle network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) by SGD on the
@@ -19,6 +21,7 @@ Options:
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  followParent();
   const [command, ...rest] = argv;
   if (command === 'train') return (await import('./train')).main(rest);
   if (command === '-V' || command === '--version') {

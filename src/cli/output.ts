@@ -1,5 +1,5 @@
 /** Writes what a run leaves in --out: the records of src/experiment/records.ts and the plots. */
-import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Experiment } from '../experiment/config';
 import { historyCsv, historyJson, thetaJson } from '../experiment/records';
@@ -56,26 +56,53 @@ export function prepareOutDir(dir: string, files: readonly string[]): string | n
   return null;
 }
 
-/** Writes a PNG from a data URL and returns its path. */
-export function writePng(dir: string, name: string, dataUrl: string): string {
-  const prefix = 'data:image/png;base64,';
-  if (!dataUrl.startsWith(prefix)) throw new Error(`${name}: the browser returned no PNG`);
-  const path = join(dir, name);
-  writeFileSync(path, Buffer.from(dataUrl.slice(prefix.length), 'base64'));
-  return path;
+/** A file of --out: its name and its contents (text ends in a newline when written). */
+export type OutFile = [name: string, data: string | Uint8Array];
+
+/** A file of --out that could not be written; the message names it and says why, in one line. */
+export class WriteError extends Error {}
+WriteError.prototype.name = 'WriteError';
+
+/**
+ * Writes `files` into `dir` whole or not at all: each to a temporary name beside it (flushed to
+ * the disk), and only when every one is written are they renamed over the old ones (a rename in
+ * one folder is atomic). A reader never sees a file cut short, a second run writing the same
+ * folder at once leaves each file whole (one run's or the other's), and a write that fails (a full
+ * disk, a quota, a folder in the way) removes the temporaries and leaves the previous run's files
+ * as they were: WriteError naming the file and the reason. Returns the paths written.
+ */
+export function writeWhole(dir: string, files: readonly OutFile[]): string[] {
+  const temps: string[] = [];
+  const written = files.map(([name]) => join(dir, name));
+  let at = 0;
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (; at < files.length; at++) {
+      const [name, data] = files[at];
+      const temp = join(dir, `.${name}.${process.pid}.tmp`);
+      temps.push(temp);
+      writeFileSync(temp, typeof data === 'string' && !data.endsWith('\n') ? `${data}\n` : data, { flush: true });
+    }
+    for (at = 0; at < files.length; at++) renameSync(temps[at], written[at]);
+  } catch (e) {
+    for (const temp of temps) rmSync(temp, { force: true });
+    throw new WriteError(`cannot write ${written[Math.min(at, files.length - 1)] ?? dir}: ${(e as Error).message}`);
+  }
+  return written;
 }
 
-/** Writes history.json, history.csv and theta.json to `dir`; returns the paths. */
-export function writeRun(dir: string, exp: Experiment, result: Omit<TrainResult, 'theta'> & { theta: ArrayLike<number> }): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files: [string, string][] = [
+/** A PNG's bytes from the data URL a canvas gave. */
+export function pngBytes(name: string, dataUrl: string): OutFile {
+  const prefix = 'data:image/png;base64,';
+  if (!dataUrl.startsWith(prefix)) throw new Error(`${name}: the browser returned no PNG`);
+  return [name, Buffer.from(dataUrl.slice(prefix.length), 'base64')];
+}
+
+/** history.json, history.csv and theta.json of a run, to write with writeWhole. */
+export function runFiles(exp: Experiment, result: Omit<TrainResult, 'theta'> & { theta: ArrayLike<number> }): OutFile[] {
+  return [
     ['history.json', JSON.stringify(historyJson(exp, result), null, 2)],
     ['history.csv', historyCsv(result)],
     ['theta.json', JSON.stringify(thetaJson(result.theta, exp.config.activation), null, 2)],
   ];
-  return files.map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`);
-    return path;
-  });
 }

@@ -54,7 +54,7 @@ export async function startSession(options: { webgpu?: boolean } = {}): Promise<
   for (const l of process.stdin.listeners('end')) if (!before.stdinEnd.includes(l)) process.stdin.off('end', l as () => void);
   let browser: Browser;
   try {
-    browser = await launchChrome({ webgpu: options.webgpu });
+    browser = await launchChrome({ webgpu: options.webgpu, shared: true });
   } catch (e) {
     await server.close();
     throw e;

@@ -8,8 +8,6 @@
  */
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
@@ -17,17 +15,15 @@ import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
-import { prepareOutDir, RUN_FILES, SWEEP_FILES, writePng, writeRun } from './output';
+import { pngBytes, prepareOutDir, RUN_FILES, runFiles, SWEEP_FILES, writeWhole, WriteError } from './output';
 import type { EpochLine, RunError, SweepLine } from './runner-core';
 import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import type { Runtime } from './runtimes';
 import { pickRuntime, RUNTIMES } from './runtime-choice';
 import { prepareDawn } from './dawn';
 import { restartWith } from './restart';
+import { EXIT, watchSignals, type Signals } from './signals';
 import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
-
-/** Exit codes, as the README lists them. */
-export const EXIT = { ok: 0, error: 1, badInput: 2, noWebGpu: 3, diverged: 4, interrupted: 130, terminated: 143 } as const;
 
 /** The plots' size in pixels: the lecture's figsize=(15, 10) at 80 dpi. */
 export const PLOT_SIZE = { width: 1200, height: 800 } as const;
@@ -190,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     let rt: Runtime;
     try {
+      // Chrome takes seconds to start: said first, so the wait is never silent.
+      if (runtime === 'chrome') say('Starting headless Chrome (the engines run in its runner page)...');
       const runtimes = await import('./runtimes');
       rt = await (runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(options.out, hooks);
     } catch (e) {
@@ -201,7 +199,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
       signals.attach(rt);
-      return await (sweep ? runSweep(rt, printer, sweep, options, signals) : run(rt, printer, exp, options, signals));
+      const code = await (sweep ? runSweep(rt, printer, sweep, options, signals) : run(rt, printer, exp, options, signals));
+      signals.finished();
+      return code;
+    } catch (e) {
+      if (!(e instanceof WriteError)) throw e;
+      complain(`error: ${e.message}`);
+      return EXIT.error;
     } finally {
       await rt.close();
     }
@@ -214,47 +218,6 @@ export async function main(argv: string[]): Promise<number> {
 interface RuntimeHooksBox {
   epoch(line: EpochLine): void;
   sweepEpoch(line: SweepLine): void;
-}
-
-/** What a signal handler gives a run: the exit code it asks for, and the page to stop. */
-interface Signals {
-  /** 130 after Ctrl-C, 143 after SIGTERM, null if neither came. */
-  exitCode(): number | null;
-  /** The runtime whose run a signal stops; a signal that came before it is passed on at once. */
-  attach(runtime: Runtime): void;
-  detach(): void;
-}
-
-/**
- * From the first moment of a run: the first Ctrl-C (SIGINT) or SIGTERM stops the page's run, so what
- * completed is written, and a second one quits at once.
- */
-function watchSignals(): Signals {
-  let code: number | null = null;
-  let runtime: Runtime | null = null;
-  const abort = () => {
-    if (runtime) void runtime.abort().catch(() => undefined);
-  };
-  const on = (signal: 'SIGINT' | 'SIGTERM') => () => {
-    if (code !== null) process.exit(code);
-    code = signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
-    complain(`Stopping (${signal}); what completed will be written (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit at once)...`);
-    abort();
-  };
-  const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
-  process.on('SIGINT', handlers.SIGINT);
-  process.on('SIGTERM', handlers.SIGTERM);
-  return {
-    exitCode: () => code,
-    attach: (r) => {
-      runtime = r;
-      if (code !== null) abort();
-    },
-    detach: () => {
-      process.off('SIGINT', handlers.SIGINT);
-      process.off('SIGTERM', handlers.SIGTERM);
-    },
-  };
 }
 
 /** The exit code of each error a run in the page may end with (it arrives as JSON: its name). */
@@ -305,15 +268,32 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
   const nan = (rows: (number | null)[][]) => rows.map((r) => Float64Array.from(r, (v) => v ?? NaN));
   const result = { loss: nan(outcome.loss), valLoss: nan(outcome.valLoss), divergedAt: outcome.divergedAt };
   const summary = summarizeSweep(models, result);
-  mkdirSync(options.out, { recursive: true });
-  const files = [join(options.out, 'sweep.csv'), join(options.out, 'sweep.json')];
-  writeFileSync(files[0], sweepCsv(models, result));
-  writeFileSync(
-    files[1],
-    `${JSON.stringify({ config: base.config, epochs: outcome.epochs, status: outcome.status, device: outcome.device, timings: outcome.timings, dispatches: outcome.dispatches, models, loss: outcome.loss, val_loss: outcome.valLoss, divergedAt: outcome.divergedAt, summary }, null, 1)}\n`,
-  );
   const png = await rt.heatmap(summary, options.lang, PLOT_SIZE.width, PLOT_SIZE.height);
-  files.push(writePng(options.out, 'heatmap.png', png));
+  signals.writing();
+  const files = writeWhole(options.out, [
+    ['sweep.csv', sweepCsv(models, result)],
+    [
+      'sweep.json',
+      JSON.stringify(
+        {
+          config: base.config,
+          epochs: outcome.epochs,
+          status: outcome.status,
+          device: outcome.device,
+          timings: outcome.timings,
+          dispatches: outcome.dispatches,
+          models,
+          loss: outcome.loss,
+          val_loss: outcome.valLoss,
+          divergedAt: outcome.divergedAt,
+          summary,
+        },
+        null,
+        1,
+      ),
+    ],
+    pngBytes('heatmap.png', png),
+  ]);
 
   say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
   say(sweepTable(summary));
@@ -357,7 +337,6 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
 
   const result = outcome.ok ? outcome.result : outcome.partial;
   if (result) {
-    const files = writeRun(options.out, exp, result);
     const plots = await rt.plots({
       target: c.target,
       formula: c.formula,
@@ -367,7 +346,8 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
       lang: options.lang,
       ...PLOT_SIZE,
     });
-    files.push(writePng(options.out, 'alpha.png', plots.alpha), writePng(options.out, 'loss.png', plots.loss));
+    signals.writing();
+    const files = writeWhole(options.out, [...runFiles(exp, result), pngBytes('alpha.png', plots.alpha), pngBytes('loss.png', plots.loss)]);
     const seconds = result.timings.trainMs / 1000;
     const steps = result.epochs * exp.stepsPerEpoch;
     say(

@@ -17,12 +17,13 @@ export interface Ran {
 
 /**
  * Runs `webgpu-sgd <script> args`; `interruptWhen` sends it `signal` (SIGINT, as Ctrl-C does,
- * unless told) once its stdout matches, or `delayMs` after that.
+ * unless told) once its stdout matches, or `delayMs` after that; `interruptAfterMs`, that long
+ * after it starts, whatever it printed.
  */
 export function runCli(
   script: string,
   args: string[],
-  options: { env?: Record<string, string>; interruptWhen?: RegExp; signal?: NodeJS.Signals; delayMs?: number; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; interruptWhen?: RegExp; interruptAfterMs?: number; signal?: NodeJS.Signals; delayMs?: number; timeoutMs?: number } = {},
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
     // One process, as `npx webgpu-sgd` starts it: a signal reaches the command itself.
@@ -37,6 +38,13 @@ export function runCli(
     let interrupted = false;
     let signalledAt: number | null = null;
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    if (options.interruptAfterMs !== undefined) {
+      interrupted = true;
+      setTimeout(() => {
+        signalledAt = performance.now();
+        child.kill(options.signal ?? 'SIGINT');
+      }, options.interruptAfterMs);
+    }
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (options.interruptWhen && !interrupted && options.interruptWhen.test(stdout)) {
