@@ -2,7 +2,7 @@
 import { formulaConfigError, type Experiment, type ExperimentConfig } from './config';
 import { RandomState } from './random';
 import { mapInSlices } from './pause';
-import { targetFunction, targetValueProblem } from './targets';
+import { MAX_TARGET_MAGNITUDE, targetFunction, targetValueProblem } from './targets';
 import { FormulaError } from '../errors';
 export { PLOT_POINTS, plotGrid } from './grid';
 
@@ -85,17 +85,19 @@ export async function pickDatasetAsync(exp: Experiment, at: { train: number[]; v
  * cannot be evaluated or its value cannot be used (targetValueProblem), naming the point.
  */
 function evaluateTarget(config: ExperimentConfig, f: (x: number) => number, xs: Float64Array, ys: Float64Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) {
-    let problem: string | null;
-    try {
-      ys[i] = f(xs[i]);
-      problem = targetValueProblem(xs[i], ys[i]);
-    } catch (e) {
-      if (!(e instanceof FormulaError)) throw e;
-      problem = e.message;
+  let i = from;
+  try {
+    for (; i < to; i++) {
+      const y = f(xs[i]);
+      ys[i] = y;
+      // One comparison a point (false for NaN too); the reason is worked out only for a bad one.
+      if (!(Math.abs(y) <= MAX_TARGET_MAGNITUDE)) break;
     }
-    if (problem) throw formulaConfigError(config.formula, `${problem} at data point ${i}: f must be usable on all of (-4, 4)`);
+  } catch (e) {
+    if (!(e instanceof FormulaError)) throw e;
+    throw formulaConfigError(config.formula, `${e.message} at data point ${i}: f must be usable on all of (-4, 4)`);
   }
+  if (i < to) throw formulaConfigError(config.formula, `${targetValueProblem(xs[i], ys[i])} at data point ${i}: f must be usable on all of (-4, 4)`);
 }
 
 /** Keras's split of the points (their ys checked finite). */
