@@ -1,11 +1,12 @@
 /** A sweep on the CPU: every model of it, one after another within each epoch, float64 (JavaScript or WebAssembly). */
-import type { SweepOptions, SweepResult, Sweep } from '../experiment/sweep';
-import { nextOrders, prepareInputs } from '../experiment/inputs';
+import { notTrained, type SweepOptions, type SweepResult, type Sweep } from '../experiment/sweep';
+import { nextOrders, prepareInputs, type RunInputs } from '../experiment/inputs';
 import { SweepRecorder } from '../experiment/recorder';
 import type { SweepWorkerEpoch, SweepWorkerTask } from './sweep-worker';
 import { defaultWorkers } from './parallel';
 import { release, takeWorkers } from './pool';
-import { yielder } from '../experiment/pause';
+import { stoppable, yielder } from '../experiment/pause';
+import { StoppedError } from '../errors';
 import { cpuDevice, oneThreadGroups, stepsPerSlice, valPointsPerSlice } from './trainer';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
@@ -17,8 +18,17 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
   const device = cpuDevice(engine);
   const P = sweep.models.length;
   const pause = yielder();
-  const inputs = await prepareInputs(sweep.base, sweep.experiments, pause);
-  const groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex, pause);
+  // A Stop while the inputs or the models are made ends the sweep there, before its first epoch.
+  let inputs: RunInputs;
+  let groups: Awaited<ReturnType<typeof oneThreadGroups>>;
+  try {
+    const stop = stoppable(pause, options.signal);
+    inputs = await prepareInputs(sweep.base, sweep.experiments, stop);
+    groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex, stop);
+  } catch (e) {
+    if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device });
+    throw e;
+  }
   const thetas: Float64Array[] = [];
   for (const group of groups) group.members.forEach((m, i) => (thetas[m] = group.thetas[i]));
   const { divergedAt } = recorder;

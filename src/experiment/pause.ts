@@ -32,3 +32,17 @@ export function stoppable(pause: () => Promise<void>, signal?: AbortSignal): () 
     if (signal?.aborted) throw new StoppedError('stopped');
   };
 }
+
+/**
+ * `work`, or a StoppedError as soon as `signal` aborts, whichever comes first. The work itself goes
+ * on unseen: for a calibration shared by every run of a shape, which is kept for the next one.
+ */
+export function unlessStopped<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new StoppedError('stopped'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new StoppedError('stopped'));
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}

@@ -169,6 +169,11 @@ export function prepareSweep(base: Partial<ExperimentConfig>, models: ModelSpec[
   return markPrepared({ base: baseExp, models, experiments, maxHiddenUnits: models.reduce((k, m) => Math.max(k, m.hiddenUnits), 1) });
 }
 
+/** The thetas of a sweep stopped before its models' initial thetas were made: none (an empty array a model), as its 0 epochs say. */
+export function notTrained(sweep: Sweep): Float64Array[] {
+  return sweep.models.map(() => new Float64Array(0));
+}
+
 /**
  * Marks the models whose loss in `epoch` passed `bound` (or is not finite) as diverged there, and
  * blanks (NaN) the losses of models that diverged before: a diverged model trains no further.

@@ -11,7 +11,7 @@ import type { Dataset } from '../experiment/data';
 import { activationCode, type Activation } from '../experiment/activation';
 import { runBuffers, writeFloats, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
-import { yielder } from '../experiment/pause';
+import { stoppable, unlessStopped, yielder } from '../experiment/pause';
 import { GpuLimitError, StoppedError } from '../errors';
 import { placeBars, readPassTimes, SubmissionClock, TIMELINE_BARS, type RawBar } from './timeline';
 import type { Timeline } from '../experiment/run';
@@ -181,7 +181,11 @@ async function toFloat32(a: Float64Array, pause: () => Promise<void>): Promise<F
   return out;
 }
 
-/** Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it, not thrown). */
+/**
+ * Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it,
+ * not thrown). A Stop before the first epoch (while the pipelines compile or the points are
+ * converted) throws StoppedError.
+ */
 export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null; timeline: Timeline | null }> {
   const { base, choice } = run;
   const P = run.models.length;
@@ -203,12 +207,17 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     if (kGroups.at(-1)?.K === K) kGroups.at(-1)!.end = row + 1;
     else kGroups.push({ K, begin: row, end: row + 1 });
   });
-  const dispatchGroups = await Promise.all(
-    kGroups.map(async (g) => ({
-      ...g,
-      pipeline: await fusedPipeline(device, choice, g.K, base.config.activation),
-      workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
-    })),
+  // Compiled at once; a Stop meanwhile ends the run before its first epoch (StoppedError), the
+  // compiles going on unseen into the pipeline cache.
+  const dispatchGroups = await unlessStopped(
+    Promise.all(
+      kGroups.map(async (g) => ({
+        ...g,
+        pipeline: await fusedPipeline(device, choice, g.K, base.config.activation),
+        workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
+      })),
+    ),
+    run.signal,
   );
 
   // How the epochs go to the GPU: whole epochs packed into a dispatch up to stepsPerDispatch steps,
@@ -242,8 +251,8 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // The points in float32, converted in slices (at 10^7 points one conversion is a long task).
   const { data } = run;
   const pause = yielder();
-  const xTrain = await toFloat32(data.xTrain, pause);
-  const yTrain = await toFloat32(data.yTrain, pause);
+  const xTrain = await toFloat32(data.xTrain, stoppable(pause, run.signal));
+  const yTrain = await toFloat32(data.yTrain, stoppable(pause, run.signal));
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const owned = runBuffers(device);

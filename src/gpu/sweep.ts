@@ -2,14 +2,15 @@
  * A sweep on the GPU: every model trained at once by the fused host (fused.ts), one dispatch an
  * epoch, with the variant chosen by calibration. Models with the same seed share a visiting order.
  */
-import { prepareInputs } from '../experiment/inputs';
-import { yielder } from '../experiment/pause';
+import { prepareInputs, type RunInputs } from '../experiment/inputs';
+import { stoppable, unlessStopped, yielder } from '../experiment/pause';
 import { SweepRecorder } from '../experiment/recorder';
-import type { SweepOptions, SweepResult, Sweep } from '../experiment/sweep';
+import { notTrained, type SweepOptions, type SweepResult, type Sweep } from '../experiment/sweep';
+import { StoppedError } from '../errors';
 import { chooseKernel } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
-import { describeKernel, runFused, type FusedEpoch } from './fused';
+import { describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
 import type { GpuTuning } from './trainer';
 
 /** Trains every model of the sweep on the GPU; a model whose loss stops being finite is marked diverged and left. */
@@ -17,8 +18,16 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
   const recorder = new SweepRecorder(sweep, 'gpu', options);
   const { base, models } = sweep;
   const gpu = await getGpu();
-  const choice = tuning.kernel ?? (await chooseKernel(gpu, base, { models, store: tuning.calibration }));
-  const inputs = await prepareInputs(base, sweep.experiments, yielder());
+  // A Stop while the kernel is chosen or the inputs are made ends the sweep there, before its first epoch.
+  let choice: KernelChoice;
+  let inputs: RunInputs;
+  try {
+    choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, base, { models, store: tuning.calibration }), options.signal));
+    inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal));
+  } catch (e) {
+    if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, dispatches: 0 });
+    throw e;
+  }
   let last: FusedEpoch | null = null;
   const outcome = await runFused(gpu.device, {
     base,
@@ -35,7 +44,12 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
       last = e;
       return recorder.epoch(e.epoch, e.loss, e.valLoss);
     },
+  }).catch((e: unknown) => {
+    // A Stop while the pipelines compiled: the sweep ends before its first epoch, at its initial thetas.
+    if (e instanceof StoppedError) return null;
+    throw e;
   });
+  if (!outcome) return recorder.result(inputs.thetas, { device: gpu.description, dispatches: 0, kernel: describeKernel(choice), kernelChoice: choice });
   recorder.trainingStarts(outcome.startedAt);
   if (outcome.lost) throw new Error(deviceLostMessage(outcome.lost, recorder.loss.length));
   if (outcome.failure) throw outcome.failure;

@@ -6,7 +6,7 @@
 import type { Experiment } from '../experiment/config';
 import { initialTheta } from '../experiment/data';
 import { prepareInputs, type RunInputs } from '../experiment/inputs';
-import { stoppable, yielder } from '../experiment/pause';
+import { stoppable, unlessStopped, yielder } from '../experiment/pause';
 import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
@@ -48,33 +48,40 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: gpu.description });
   const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
   let choice: KernelChoice | undefined;
-  if (engine === 'gpu') {
-    choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }));
-    recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
-  }
-  // Making 10^7 points takes most of a second, an order half of one; a Stop during either ends the run there.
+  // Choosing the kernel takes a second or more the first time; making 10^7 points most of a second,
+  // an order half of one: a Stop during any of them ends the run there.
   let inputs: RunInputs;
   try {
+    if (engine === 'gpu') {
+      choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }), signal));
+      recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
+    }
     inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal));
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
   }
   const withAlpha = (alpha: Float64Array) => (alphaAt ? () => alpha : undefined);
+  const fused = (kernel: KernelChoice) =>
+    runFused(gpu.device, {
+      base: exp,
+      data: inputs.data,
+      models: [{ ...model, orderIndex: 0, theta: inputs.thetas[0] }],
+      orders: inputs.orders,
+      plotAt: alphaAt,
+      choice: kernel,
+      stepsPerDispatch: tuning.fusedStepsPerDispatch,
+      ringSize: tuning.ringSize,
+      signal,
+      timeline: options.timeline,
+      onEpoch: (e) => recorder.epoch(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), withAlpha(e.alpha(0))),
+    }).catch((e: unknown) => {
+      // A Stop while the pipelines compiled: the run ends before its first epoch.
+      if (e instanceof StoppedError) return null;
+      throw e;
+    });
   const outcome = choice
-    ? await runFused(gpu.device, {
-        base: exp,
-        data: inputs.data,
-        models: [{ ...model, orderIndex: 0, theta: inputs.thetas[0] }],
-        orders: inputs.orders,
-        plotAt: alphaAt,
-        choice,
-        stepsPerDispatch: tuning.fusedStepsPerDispatch,
-        ringSize: tuning.ringSize,
-        signal,
-        timeline: options.timeline,
-        onEpoch: (e) => recorder.epoch(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), withAlpha(e.alpha(0))),
-      })
+    ? await fused(choice)
     : await runPerOp(gpu.device, exp, inputs, alphaAt, {
         signal,
         ringSize: tuning.ringSize,
@@ -84,6 +91,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
           return recorder.epoch(e.epoch, e.lossSum / trainPoints, exp.valPoints > 0 ? e.valLoss : null, e.theta, withAlpha(e.alpha));
         },
       });
+  if (!outcome) return recorder.result('aborted');
   // Training time runs from the first submission (after data and pipelines are up) to the last epoch in hand.
   recorder.trainingStarts(outcome.startedAt);
   recorder.info = { ...recorder.info, dispatches: outcome.dispatches, timeline: outcome.timeline };

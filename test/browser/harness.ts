@@ -19,7 +19,7 @@ import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { createStepper, train, trainSweep as trainSweepEngine } from '../../src/train';
 import { started as workersStarted } from '../../src/cpu/pool';
-import { parseSweep, prepareSweep } from '../../src/experiment/sweep';
+import { parseSweep, prepareSweep, type SweepEngine } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 import { DivergedError } from '../../src/errors';
 
@@ -330,6 +330,8 @@ const harness = {
 
   workerRuns,
 
+  stopSweep,
+
   /**
    * Trains and returns the result as JSON, or the error's name, message and partial history.
    * `abortAfterEpoch` aborts from inside onEpoch once that epoch is reported.
@@ -409,6 +411,23 @@ async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: 
   } catch (e) {
     return { ok: false as const, error: { name: (e as Error).name, message: (e as Error).message } };
   }
+}
+
+/**
+ * Starts a sweep on `engine`, stops it `stopAfterMs` into the call (while it sets up, for a big
+ * sweep), and says how long the Stop took to be answered and how far the sweep got.
+ */
+async function stopSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine, stopAfterMs: number) {
+  const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
+  const sweep = prepareSweep(base, models);
+  const controller = new AbortController();
+  let stoppedAt = 0;
+  setTimeout(() => {
+    stoppedAt = performance.now();
+    controller.abort();
+  }, stopAfterMs);
+  const r = await trainSweepEngine(sweep, { engine, signal: controller.signal });
+  return { answeredMs: performance.now() - stoppedAt, epochs: r.epochs, status: r.status, models: models.length, thetas: r.thetas.length };
 }
 
 /** What window.harness offers the tests. */

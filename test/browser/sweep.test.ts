@@ -32,6 +32,16 @@ describe.skipIf(!webgpu.ok)(`many models on ${webgpu.description}`, () => {
     return worst;
   }
 
+  it.each(['gpu', 'cpu', 'cpu-wasm'] as const)('answers a Stop 1 s into a 61,425-model sweep (its set-up) within 0.5 s on %s', async (engine) => {
+    // 315 values of K: as many pipelines to compile and a fresh calibration on the GPU.
+    const r = await harness().call('stopSweep', { steps: 1600 }, 'lr=0.001:0.1:log195,K=1:315:315', 1, engine, 1000);
+    console.log(`Stop 1 s into a ${r.models}-model sweep on ${engine}: answered in ${r.answeredMs.toFixed(0)} ms, ${r.epochs} epochs, ${r.status}`);
+    expect(r.status).toBe('aborted');
+    expect(r.epochs).toBe(0);
+    expect(r.thetas).toBe(r.models);
+    expect(r.answeredMs).toBeLessThan(500);
+  });
+
   it('gives each model of a sweep (lr x K x seeds, batch 7) its single-model run, theta included', async () => {
     const base = { steps: 2400, batchSize: 7 };
     const r = await harness().call('trainSweep', base, 'lr=0.002:0.05:log3,K=1:33:4', 2);
