@@ -13,8 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    // The command's launcher is plain JavaScript run by Node.
-    files: ['bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+    // The command's launcher and the build-when-stale script are plain JavaScript run by Node.
+    files: ['bin/**/*.js', 'build/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly' } },
   },
 );

@@ -25,8 +25,13 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     lib: { entry: { index: at('src/index.ts'), cli: at('src/cli/main.ts') }, formats: ['es'] },
-    rollupOptions: { external: (id) => external.some((e) => (typeof e === 'string' ? id === e || id.startsWith(`${e}/`) : e.test(id))) },
+    rollupOptions: {
+      external: (id) => external.some((e) => (typeof e === 'string' ? id === e || id.startsWith(`${e}/`) : e.test(id))),
+      // Its one slow callback is asc compiling asm/sgd.ts (~4 s), kept in node_modules/.cache by
+      // the plugin (build/assemblyscript.ts), so it runs only when sgd.ts changes.
+      checks: { bundlerTimings: false },
+    },
   },
   define: { __WEBGPU_SGD_VERSION__: JSON.stringify(pkg.version) },
-  worker: { format: 'es', plugins: () => [assemblyScript()] },
+  worker: { format: 'es', plugins: () => [assemblyScript()], rollupOptions: { checks: { bundlerTimings: false } } },
 });

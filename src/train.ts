@@ -19,6 +19,8 @@ import { ACTIVATIONS, type Activation } from './experiment/activation';
 export type { GpuTuning } from './gpu/trainer';
 export type { Stepper, StepView } from './experiment/stepping';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
+// The device module is small and the package's entry exports from it (useGpu, onDeviceLost): imported as it is, not on demand.
+import { getGpu } from './gpu/device';
 export { onDeviceLost } from './gpu/device';
 
 /** cpu-workers runs on Web Workers and SharedArrayBuffer: a browser's (Node has neither global). */
@@ -150,7 +152,6 @@ export async function shaderSources() {
 
 /** Whether WebGPU works here: the adapter's name, or why it does not (never throws). */
 export async function gpuStatus(): Promise<{ ok: boolean; description: string }> {
-  const { getGpu } = await import('./gpu/device');
   try {
     return { ok: true, description: (await getGpu()).description };
   } catch (e) {

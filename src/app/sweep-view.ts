@@ -204,7 +204,7 @@ async function trainOnPage(view: SweepView): Promise<void> {
     status: 'aborted',
     epochs: 0,
     dispatches: 0,
-    timings: { setupMs: 0, trainMs: 0, totalMs: 0 },
+    timings: { setupMs: 0, phases: {}, trainMs: 0, totalMs: 0 },
     device: '',
   };
   el.train.disabled = true;

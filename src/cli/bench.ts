@@ -293,7 +293,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   // The output folder is checked before anything runs, so a benchmark is never lost to it.
-  const outProblem = prepareOutDir(options.out, ['bench.json', 'bench.png', 'kernels.json', 'calibration.json']);
+  const outProblem = prepareOutDir(options.out, ['bench.json', 'bench.png', 'kernels.json']);
   if (outProblem) {
     process.stderr.write(`error: --out: ${outProblem}\n`);
     return 2;
@@ -313,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const runtimes = await import('./runtimes');
       const quiet = { epoch: () => undefined, sweepEpoch: () => undefined };
-      rt = await (options.runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(options.out, quiet);
+      rt = await (options.runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(quiet);
     } catch (e) {
       if (e instanceof ChromeNotFoundError || e instanceof EngineUnavailableError) {
         process.stderr.write(`error: ${e.message}${e instanceof ChromeNotFoundError ? '\nTry --runtime node (the GPU through Dawn).' : ''}\n`);
@@ -405,7 +405,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${e.message}\n`);
     return 1;
   } finally {
-    // Kernel calibrations persist in OUT/calibration.json between runs (the runtime keeps them).
+    // Kernel choices persist in the user's cache file between runs (the runtime keeps them).
     await rt?.close();
     signals.detach();
   }

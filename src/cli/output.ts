@@ -6,9 +6,9 @@ import { historyCsv, historyJson, thetaJson } from '../experiment/records';
 import type { TrainResult } from '../experiment/run';
 
 /** The files a single run writes to --out. */
-export const RUN_FILES = ['history.json', 'history.csv', 'theta.json', 'alpha.png', 'loss.png', 'calibration.json'] as const;
+export const RUN_FILES = ['history.json', 'history.csv', 'theta.json', 'alpha.png', 'loss.png'] as const;
 /** The files a sweep writes to --out. */
-export const SWEEP_FILES = ['sweep.csv', 'sweep.json', 'heatmap.png', 'calibration.json'] as const;
+export const SWEEP_FILES = ['sweep.csv', 'sweep.json', 'heatmap.png'] as const;
 
 /**
  * Makes `dir` ready for `files` before any training, or says in one line why it cannot be: a file

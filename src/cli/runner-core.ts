@@ -11,7 +11,8 @@ import type { ExperimentConfig } from '../experiment/config';
 import { plotGrid } from '../experiment/data';
 import type { EngineName, EpochRecord, TrainResult } from '../experiment/run';
 import { loadTarget, targetFunction, type TargetName } from '../experiment/targets';
-import { calibrateShape, type Calibration, type CalibrationStore, gpuStatus, train, trainSweep } from '../train';
+import { calibrateShape, type Calibration, type CalibrationStore, type GpuTuning, gpuStatus, train, trainSweep } from '../train';
+import type { ProgressEvent } from '../experiment/phases';
 import { heatmapConfig } from '../plots/heatmap';
 import { DEFAULT_CONFIG, prepareExperiment } from '../experiment/config';
 import { plainLoop, type FloorRun } from '../bench/floor';
@@ -56,10 +57,12 @@ export type SweepOutcome =
     >)
   | { ok: false; error: RunError };
 
-/** Where a runner sends each epoch, and how it makes a PNG of a chart. */
+/** Where a runner sends each epoch and each phase, and how it makes a PNG of a chart. */
 export interface RunnerHost {
   epoch(line: EpochLine): Promise<void> | void;
   sweepEpoch(line: SweepLine): Promise<void> | void;
+  /** A run's phase as it starts, and the parts of a counted one (onProgress). */
+  progress?(event: ProgressEvent): void;
   /** The canvas to draw plots on (loaded when the first plot is drawn). */
   png(): Promise<PngMaker>;
   /** Where the GPU's kernel calibrations are kept (default: the page's localStorage, or memory). */
@@ -81,7 +84,8 @@ export function createRunner(host: RunnerHost) {
     return controller;
   }
   const renderPng = async (config: Parameters<typeof renderWith>[0], width: number, height: number) => renderWith(config, width, height, await host.png());
-  const tuning = host.calibration ? { calibration: host.calibration } : undefined;
+  let tuning: GpuTuning = host.calibration ? { calibration: host.calibration } : {};
+  const onProgress = host.progress ? (event: ProgressEvent) => host.progress!(event) : undefined;
 
   return {
     /** The adapter's name, or why there is none. */
@@ -93,6 +97,11 @@ export function createRunner(host: RunnerHost) {
      * Trains; each epoch goes to window.runnerEpoch; alpha on the plot grid (unless `plain`, as the
      * benchmark runs) comes back at the end.
      */
+    /** Whether the runs that follow calibrate their kernel again even if a choice is kept (--calibrate). */
+    async recalibrate(on: boolean): Promise<void> {
+      tuning = { ...tuning, recalibrate: on };
+    },
+
     async train(config: Partial<ExperimentConfig>, engine: EngineName, plain = false): Promise<RunOutcome> {
       const { signal } = newController();
       let alpha: number[] = [];
@@ -102,6 +111,7 @@ export function createRunner(host: RunnerHost) {
           {
             engine,
             signal,
+            onProgress: plain ? undefined : onProgress,
             alphaAt: plain ? undefined : plotGrid(),
             // A plain run (the benchmark's) reports nothing as it goes: in Chrome each report is a
             // round trip to Node inside the timed run (~1-2 ms an epoch).
@@ -141,6 +151,7 @@ export function createRunner(host: RunnerHost) {
           {
             engine,
             signal,
+            onProgress: plain ? undefined : onProgress,
             onEpoch: plain
               ? undefined
               : async ({ epoch, loss, valLoss, divergedAt }) => {

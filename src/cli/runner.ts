@@ -5,6 +5,7 @@
  */
 import { createRunner, type EpochLine, type Runner, type SweepLine } from './runner-core';
 import { domCanvas } from '../plots/charts';
+import type { ProgressEvent } from '../experiment/phases';
 
 declare global {
   interface Window {
@@ -12,11 +13,14 @@ declare global {
     runnerEpoch?: (line: EpochLine) => Promise<void>;
     /** Set by Node to receive each epoch of a sweep. */
     runnerSweepEpoch?: (line: SweepLine) => Promise<void>;
+    /** Set by Node to receive each phase of a run. */
+    runnerProgress?: (event: ProgressEvent) => Promise<void>;
   }
 }
 
 (window as unknown as { runner: Runner }).runner = createRunner({
   epoch: (line) => window.runnerEpoch?.(line),
   sweepEpoch: (line) => window.runnerSweepEpoch?.(line),
+  progress: (event) => void window.runnerProgress?.(event),
   png: async () => domCanvas,
 });

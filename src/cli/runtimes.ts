@@ -9,15 +9,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { createRunner, type EpochLine, type Runner, type SweepLine } from './runner-core';
-import { calibrationsFromPage, calibrationsIntoPage, fileStore } from './calibrations';
+import { calibrationsFromPage, calibrationsIntoPage } from './calibrations';
 import { EngineUnavailableError } from '../errors';
 
 import type { RuntimeName } from './runtime-choice';
+import type { ProgressEvent } from '../experiment/phases';
 
 /** What a runtime sends back as the run goes. */
 export interface RuntimeHooks {
   epoch(line: EpochLine): void;
   sweepEpoch(line: SweepLine): void;
+  /** A run's phase as it starts, and the parts of a counted one. */
+  progress?(event: ProgressEvent): void;
 }
 
 /** A runner that lives somewhere: every call is async, and close() lets it go. */
@@ -28,14 +31,14 @@ export type Runtime = { [K in keyof Runner]: (...args: Parameters<Runner[K]>) =>
   close(): Promise<void>;
 };
 
-/** The engines in this process; calibrations in OUT/calibration.json. */
-export async function nodeRuntime(out: string, hooks: RuntimeHooks): Promise<Runtime> {
+/** The engines in this process; calibrations in the user's cache file (src/gpu/calibration-file.ts). */
+export async function nodeRuntime(hooks: RuntimeHooks): Promise<Runtime> {
   let png: Promise<import('../plots/charts').PngMaker> | null = null;
   const runner = createRunner({
     epoch: hooks.epoch,
     sweepEpoch: hooks.sweepEpoch,
+    progress: hooks.progress,
     png: () => (png ??= import('../plots/node-canvas').then((m) => m.nodeCanvas())),
-    calibration: fileStore(out),
   });
   const async = Object.fromEntries(Object.entries(runner).map(([k, f]) => [k, async (...a: unknown[]) => (f as (...a: unknown[]) => unknown)(...a)])) as Omit<
     Runtime,
@@ -56,7 +59,7 @@ function runnerDir(): string {
 }
 
 /** The engines in headless Chrome, through page.evaluate; calibrations through the page's localStorage. */
-export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<Runtime> {
+export async function chromeRuntime(hooks: RuntimeHooks): Promise<Runtime> {
   const dir = runnerDir();
   const [{ launchChrome, openPage }, { serveStatic }] = await Promise.all([import('./chrome'), import('./static-server')]);
   const server = await serveStatic(dir);
@@ -67,12 +70,13 @@ export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<R
     const page: Page = await openPage(browser, `${server.url}runner.html`, 'runner', errors);
     await page.exposeFunction('runnerEpoch', hooks.epoch);
     await page.exposeFunction('runnerSweepEpoch', hooks.sweepEpoch);
-    await calibrationsIntoPage(page, out);
+    await page.exposeFunction('runnerProgress', (event: ProgressEvent) => hooks.progress?.(event));
+    await calibrationsIntoPage(page);
     const call =
       (name: keyof Runner) =>
       (...args: unknown[]) =>
         page.evaluate((n, a) => ((window as unknown as { runner: Record<string, (...x: unknown[]) => unknown> }).runner[n] as (...x: unknown[]) => unknown)(...a), name, args);
-    const names = ['adapter', 'train', 'trainSweep', 'calibrateShape', 'tfjs', 'heatmap', 'abort', 'benchChart', 'plots', 'floor'] as const;
+    const names = ['adapter', 'train', 'trainSweep', 'calibrateShape', 'tfjs', 'heatmap', 'abort', 'benchChart', 'plots', 'floor', 'recalibrate'] as const;
     const calls = Object.fromEntries(names.map((n) => [n, call(n)])) as unknown as Omit<Runtime, 'name' | 'where' | 'close'>;
     const where = await browser.version();
     const opened = browser;
@@ -82,7 +86,7 @@ export async function chromeRuntime(out: string, hooks: RuntimeHooks): Promise<R
       name: 'chrome',
       where,
       close: async () => {
-        await calibrationsFromPage(page, out);
+        await calibrationsFromPage(page);
         await opened.close().catch(() => undefined);
         await server.close();
       },

@@ -23,6 +23,7 @@ import { pickRuntime, RUNTIMES } from './runtime-choice';
 import { prepareDawn } from './dawn';
 import { restartWith } from './restart';
 import { EXIT, watchSignals, type Signals } from './signals';
+import type { PhaseTimes, ProgressEvent } from '../experiment/phases';
 import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError, GpuLimitError, SweepError, WebGpuUnavailableError } from '../errors';
 
 /** The plots' size in pixels: the lecture's figsize=(15, 10) at 80 dpi. */
@@ -79,6 +80,7 @@ export function program(): Command {
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
     .option('--sweep <axes>', 'train many models at once over lr and K, e.g. lr=0.001:0.1:log8,K=2:32:x2 (lo:hi:logN, lo:hi:xF, lo:hi:N or one value)')
     .option('--seeds <n>', 'with --sweep: init seeds per (lr, K) cell', number, 1)
+    .option('--calibrate', "choose the fused kernel by measuring again, even if a choice for this shape and adapter is kept in the user's cache")
     .addOption(
       new Option(
         '--runtime <runtime>',
@@ -108,6 +110,7 @@ interface Options {
   out: string;
   sweep?: string;
   seeds: number;
+  calibrate?: boolean;
   runtime: (typeof RUNTIMES)[number];
 }
 
@@ -182,14 +185,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   const signals = watchSignals();
   const printer: RuntimeHooksBox = { epoch: () => undefined, sweepEpoch: () => undefined };
-  const hooks = { epoch: (l: EpochLine) => printer.epoch(l), sweepEpoch: (l: SweepLine) => printer.sweepEpoch(l) };
+  const phases = phaseLines(say);
+  const hooks = {
+    epoch: (l: EpochLine) => (phases.done(), printer.epoch(l)),
+    sweepEpoch: (l: SweepLine) => (phases.done(), printer.sweepEpoch(l)),
+    progress: phases.progress,
+  };
   try {
     let rt: Runtime;
     try {
       // Chrome takes seconds to start: said first, so the wait is never silent.
       if (runtime === 'chrome') say('Starting headless Chrome (the engines run in its runner page)...');
       const runtimes = await import('./runtimes');
-      rt = await (runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(options.out, hooks);
+      rt = await (runtime === 'node' ? runtimes.nodeRuntime : runtimes.chromeRuntime)(hooks);
     } catch (e) {
       if (e instanceof ChromeNotFoundError || e instanceof EngineUnavailableError) {
         complain(`error: ${e.message}${e instanceof ChromeNotFoundError ? '\nTry --runtime node (the GPU through Dawn: npm i webgpu), or --engine cpu.' : ''}`);
@@ -199,6 +207,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
       signals.attach(rt);
+      if (options.calibrate) await rt.recalibrate(true);
       const code = await (sweep ? runSweep(rt, printer, sweep, options, signals) : run(rt, printer, exp, options, signals));
       signals.finished();
       return code;
@@ -207,12 +216,48 @@ export async function main(argv: string[]): Promise<number> {
       complain(`error: ${e.message}`);
       return EXIT.error;
     } finally {
+      phases.done();
       await rt.close();
     }
   } finally {
     signals.detach();
   }
 }
+
+/** The longest a phase goes unreported: one still going after this gets its line. */
+const PHASE_LINE_AFTER_MS = 500;
+
+/**
+ * The command's phase lines: a phase of the run's set-up (or a part of a counted one) that is still
+ * going after half a second is printed ("Setting up: compiling kernels, 3 of 5..."), so a wait is
+ * never silent, and a quick set-up prints nothing. `done` ends it when the epochs begin.
+ */
+function phaseLines(print: (line: string) => void): { progress(event: ProgressEvent): void; done(): void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return {
+    progress: (event) => {
+      stop();
+      if (event.phase === 'training') return;
+      timer = setTimeout(() => print(`Setting up: ${LABELS.en.phase(event.phase, event.done ?? 0, event.total ?? 0)}...`), PHASE_LINE_AFTER_MS);
+    },
+    done: stop,
+  };
+}
+
+/** "set-up 1.23 s: choosing the kernel 0.80 s, making the data 0.01 s, ...": where a run's set-up went, each phase over 5 ms. */
+function setupLine(timings: { setupMs: number; phases: PhaseTimes }): string {
+  const parts = Object.entries(timings.phases)
+    .filter(([, ms]) => ms >= 5)
+    .map(([phase, ms]) => `${PHASE_NAMES[phase as keyof PhaseTimes]} ${(ms / 1000).toFixed(2)} s`);
+  return `set-up ${(timings.setupMs / 1000).toFixed(2)} s${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** The phases' short names in the set-up line. */
+const PHASE_NAMES: Record<keyof PhaseTimes, string> = { kernel: 'kernel choice', data: 'data', thetas: 'thetas', compiling: 'compiling', uploading: 'upload' };
 
 /** Where a runtime's epochs are printed (set by the run or sweep that starts). */
 interface RuntimeHooksBox {
@@ -301,7 +346,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
   const best = summary.best;
   say(
     `${outcome.status === 'completed' ? 'Done' : `Stopped after epoch ${outcome.epochs} of ${base.epochs}`}: ${models.length} models, ${outcome.epochs}/${base.epochs} epochs, ${diverged} diverged, ` +
-      `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${dispatchCount(outcome.dispatches)}, on ${outcome.device}${outcome.kernel ? ` (kernel: ${outcome.kernel})` : ''}` +
+      `${(outcome.timings.trainMs / 1000).toFixed(2)} s (${Math.round((models.length * outcome.epochs * base.stepsPerEpoch) / Math.max(outcome.timings.trainMs / 1000, 1e-9))} model-steps/s), ${dispatchCount(outcome.dispatches)}, on ${outcome.device}${outcome.kernel ? ` (kernel: ${outcome.kernel})` : ''}; ${setupLine(outcome.timings)}` +
       (best
         ? `; best: model ${best.index} (lr ${models[best.index].learningRate.toPrecision(3)}, K ${models[best.index].hiddenUnits}, seed ${models[best.index].initSeed}), val_loss ${kerasNumber(best.valLoss)}`
         : ''),
@@ -353,7 +398,7 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
     say(
       `${result.status === 'completed' ? 'Done' : result.status === 'aborted' ? stoppedLine(result.epochs, exp.epochs, result.partialEpoch) : 'Diverged'}: ${result.epochs}/${exp.epochs} epochs, ` +
         `loss ${kerasNumber(result.history.loss.at(-1) ?? null)}, val_loss ${kerasNumber(result.history.valLoss.at(-1) ?? null)}, ` +
-        `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${dispatchCount(result.dispatches)}, on ${result.device}${result.kernel ? ` (kernel: ${result.kernel})` : ''}`,
+        `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${dispatchCount(result.dispatches)}, on ${result.device}${result.kernel ? ` (kernel: ${result.kernel})` : ''}; ${setupLine(result.timings)}`,
     );
     say(`Wrote ${files.join(', ')} (plots ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
   }

@@ -23,7 +23,8 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
   let groups: Awaited<ReturnType<typeof oneThreadGroups>>;
   try {
     const stop = stoppable(pause, options.signal);
-    inputs = await prepareInputs(sweep.base, sweep.experiments, stop);
+    inputs = await prepareInputs(sweep.base, sweep.experiments, stop, recorder.phases);
+    recorder.phases.enter('compiling');
     groups = await oneThreadGroups(engine, sweep.experiments, inputs.data, inputs.thetas, inputs.orderIndex, stop);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device });

@@ -295,11 +295,12 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
   const stop = stoppable(pause, signal);
   let inputs: RunInputs;
   try {
-    inputs = await prepareInputs(exp, [exp], stop);
+    inputs = await prepareInputs(exp, [exp], stop, recorder.phases);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
   }
+  recorder.phases.enter('compiling');
   const [model] = await oneThreadModels(engine, [exp], inputs.data, inputs.thetas);
   recorder.theta = Float64Array.from(model.theta);
   const alphaAt = options.alphaAt;

@@ -7,6 +7,7 @@
  */
 import type { Experiment } from './config';
 import { epochOrdersAsync, initialThetas, makeDatasetAsync, type Dataset } from './data';
+import type { PhaseClock } from './phases';
 
 /** An engine's inputs (see the module's comment). */
 export interface RunInputs {
@@ -22,8 +23,10 @@ export interface RunInputs {
 /**
  * The inputs of `experiments` (one run: `[base]`; a sweep: its models), which share base's data.
  * `pause` runs between slices; a stoppable pause (pause.ts) ends the preparation, or an order, at a Stop.
+ * `phases` (the run's recorder's) is told when the data and when the thetas are made.
  */
-export async function prepareInputs(base: Experiment, experiments: readonly Experiment[], pause: () => Promise<void>): Promise<RunInputs> {
+export async function prepareInputs(base: Experiment, experiments: readonly Experiment[], pause: () => Promise<void>, phases?: PhaseClock): Promise<RunInputs> {
+  phases?.enter('data');
   const data = await makeDatasetAsync(base, pause);
   const streamOfSeed = new Map<number, number>();
   const orders: RunInputs['orders'] = [];
@@ -35,6 +38,7 @@ export async function prepareInputs(base: Experiment, experiments: readonly Expe
     }
     return streamOfSeed.get(seed)!;
   });
+  phases?.enter('thetas');
   return { data, thetas: await initialThetas(experiments, pause), orders, orderIndex };
 }
 

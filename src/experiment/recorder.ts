@@ -5,7 +5,8 @@
  * they compute an epoch, never in what they report.
  */
 import type { Experiment } from './config';
-import { isDiverged, type EngineName, type PartialEpoch, type Timeline, type TrainOptions, type TrainResult } from './run';
+import { isDiverged, type EngineName, type PartialEpoch, type Timeline, type Timings, type TrainOptions, type TrainResult } from './run';
+import { PhaseClock, type ProgressEvent } from './phases';
 import { markDiverged, type Sweep, type SweepEngine, type SweepOptions, type SweepResult } from './sweep';
 import { DivergedError } from '../errors';
 
@@ -24,23 +25,30 @@ export interface EngineInfo {
 
 /**
  * Timings shared by both recorders: setup runs from the recorder's creation to `trainingStarts`,
- * training from there to the last epoch in hand (or to the end, for a run that reported none or
- * was stopped or diverged).
+ * broken down by the phases the engine enters (PhaseClock, which also tells onProgress); training
+ * from there to the last epoch in hand (or to the end, for a run that reported none or was stopped
+ * or diverged).
  */
 class Clock {
   private readonly t0 = performance.now();
   private t1: number | null = null;
   private last: number | null = null;
+  readonly phases: PhaseClock;
+  constructor(onProgress?: (event: ProgressEvent) => void) {
+    this.phases = new PhaseClock(onProgress);
+  }
   trainingStarts(at = performance.now()): void {
     this.t1 = at;
+    this.phases.enter('training', undefined, at);
   }
   epochInHand(): void {
     this.last = performance.now();
   }
-  timings(toNow: boolean): { setupMs: number; trainMs: number; totalMs: number } {
+  timings(toNow: boolean): Timings {
     const end = toNow || this.last === null ? performance.now() : this.last;
     const t1 = Math.min(this.t1 ?? end, end);
-    return { setupMs: t1 - this.t0, trainMs: end - t1, totalMs: end - this.t0 };
+    if (this.t1 === null) this.phases.close(end);
+    return { setupMs: t1 - this.t0, phases: { ...this.phases.times }, trainMs: end - t1, totalMs: end - this.t0 };
   }
 }
 
@@ -50,22 +58,28 @@ export class RunRecorder {
   /** Theta after the last recorded epoch (the initial theta before any). */
   theta: Float64Array;
   info: EngineInfo;
-  private readonly clock = new Clock();
+  private readonly clock: Clock;
 
   constructor(
     private readonly exp: Experiment,
     private readonly engine: EngineName,
-    private readonly options: Pick<TrainOptions, 'onEpoch' | 'thetaEachEpoch'>,
+    private readonly options: Pick<TrainOptions, 'onEpoch' | 'thetaEachEpoch' | 'onProgress'>,
     initialTheta: Float64Array,
     info: EngineInfo,
   ) {
     this.theta = initialTheta;
     this.info = info;
+    this.clock = new Clock(options.onProgress);
   }
 
   /** Training starts now (or at `at`): what came before is setup. */
   trainingStarts(at?: number): void {
     this.clock.trainingStarts(at);
+  }
+
+  /** The run's set-up phases, timed and reported (onProgress). */
+  get phases(): PhaseClock {
+    return this.clock.phases;
   }
 
   /**
@@ -106,19 +120,25 @@ export class SweepRecorder {
   readonly loss: Float64Array[] = [];
   readonly valLoss: Float64Array[] = [];
   readonly divergedAt: (number | null)[];
-  private readonly clock = new Clock();
+  private readonly clock: Clock;
 
   constructor(
     private readonly sweep: Sweep,
     private readonly engine: SweepEngine,
-    private readonly options: Pick<SweepOptions, 'onEpoch'>,
+    private readonly options: Pick<SweepOptions, 'onEpoch' | 'onProgress'>,
   ) {
     this.divergedAt = new Array(sweep.models.length).fill(null);
+    this.clock = new Clock(options.onProgress);
   }
 
   /** Training starts now (or at `at`): what came before is setup. */
   trainingStarts(at?: number): void {
     this.clock.trainingStarts(at);
+  }
+
+  /** The sweep's set-up phases, timed and reported (onProgress). */
+  get phases(): PhaseClock {
+    return this.clock.phases;
   }
 
   /** Records epoch `epoch` of every model (marking, and blanking, the diverged ones) and awaits onEpoch. */

@@ -1,4 +1,5 @@
 /** What every engine takes and reports: the one training interface for CPU and GPU. */
+import type { PhaseTimes, ProgressEvent } from './phases';
 
 /**
  * The engines: `gpu` runs an epoch's steps in one fused dispatch, `gpu-perop` issues forward,
@@ -32,6 +33,8 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void | Promise<void>;
   /** Stops the run within one epoch; the history so far is kept. */
   signal?: AbortSignal;
+  /** Called as each phase of the run starts (making the data, compiling, ...) and as a counted one goes on; see PHASES. */
+  onProgress?: (event: ProgressEvent) => void;
   /** Also report alpha on these x (usually plotGrid()) after each epoch. */
   alphaAt?: Float64Array;
   /** Also report theta after each epoch. */
@@ -43,6 +46,17 @@ export interface TrainOptions {
    * GPU's clock where the adapter has timestamp-query; 'wall' uses the host's clock even so.
    */
   timeline?: boolean | 'wall';
+}
+
+/** How long a run took: set-up (and each of its phases), training, and both. */
+export interface Timings {
+  /** From the engine's start to its first step: making the data and thetas, choosing the kernel, compiling, uploading. */
+  setupMs: number;
+  /** The set-up's phases, each that a run went through (see PHASES); their sum is at most setupMs. */
+  phases: PhaseTimes;
+  /** From the first step to the last epoch's losses in hand. */
+  trainMs: number;
+  totalMs: number;
 }
 
 /** What the GPU ran at the end of a run, as bars on one time axis (the page draws it). */
@@ -82,8 +96,8 @@ export interface TrainResult {
   epochs: number;
   /** GPU dispatches issued (0 on the CPU). */
   dispatches: number;
-  /** Milliseconds: setup (data, buffers, pipelines) and the training loop itself. */
-  timings: { setupMs: number; trainMs: number; totalMs: number };
+  /** Milliseconds: setup (data, buffers, pipelines), broken down by phase, and the training loop itself. */
+  timings: Timings;
   /** A line naming what ran the code: the GPU adapter, or the CPU engine. */
   device: string;
   /** Fused GPU only: the kernel variant that ran, e.g. "subgroup, 4 lanes a model". */

@@ -7,7 +7,8 @@ import { checkBudget, LIMITS, markPrepared, prepareExperiment, type Experiment, 
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
 import type { Problem } from './problems';
-import { isDiverged, type Timeline } from './run';
+import { isDiverged, type Timeline, type Timings } from './run';
+import type { ProgressEvent } from './phases';
 import { ConfigError, SweepError } from '../errors';
 
 /** What differs between the models of a sweep. */
@@ -215,7 +216,7 @@ export interface SweepResult {
   status: 'completed' | 'aborted';
   epochs: number;
   dispatches: number;
-  timings: { setupMs: number; trainMs: number; totalMs: number };
+  timings: Timings;
   device: string;
   /** GPU only: the fused kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
   kernel?: string;
@@ -232,6 +233,8 @@ export interface SweepOptions {
   precision?: 'f64' | 'f32';
   onEpoch?: (record: SweepEpochRecord) => void | Promise<void>;
   signal?: AbortSignal;
+  /** As TrainOptions.onProgress: each phase as it starts, and the parts of a counted one. */
+  onProgress?: (event: ProgressEvent) => void;
   /** GPU only: record what the GPU ran at the end (see TrainOptions.timeline). */
   timeline?: boolean | 'wall';
 }

@@ -3,7 +3,8 @@
  * the adapter can run is first checked against its CPU twin (src/cpu/fused.ts) on a short probe,
  * every probe model compared, then timed on the run's own shape; the fastest variant that passed
  * is chosen. The choice is kept per adapter and shape in a CalibrationStore (the page: localStorage;
- * Node: a file; default: memory), so only the first run of a shape pays the few probes.
+ * Node: the user's cache file, calibration-file.ts; else memory), so only the first run of a shape
+ * on an adapter pays the few probes.
  */
 import { fusedFinish, fusedSpan } from '../cpu/fused';
 import { activationCode } from '../experiment/activation';
@@ -13,6 +14,7 @@ import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialThetas, makeDataset, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import { getGpu, type Gpu } from './device';
+import { CALIBRATION_PREFIX, calibrationFile, inNode } from './calibration-file';
 import { GpuLimitError } from '../errors';
 import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
@@ -43,7 +45,17 @@ export function localStorageStore(storage: Storage): CalibrationStore {
   };
 }
 
-const defaultStore: CalibrationStore = typeof localStorage !== 'undefined' ? localStorageStore(localStorage) : memoryStore();
+/** Where choices are kept unless a run gives a store: a page's localStorage; in Node the user's cache file (calibration-file.ts); else memory. */
+let defaultStore: Promise<CalibrationStore> | null = null;
+function storeHere(): Promise<CalibrationStore> {
+  defaultStore ??=
+    typeof localStorage !== 'undefined'
+      ? Promise.resolve(localStorageStore(localStorage))
+      : inNode()
+        ? calibrationFile().catch(() => memoryStore())
+        : Promise.resolve(memoryStore());
+  return defaultStore;
+}
 
 /** One variant's line in a calibration. */
 export interface CalibrationRow {
@@ -78,7 +90,7 @@ const bucket = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 /** The key a shape's calibration is kept under: the adapter, and P, K and batch rounded up to powers of two. */
 export function calibrationKey(gpu: Pick<Gpu, 'description' | 'subgroupMinSize'>, base: Experiment, models: readonly ShapeModel[]): string {
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
-  return `webgpu-sgd kernel | ${gpu.description} | subgroups ${gpu.subgroupMinSize ?? 'none'} | P ${bucket(models.length)} | K ${bucket(maxK)} | batch ${bucket(base.config.batchSize)}`;
+  return `${CALIBRATION_PREFIX} | ${gpu.description} | subgroups ${gpu.subgroupMinSize ?? 'none'} | P ${bucket(models.length)} | K ${bucket(maxK)} | batch ${bucket(base.config.batchSize)}`;
 }
 
 /** A probe of `steps` steps an epoch and `epochs` epochs on the run's data and batch. */
@@ -270,14 +282,14 @@ const inFlight = new Map<string, Promise<KernelChoice>>();
  * The variant for this shape: from the store if it was calibrated before on this adapter, else
  * calibrated now (and kept). A variant that cannot run or failed its check is never chosen.
  */
-export function chooseKernel(gpu: Gpu, base: Experiment, options: { models: readonly ShapeModel[]; store?: CalibrationStore }): Promise<KernelChoice> {
-  const store = options.store ?? defaultStore;
+export async function chooseKernel(gpu: Gpu, base: Experiment, options: { models: readonly ShapeModel[]; store?: CalibrationStore; fresh?: boolean }): Promise<KernelChoice> {
+  const store = options.store ?? (await storeHere());
   const key = calibrationKey(gpu, base, options.models);
-  const kept = store.get(key);
+  const kept = options.fresh ? null : store.get(key);
   if (kept) {
     try {
       const parsed = JSON.parse(kept) as Calibration;
-      if (parsed.choice && VARIANTS.includes(parsed.choice.variant) && Number.isInteger(parsed.choice.workgroupSize)) return Promise.resolve(parsed.choice);
+      if (parsed.choice && VARIANTS.includes(parsed.choice.variant) && Number.isInteger(parsed.choice.workgroupSize)) return parsed.choice;
     } catch {
       // A damaged entry is calibrated again.
     }

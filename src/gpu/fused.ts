@@ -12,6 +12,7 @@ import { activationCode, type Activation } from '../experiment/activation';
 import { runBuffers, writeFloats, writePairs } from './buffers';
 import { runEpochs, StopInsideEpoch, type EpochOutcome } from './epochs';
 import { stoppable, unlessStopped, yielder } from '../experiment/pause';
+import type { PhaseClock } from '../experiment/phases';
 import { GpuLimitError, StoppedError } from '../errors';
 import { placeBars, readPassTimes, SubmissionClock, TIMELINE_BARS, type RawBar } from './timeline';
 import type { Timeline } from '../experiment/run';
@@ -79,6 +80,8 @@ export interface FusedRun {
   /** Epochs in flight at most (default: as many as keep about 2^22 unit evaluations queued). */
   ringSize?: number;
   signal?: AbortSignal;
+  /** The run's phase clock (its recorder's): told as the pipelines compile (each one done) and when the data go up. */
+  phases?: PhaseClock;
   /** Time the dispatches on the GPU's clock where the adapter has `timestamp-query`. */
   timestamps?: boolean;
   /** Record the last submissions as a Timeline (gpu timestamps where offered; 'wall': the host's clock). */
@@ -209,13 +212,15 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   });
   // Compiled at once; a Stop meanwhile ends the run before its first epoch (StoppedError), the
   // compiles going on unseen into the pipeline cache.
+  run.phases?.enter('compiling', kGroups.length);
+  let compiled = 0;
   const dispatchGroups = await unlessStopped(
     Promise.all(
-      kGroups.map(async (g) => ({
-        ...g,
-        pipeline: await fusedPipeline(device, choice, g.K, base.config.activation),
-        workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
-      })),
+      kGroups.map(async (g) => {
+        const pipeline = await fusedPipeline(device, choice, g.K, base.config.activation);
+        run.phases?.progress(++compiled, kGroups.length);
+        return { ...g, pipeline, workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin };
+      }),
     ),
     run.signal,
   );
@@ -250,6 +255,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
 
   // The points in float32, converted in slices (at 10^7 points one conversion is a long task).
   const { data } = run;
+  run.phases?.enter('uploading');
   const pause = yielder();
   const xTrain = await toFloat32(data.xTrain, stoppable(pause, run.signal));
   const yTrain = await toFloat32(data.yTrain, stoppable(pause, run.signal));

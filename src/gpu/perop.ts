@@ -15,6 +15,7 @@ import { yielder } from '../experiment/pause';
 import { runEpochs, type EpochOutcome } from './epochs';
 import { GpuLimitError } from '../errors';
 import { getPipeline } from './kernels';
+import type { PhaseClock } from '../experiment/phases';
 import { packBatchParams, packUpdateParams } from './params';
 import { BUFFER } from './flags';
 
@@ -80,15 +81,17 @@ export async function runPerOp(
   exp: Experiment,
   inputs: RunInputs,
   plotAt: Float64Array | null,
-  options: { signal?: AbortSignal; ringSize?: number; timeline?: boolean | 'wall'; onEpoch(e: PerOpEpoch): void | Promise<void> },
+  options: { signal?: AbortSignal; ringSize?: number; timeline?: boolean | 'wall'; phases?: PhaseClock; onEpoch(e: PerOpEpoch): void | Promise<void> },
 ): Promise<EpochOutcome & { startedAt: number; timeline: Timeline | null }> {
   const { config, trainPoints, valPoints, stepsPerEpoch } = exp;
   const K = config.hiddenUnits;
   const B = config.batchSize;
   const plotCount = plotAt?.length ?? 0;
   checkLimits(exp, device.limits, plotCount);
+  options.phases?.enter('compiling');
   const [forwardPipe, gradTrainPipe, gradEvalPipe, updatePipe] = await perOpPipelines(device, B, config.activation);
 
+  options.phases?.enter('uploading');
   const { data } = inputs;
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');

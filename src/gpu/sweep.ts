@@ -22,8 +22,9 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
   let choice: KernelChoice;
   let inputs: RunInputs;
   try {
-    choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, base, { models, store: tuning.calibration }), options.signal));
-    inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal));
+    recorder.phases.enter('kernel');
+    choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, base, { models, store: tuning.calibration, fresh: tuning.recalibrate }), options.signal));
+    inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal), recorder.phases);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, dispatches: 0 });
     throw e;
@@ -39,6 +40,7 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
     stepsPerDispatch: tuning.fusedStepsPerDispatch,
     ringSize: tuning.ringSize,
     signal: options.signal,
+    phases: recorder.phases,
     timeline: options.timeline,
     onEpoch: (e) => {
       last = e;

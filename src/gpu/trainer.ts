@@ -25,8 +25,10 @@ export interface GpuTuning {
   kernel?: KernelChoice;
   /** Epochs in flight at once (staging buffers in the ring). */
   ringSize?: number;
-  /** Where calibrations are kept (default: in memory for this page or process). */
+  /** Where calibrations are kept (default: a page's localStorage, in Node the user's cache file, else memory). */
   calibration?: CalibrationStore;
+  /** Calibrate the shape again even if a choice is kept (the command's --calibrate), and keep the new one. */
+  recalibrate?: boolean;
 }
 
 /**
@@ -53,10 +55,11 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   let inputs: RunInputs;
   try {
     if (engine === 'gpu') {
-      choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, exp, { models: [model], store: tuning.calibration }), signal));
+      recorder.phases.enter('kernel');
+      choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, exp, { models: [model], store: tuning.calibration, fresh: tuning.recalibrate }), signal));
       recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
     }
-    inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal));
+    inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal), recorder.phases);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result('aborted');
     throw e;
@@ -73,6 +76,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
       stepsPerDispatch: tuning.fusedStepsPerDispatch,
       ringSize: tuning.ringSize,
       signal,
+      phases: recorder.phases,
       timeline: options.timeline,
       onEpoch: (e) => recorder.epoch(e.epoch, e.loss[0], exp.valPoints > 0 ? e.valLoss[0] : null, e.theta(0), withAlpha(e.alpha(0))),
     }).catch((e: unknown) => {
@@ -84,6 +88,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
     ? await fused(choice)
     : await runPerOp(gpu.device, exp, inputs, alphaAt, {
         signal,
+        phases: recorder.phases,
         ringSize: tuning.ringSize,
         timeline: options.timeline,
         onEpoch: (e) => {

@@ -203,6 +203,16 @@ const en = {
     `Against float64: largest relative difference ${rel}, because float32 rounding, carried from step to step, grows fastest where training is unstable.`,
   sweepRunning: 'Training every model…',
   targetName: (name: string) => name,
+  // A run's phases as it sets up (src/experiment/phases.ts): the page's status and the command's phase lines.
+  phase: (phase: string, done: number, total: number) =>
+    ({
+      kernel: 'choosing the fastest kernel for this shape (measured once per adapter, then kept)',
+      data: 'making the data points',
+      thetas: 'drawing the initial thetas',
+      compiling: total > 0 ? `compiling kernels, ${done} of ${total}` : 'compiling',
+      uploading: 'uploading the data to the GPU',
+      training: 'training',
+    })[phase] ?? phase,
 } as const;
 
 /** The labels of one language. */
@@ -405,6 +415,15 @@ const sv: Labels = {
     `Mot float64: största relativa skillnad ${rel}, eftersom avrundningen i float32, som förs vidare från steg till steg, växer snabbast där träningen är instabil.`,
   sweepRunning: 'Tränar alla modeller…',
   targetName: (name) => ({ lecture: 'föreläsningen', step: 'steg' })[name] ?? name,
+  phase: (phase: string, done: number, total: number) =>
+    ({
+      kernel: 'väljer den snabbaste kärnan för den här formen (mäts en gång per grafikkort och sparas)',
+      data: 'skapar datapunkterna',
+      thetas: 'drar de första vikterna',
+      compiling: total > 0 ? `kompilerar kärnor, ${done} av ${total}` : 'kompilerar',
+      uploading: 'laddar upp datan till grafikkortet',
+      training: 'tränar',
+    })[phase] ?? phase,
 };
 
 /** Every label, by language. */

@@ -9,6 +9,7 @@ import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { freePort, openPage, PROJECT_ROOT, startSession } from '../../src/cli/session';
 import type { Harness } from './harness';
+import { buildCli } from '../../build/build-cli.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -37,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('webgpu', webgpu);
 
   // The command-line tests run the built command (bin/webgpu-sgd.js): the package as npm run build:lib makes it.
-  for (const config of ['vite.lib.config.ts', 'vite.runner.config.ts']) await build({ configFile: join(PROJECT_ROOT, config), logLevel: 'warn' });
+  await buildCli();
 
   // The page tests drive the built site, as a user gets it from any static server.
   const outDir = mkdtempSync(join(tmpdir(), 'webgpu-sgd-dist-'));

@@ -49,7 +49,7 @@ describe('npm run train', () => {
     expect(lines).toEqual(history.history.loss.map((l: number, i: number) => [i + 1, 3, kerasNumber(l), kerasNumber(history.history.val_loss[i])]));
     // At most one dispatch an epoch, on the adapter the run names, with the kernel the calibration chose.
     expect(r.stdout).toMatch(
-      /Done: 3\/3 epochs, loss \S+, val_loss \S+, [\d.]+ s, \d+ steps\/s, [123] dispatch(es)?, on .+ \(kernel: (subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup|tiled, \d+ invocations a model)\)$/m,
+      /Done: 3\/3 epochs, loss \S+, val_loss \S+, [\d.]+ s, \d+ steps\/s, [123] dispatch(es)?, on .+ \(kernel: (subgroup, \d+ lanes a model|invocation a model, \d+ a workgroup|tiled, \d+ invocations a model)\); set-up [\d.]+ s( \(.+\))?$/m,
     );
   });
 
