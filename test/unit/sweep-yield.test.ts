@@ -1,5 +1,6 @@
 /** A CPU sweep on the page's thread keeps yielding inside a model's long epoch, and stops there. */
 import { describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src/experiment/phases';
 import { trainSweepCpu } from '../../src/cpu/sweep';
 import { prepareSweep, sweepModels } from '../../src/experiment/sweep';
 import { initialTheta } from '../../src/experiment/data';
@@ -38,9 +39,10 @@ describe('a CPU sweep with long epochs', () => {
   it('stops inside a model epoch, reporting no partial epoch and each model back at its start', async () => {
     const sweep = long();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
+    // 150 ms into the training (a Stop while the data are made ends the sweep there, with no thetas).
+    const onProgress = (e: ProgressEvent) => void (e.phase === 'training' && setTimeout(() => controller.abort(), 150));
     const t0 = performance.now();
-    const r = await trainSweepCpu(sweep, { engine: 'cpu', signal: controller.signal });
+    const r = await trainSweepCpu(sweep, { engine: 'cpu', signal: controller.signal, onProgress });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.status).toBe('aborted');
     expect(r.epochs).toBe(0);
