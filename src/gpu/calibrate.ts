@@ -12,11 +12,11 @@ import { closeness } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialThetas, makeDataset, type Dataset } from '../experiment/data';
-import { yielder } from '../experiment/pause';
+import { unlessStopped, yielder } from '../experiment/pause';
 import { getGpu, type Gpu } from './device';
 import { CALIBRATION_PREFIX, calibrationFile, inNode } from './calibration-file';
-import { GpuLimitError } from '../errors';
-import { checkFusedLimits, describeKernel, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
+import { GpuLimitError, StoppedError } from '../errors';
+import { checkFusedLimits, describeKernel, fusedPipeline, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
 
 /** Where calibrations are kept, as JSON strings by key. */
@@ -226,7 +226,11 @@ export async function calibrate(
   run: Experiment,
   models: readonly ShapeModel[],
   list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), run.config.batchSize),
+  signal?: AbortSignal,
 ): Promise<Calibration> {
+  const stopHere = () => {
+    if (signal?.aborted) throw new StoppedError('the calibration was stopped');
+  };
   const base = probeBase(run);
   const rows: CalibrationRow[] = [];
   const maxK = Math.max(...models.map((m) => m.hiddenUnits));
@@ -234,6 +238,11 @@ export async function calibrate(
   let limit: GpuLimitError | null = null;
   // The data once for every probe (at N = 10^6 it takes ~75 ms to make).
   const data = makeDataset(base);
+  // Every probe model at the largest K: one pipeline a variant, not one a K (a sweep over
+  // K = 2..32 compiled 20 pipelines to calibrate, 13.6 s on SwiftShader), and the largest K is the
+  // costliest to run. The pipelines compile at once, before the first probe.
+  const probed = models.map((m) => ({ ...m, hiddenUnits: maxK }));
+  await unlessStopped(Promise.all(list.filter((c) => !c.skipped).map((c) => fusedPipeline(gpu.device, c.choice, maxK, run.config.activation).catch(() => undefined))), signal);
   for (const { choice, skipped } of list) {
     const row: CalibrationRow = { kernel: describeKernel(choice), choice };
     rows.push(row);
@@ -249,17 +258,20 @@ export async function calibrate(
       row.skipped = e.message;
       continue;
     }
+    stopHere();
     try {
-      const c = await check(gpu, base, data, models, choice);
+      const c = await check(gpu, base, data, probed, choice);
       row.maxRel = c.maxRel;
       if (!c.ok) {
         row.skipped = `failed its check against the CPU twin: ${c.detail.split('\n')[0]}`;
         continue;
       }
-      const t = await time(gpu, base, data, models, choice);
+      stopHere();
+      const t = await time(gpu, base, data, probed, choice);
       row.msPerStep = t.ms;
       row.clock = t.clock;
     } catch (e) {
+      if (e instanceof StoppedError) throw e;
       row.skipped = `failed to run: ${(e as Error).message}`;
     }
   }
@@ -276,13 +288,27 @@ export async function calibrate(
   return { key: calibrationKey(gpu, base, models), choice: timed[0].choice, rows };
 }
 
-const inFlight = new Map<string, Promise<KernelChoice>>();
+/** A calibration in progress, shared by every run of its shape that waits for it; stopped when every one of them has stopped. */
+interface Pending {
+  choice: Promise<KernelChoice>;
+  controller: AbortController;
+  /** Waiters that can still stop (a waiter without a signal never does: the count never reaches 0). */
+  waiting: number;
+}
+
+const inFlight = new Map<string, Pending>();
 
 /**
  * The variant for this shape: from the store if it was calibrated before on this adapter, else
  * calibrated now (and kept). A variant that cannot run or failed its check is never chosen.
+ * `signal` stops the wait at once (StoppedError); the calibration itself stops at its next probe
+ * when every run waiting for it has stopped, so nothing goes on unseen.
  */
-export async function chooseKernel(gpu: Gpu, base: Experiment, options: { models: readonly ShapeModel[]; store?: CalibrationStore; fresh?: boolean }): Promise<KernelChoice> {
+export async function chooseKernel(
+  gpu: Gpu,
+  base: Experiment,
+  options: { models: readonly ShapeModel[]; store?: CalibrationStore; fresh?: boolean; signal?: AbortSignal },
+): Promise<KernelChoice> {
   const store = options.store ?? (await storeHere());
   const key = calibrationKey(gpu, base, options.models);
   const kept = options.fresh ? null : store.get(key);
@@ -296,14 +322,24 @@ export async function chooseKernel(gpu: Gpu, base: Experiment, options: { models
   }
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = calibrate(gpu, base, options.models).then((c) => {
+    const controller = new AbortController();
+    const choice = calibrate(gpu, base, options.models, undefined, controller.signal).then((c) => {
       store.set(key, JSON.stringify(c));
       return c.choice;
     });
+    pending = { choice, controller, waiting: 0 };
     inFlight.set(key, pending);
-    void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+    void choice.finally(() => inFlight.delete(key)).catch(() => undefined);
   }
-  return pending;
+  const { signal } = options;
+  if (!signal) {
+    pending.waiting = -Infinity;
+    return pending.choice;
+  }
+  const shared = pending;
+  shared.waiting++;
+  signal.addEventListener('abort', () => --shared.waiting === 0 && shared.controller.abort(), { once: true });
+  return unlessStopped(shared.choice, signal);
 }
 
 /** Calibrates the shape of a config (one model) or of a sweep on it, afresh: `npm run bench -- --kernels`. */

@@ -154,8 +154,8 @@ export function checkFusedLimits(base: Experiment, P: number, maxK: number, seed
   if (base.trainPoints > 2 ** 31) throw new GpuLimitError('Too many training points for 32-bit indices.');
 }
 
-/** The pipeline of a variant for models of K hidden units with this activation. */
-function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number, activation: Activation): Promise<GPUComputePipeline> {
+/** The pipeline of a variant for models of K hidden units with this activation (cached per device, kernels.ts). */
+export function fusedPipeline(device: GPUDevice, choice: KernelChoice, K: number, activation: Activation): Promise<GPUComputePipeline> {
   const wg = choice.workgroupSize;
   const ACTIVATION = activationCode(activation);
   if (choice.variant === 'invocation') return getPipeline(device, 'sgd_invocation', { WG: wg, ACTIVATION }, { SLOTS: K });
@@ -172,6 +172,24 @@ export function tiledSubgroups(device: GPUDevice, tile: number): number {
 /** Workgroup memory of the tiled kernel: two buffers of each subgroup's 3K + 1 sums, and two counters. */
 export function tiledWorkgroupBytes(K: number, subgroups: number): number {
   return 4 * (2 * (3 * K + 1) * subgroups + 2);
+}
+
+/** Pipelines compiled at once: enough to keep the cores busy, few enough that a Stop leaves little going on unseen. */
+const COMPILES_AT_ONCE = 4;
+
+/** `make` of every item, at most `atOnce` at a time, in order; after a Stop none is started (StoppedError). */
+async function inBatches<T, U>(items: readonly T[], atOnce: number, signal: AbortSignal | undefined, make: (item: T) => Promise<U>): Promise<U[]> {
+  const out: U[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      if (signal?.aborted) throw new StoppedError('stopped');
+      const i = next++;
+      out[i] = await make(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, items.length) }, worker));
+  return out;
 }
 
 /** A float32 copy of `a`, made 2^18 values at a time with `pause` between. */
@@ -214,16 +232,19 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // compiles going on unseen into the pipeline cache.
   run.phases?.enter('compiling', kGroups.length);
   let compiled = 0;
-  const dispatchGroups = await unlessStopped(
-    Promise.all(
-      kGroups.map(async (g) => {
-        const pipeline = await fusedPipeline(device, choice, g.K, base.config.activation);
-        run.phases?.progress(++compiled, kGroups.length);
-        return { ...g, pipeline, workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin };
-      }),
-    ),
+  const pipelines = await unlessStopped(
+    inBatches(kGroups, COMPILES_AT_ONCE, run.signal, async (g) => {
+      const pipeline = await fusedPipeline(device, choice, g.K, base.config.activation);
+      run.phases?.progress(++compiled, kGroups.length);
+      return pipeline;
+    }),
     run.signal,
   );
+  const dispatchGroups = kGroups.map((g, i) => ({
+    ...g,
+    pipeline: pipelines[i],
+    workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
+  }));
 
   // How the epochs go to the GPU: whole epochs packed into a dispatch up to stepsPerDispatch steps,
   // or a long epoch split into spans; several epochs a submission while they are short.

@@ -3,7 +3,7 @@
  * epoch, with the variant chosen by calibration. Models with the same seed share a visiting order.
  */
 import { prepareInputs, type RunInputs } from '../experiment/inputs';
-import { stoppable, unlessStopped, yielder } from '../experiment/pause';
+import { stoppable, yielder } from '../experiment/pause';
 import { SweepRecorder } from '../experiment/recorder';
 import { notTrained, type SweepOptions, type SweepResult, type Sweep } from '../experiment/sweep';
 import { StoppedError } from '../errors';
@@ -23,7 +23,7 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
   let inputs: RunInputs;
   try {
     recorder.phases.enter('kernel');
-    choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, base, { models, store: tuning.calibration, fresh: tuning.recalibrate }), options.signal));
+    choice = tuning.kernel ?? (await chooseKernel(gpu, base, { models, store: tuning.calibration, fresh: tuning.recalibrate, signal: options.signal }));
     inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal), recorder.phases);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, dispatches: 0 });

@@ -6,7 +6,7 @@
 import type { Experiment } from '../experiment/config';
 import { initialTheta } from '../experiment/data';
 import { prepareInputs, type RunInputs } from '../experiment/inputs';
-import { stoppable, unlessStopped, yielder } from '../experiment/pause';
+import { stoppable, yielder } from '../experiment/pause';
 import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { chooseKernel, type CalibrationStore } from './calibrate';
@@ -56,7 +56,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   try {
     if (engine === 'gpu') {
       recorder.phases.enter('kernel');
-      choice = tuning.kernel ?? (await unlessStopped(chooseKernel(gpu, exp, { models: [model], store: tuning.calibration, fresh: tuning.recalibrate }), signal));
+      choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration, fresh: tuning.recalibrate, signal }));
       recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
     }
     inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal), recorder.phases);

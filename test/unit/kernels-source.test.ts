@@ -1,6 +1,6 @@
 /** The host's source templating: sizes written in, marked loops unrolled, and every kernel's source as compiled. */
 import { describe, expect, it } from 'vitest';
-import { applyTemplate, kernelSource, UNROLL_LIMIT, unrollLoops } from '../../src/gpu/kernels';
+import { applyTemplate, isSoftwareAdapter, kernelSource, SOFTWARE_UNROLL_LIMIT, UNROLL_LIMIT, unrollLoops } from '../../src/gpu/kernels';
 
 describe('kernel sources', () => {
   const loop = ['fn f() {', '  // unroll', '  for (var k = 0u; k < N; k++) {', '    if (k > 0u) {', '      a[k] = b[k];', '    }', '  }', '  done();', '}', ''].join('\n');
@@ -26,6 +26,17 @@ describe('kernel sources', () => {
       expect(out).not.toMatch(/^\s*\/\/ unroll$/m);
       expect(out).toContain('a[k] = b[k];');
     }
+  });
+
+  it('unrolls up to a given limit (lower on a software adapter, named as one by its info)', () => {
+    expect(unrollLoops(loop, { N: 20 }, SOFTWARE_UNROLL_LIMIT)).toContain('for (var k = 0u; k < N; k++) {');
+    expect(unrollLoops(loop, { N: 16 }, SOFTWARE_UNROLL_LIMIT)).not.toMatch(/for \(/);
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3' })).toBe(false);
   });
 
   it('gives the fused kernels their preludes, sizes and unrolled loops, `enable` first', () => {
