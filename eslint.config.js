@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The command's launcher and the build-when-stale script are plain JavaScript run by Node.
-    files: ['bin/**/*.js', 'build/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly' } },
+    files: ['bin/**/*.js', 'build/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', performance: 'readonly', console: 'readonly' } },
   },
 );

@@ -167,6 +167,12 @@ export async function warmUp(exp: Experiment, engine: 'gpu' | 'gpu-perop'): Prom
   return warmUpGpu(checked, engine);
 }
 
+/** Gets the device, chooses the fused kernel for a sweep's shape and compiles its pipelines, so that the sweep starts at once. */
+export async function warmUpSweep(sweep: Sweep): Promise<void> {
+  const { warmUpSweepGpu } = await import('./gpu/sweep');
+  return warmUpSweepGpu(await sweepOf(sweep));
+}
+
 /** Checks and times every fused kernel variant on a shape (npm run bench -- --kernels). */
 export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<Calibration> {
   await experimentOf('calibrateShape', config);

@@ -300,6 +300,19 @@ async function startTraining(): Promise<void> {
       thetaEachEpoch: true,
       // What the GPU ran at the end, for the timeline (GPU engines).
       timeline: !onCpu(engine),
+      // Each phase of the set-up in the status, counted ones on the progress bar (indeterminate otherwise).
+      onProgress: (p) => {
+        if (p.phase === 'training') {
+          progress.max = exp.epochs;
+          progress.value = 0;
+          return;
+        }
+        status.textContent = L.phaseStatus(p.phase, p.done ?? 0, p.total ?? 0);
+        if (p.total) {
+          progress.max = p.total;
+          progress.value = p.done ?? 0;
+        } else progress.removeAttribute('value');
+      },
       onEpoch: (r) => {
         run.loss.push(r.loss);
         run.valLoss.push(r.valLoss);
@@ -437,7 +450,11 @@ showPoints.addEventListener('change', () => {
 });
 stopButton.addEventListener('click', () => running?.controller.abort());
 $('compare').addEventListener('click', () => void resultsView.compare());
-const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang, initialQuery });
+/** Settled once the adapter is known: resolved with one, rejected without. */
+let gpuKnown: { resolve: () => void; reject: () => void } = { resolve: () => undefined, reject: () => undefined };
+const gpuReady = new Promise<void>((resolve, reject) => (gpuKnown = { resolve, reject }));
+gpuReady.catch(() => undefined);
+const sweepView = setupSweepView({ config: () => readForm().config, lang: () => lang, initialQuery, gpuReady });
 
 $('lang').addEventListener('change', () => {
   applyLanguage($<HTMLSelectElement>('lang').value as Language);
@@ -483,7 +500,11 @@ form.addEventListener('input', scheduleWarmUp);
 // The adapter is asked for in a task of its own: inside start-up's first task it added 15-30 ms to it.
 setTimeout(() => void gpuStatus().then(onGpuStatus), 0);
 function onGpuStatus(status: Awaited<ReturnType<typeof gpuStatus>>): void {
-  if (status.ok) return scheduleWarmUp();
+  if (status.ok) {
+    gpuKnown.resolve();
+    return scheduleWarmUp();
+  }
+  gpuKnown.reject();
   gpuAvailable = false;
   gpuReason = status.description;
   for (const option of engineSelect.options) option.disabled = !onCpu(option.value as PageEngine);

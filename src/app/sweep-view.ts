@@ -9,7 +9,7 @@ import { parseAxis, prepareSweep, summarizeSweep, sweepDifference, sweepModels, 
 
 import { parseDecimal } from '../experiment/numbers';
 import { targetFunction } from '../experiment/targets';
-import { alphaOf, trainSweep } from '../train';
+import { alphaOf, trainSweep, warmUpSweep } from '../train';
 import type { SweepCurves } from '../plots/page-charts';
 import { drawTimelineChart, timelineSummary } from './timeline-view';
 import { $ } from './dom';
@@ -29,11 +29,15 @@ export interface SweepViewHost {
   lang: () => Language;
   /** The page's query string as it was loaded (benchModels=1,64 picks the benchmark's P values). */
   initialQuery: string;
+  /** Resolves once the page knows it has a WebGPU adapter (and rejects if it has none). */
+  gpuReady: Promise<void>;
 }
 
 /** The state a test or the page can read. */
 export interface SweepViewState {
   running: boolean;
+  /** GPU warm-ups of the form's sweep finished (its kernel chosen, its pipelines compiled). */
+  warmUps: number;
   sweep: Sweep | null;
   result: SweepResult | null;
   summary: SweepSummary | null;
@@ -65,6 +69,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     host,
     state: {
       running: false,
+      warmUps: 0,
       sweep: null,
       result: null,
       summary: null,
@@ -86,6 +91,28 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     redraw: () => undefined,
   };
   view.redraw = drawnOncePerFrame(() => draw(view));
+  // The GPU sweep's kernel is chosen and its pipelines compiled while the student reads, so that
+  // Train starts at once (after the single run's warm-up: the page asks for the sweep's at idle).
+  const warm = () => {
+    if (view.el.engine.value !== 'gpu' || view.el.engine.selectedOptions[0]?.disabled || state().running) return;
+    const sweep = readSweep(view);
+    if (sweep)
+      void warmUpSweep(sweep).then(
+        () => view.state.warmUps++,
+        () => undefined,
+      );
+  };
+  const state = () => view.state;
+  let warmTimer = 0;
+  const scheduleWarm = (delay: number) => {
+    clearTimeout(warmTimer);
+    warmTimer = window.setTimeout(() => ('requestIdleCallback' in window ? requestIdleCallback(warm, { timeout: 2000 }) : warm()), delay);
+  };
+  $<HTMLFormElement>('sweep-form').addEventListener('input', () => scheduleWarm(300));
+  host.gpuReady.then(
+    () => scheduleWarm(1000),
+    () => undefined,
+  );
   $<HTMLFormElement>('sweep-form').addEventListener('submit', (e) => {
     e.preventDefault();
     void trainOnPage(view);
@@ -157,6 +184,8 @@ function runSweep(view: SweepView, engine: SweepEngine, sweep: Sweep, live: bool
     signal: view.controller!.signal,
     // What the GPU ran at the end: one bar a submission, every model in it.
     timeline: live && engine === 'gpu',
+    // Each phase of the set-up in the status, so the wait before the first epoch is never silent.
+    onProgress: live ? (p) => void (p.phase !== 'training' && (el.status.textContent = L().phaseStatus(p.phase, p.done ?? 0, p.total ?? 0))) : undefined,
     onEpoch: live
       ? ({ epoch, loss, valLoss, divergedAt }) => {
           const partial = state.result!;

@@ -7,6 +7,7 @@
 import { compareRuns } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName, TrainResult } from '../experiment/run';
+import type { PhaseTimes } from '../experiment/phases';
 import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
 import { train, trainSweep } from '../train';
 
@@ -84,9 +85,12 @@ export interface BenchRow {
   engine: BenchEngine | 'js-floor' | 'native-c';
   /** Every timed run's training time, ms. */
   timingsMs: number[];
+  /** Every timed run's set-up, ms, and where it went by phase (TrainResult.timings.phases). */
   setupMs: number[];
-  /** The first warm-up's training time (it pays compilation and calibration), and how many warm-ups ran. */
+  setupPhases: PhaseTimes[];
+  /** The first warm-up's training time, and its set-up by phase (it pays the compiles and any calibration); how many warm-ups ran. */
   warmupMs: number | null;
+  warmupSetup: { setupMs: number; phases: PhaseTimes } | null;
   warmups: number;
   medianMs: number | null;
   minMs: number | null;
@@ -163,6 +167,8 @@ async function timeRow<R extends Timed>(
     engine,
     timingsMs: [],
     setupMs: [],
+    setupPhases: [],
+    warmupSetup: null,
     warmupMs: null,
     warmups: 0,
     medianMs: null,
@@ -194,7 +200,10 @@ async function timeRow<R extends Timed>(
     row.device = r.device;
     if (r.kernel) row.kernel = r.kernel;
     if (row.warmups === 0 || (warmupTotal < WARMUP_MS && row.warmups < MAX_WARMUPS)) {
-      if (row.warmups === 0) row.warmupMs = r.timings.trainMs;
+      if (row.warmups === 0) {
+        row.warmupMs = r.timings.trainMs;
+        row.warmupSetup = { setupMs: r.timings.setupMs, phases: r.timings.phases ?? {} };
+      }
       if (r.timings.trainMs > 3000) runs = Math.min(runs, 3);
       row.warmups++;
       warmupTotal += r.timings.trainMs;
@@ -202,6 +211,7 @@ async function timeRow<R extends Timed>(
     }
     row.timingsMs.push(r.timings.trainMs);
     row.setupMs.push(r.timings.setupMs);
+    row.setupPhases.push(r.timings.phases ?? {});
   }
   if (row.check.ok && row.timingsMs.length > 0) {
     row.medianMs = median(row.timingsMs);
@@ -256,7 +266,7 @@ export async function benchFloor(
     repeats,
     async () => {
       const r = await runFloor(w.config);
-      return 'error' in r ? r : { ...r, timings: { trainMs: r.trainMs, setupMs: 0 } as TrainResult['timings'], dispatches: 0, device: kind.device };
+      return 'error' in r ? r : { ...r, timings: { trainMs: r.trainMs, setupMs: 0, phases: {}, totalMs: r.trainMs }, dispatches: 0, device: kind.device };
     },
     (r) => compareRuns({ history: { loss: r.loss, valLoss: r.valLoss } }, ref, 1e-9),
   );

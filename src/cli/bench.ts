@@ -388,7 +388,8 @@ export async function main(argv: string[]): Promise<number> {
       machine: machine(),
       quick: Boolean(options.quick),
       repeats,
-      timing: 'TrainResult.timings.trainMs: first step to last epoch reported; setup (data, buffers, pipelines) in setupMs',
+      timing:
+        "TrainResult.timings.trainMs: first step to last epoch reported; each timed run's set-up (data, thetas, pipelines, upload) in setupMs and by phase in setupPhases; the first warm-up's (which pays the compiles and any kernel calibration) in warmupSetup",
       workloads: results,
       competitors,
     };

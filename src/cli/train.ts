@@ -227,24 +227,63 @@ export async function main(argv: string[]): Promise<number> {
 /** The longest a phase goes unreported: one still going after this gets its line. */
 const PHASE_LINE_AFTER_MS = 500;
 
+/** Without a terminal (a log), a long epoch's progress is printed at most this often. */
+const LOG_PROGRESS_EVERY_MS = 2000;
+
 /**
  * The command's phase lines: a phase of the run's set-up (or a part of a counted one) that is still
  * going after half a second is printed ("Setting up: compiling kernels, 3 of 5..."), so a wait is
- * never silent, and a quick set-up prints nothing. `done` ends it when the epochs begin.
+ * never silent, and a quick set-up prints nothing. Inside a long epoch the steps done so far show
+ * as Keras's bar on a terminal (`  2400000/8000000 [=======>.....................] - 1.2 s`,
+ * rewritten in place and cleared by the epoch's line), or as a line every two seconds in a log.
+ * `done` ends what is showing when an epoch's line is to be printed.
  */
-function phaseLines(print: (line: string) => void): { progress(event: ProgressEvent): void; done(): void } {
+function phaseLines(print: (line: string) => void, tty = process.stdout.isTTY === true): { progress(event: ProgressEvent): void; done(): void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let barShown = false;
+  let epochStarted = performance.now();
+  let epochOf = 0;
+  let lastLogged = performance.now();
   const stop = () => {
     if (timer) clearTimeout(timer);
     timer = null;
+    if (barShown) process.stdout.write('\r\x1b[K');
+    barShown = false;
+  };
+  const training = (event: ProgressEvent) => {
+    if (event.epoch !== epochOf) {
+      epochOf = event.epoch ?? 0;
+      epochStarted = performance.now();
+    }
+    const { done = 0, total = 1 } = event;
+    const seconds = ((performance.now() - epochStarted) / 1000).toFixed(1);
+    if (tty) {
+      const width = 30;
+      const filled = Math.floor((width * done) / total);
+      process.stdout.write(
+        `\r${String(done).padStart(String(total).length)}/${total} [${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${'.'.repeat(width - filled)}] - ${seconds} s`,
+      );
+      barShown = true;
+    } else if (performance.now() - lastLogged >= LOG_PROGRESS_EVERY_MS) {
+      print(`  ${done}/${total} steps of epoch ${epochOf} (${seconds} s)`);
+      lastLogged = performance.now();
+    }
   };
   return {
     progress: (event) => {
+      if (event.phase === 'training') {
+        if (timer) stop();
+        if (event.done !== undefined) training(event);
+        else lastLogged = epochStarted = performance.now();
+        return;
+      }
       stop();
-      if (event.phase === 'training') return;
       timer = setTimeout(() => print(`Setting up: ${LABELS.en.phase(event.phase, event.done ?? 0, event.total ?? 0)}...`), PHASE_LINE_AFTER_MS);
     },
-    done: stop,
+    done: () => {
+      stop();
+      lastLogged = performance.now();
+    },
   };
 }
 

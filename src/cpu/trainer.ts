@@ -321,6 +321,7 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
       const to = Math.min(from + slice, exp.stepsPerEpoch);
       model.steps(from, to);
       if (to < exp.stepsPerEpoch) {
+        recorder.phases.progress(to, exp.stepsPerEpoch, epoch);
         await pause();
         if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: to });
       }

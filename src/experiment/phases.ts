@@ -18,7 +18,12 @@ export interface ProgressEvent {
   done?: number;
   /** Its parts in all. */
   total?: number;
+  /** While training: the epoch whose steps `done` and `total` count (a long epoch reports as it goes). */
+  epoch?: number;
 }
+
+/** The least time between two reports of parts done (a long epoch's steps come every few milliseconds). */
+const PROGRESS_EVERY_MS = 100;
 
 /** Milliseconds spent in each set-up phase a run went through (training is trainMs). */
 export type PhaseTimes = Partial<Record<Exclude<Phase, 'training'>, number>>;
@@ -32,6 +37,7 @@ export class PhaseClock {
   readonly times: PhaseTimes = {};
   private current: Phase | null = null;
   private since = 0;
+  private reported = 0;
 
   constructor(private readonly onProgress?: (event: ProgressEvent) => void) {}
 
@@ -44,9 +50,13 @@ export class PhaseClock {
     this.onProgress?.(total === undefined ? { phase } : { phase, done: 0, total });
   }
 
-  /** `done` of `total` parts of the current phase are done. */
-  progress(done: number, total: number): void {
-    if (this.current) this.onProgress?.({ phase: this.current, done, total });
+  /** `done` of `total` parts of the current phase are done (of `epoch`'s steps, while training); reported at most every 100 ms but for the last part. */
+  progress(done: number, total: number, epoch?: number): void {
+    if (!this.current || !this.onProgress) return;
+    const now = performance.now();
+    if (done < total && now - this.reported < PROGRESS_EVERY_MS) return;
+    this.reported = now;
+    this.onProgress(epoch === undefined ? { phase: this.current, done, total } : { phase: this.current, done, total, epoch });
   }
 
   /** Ends the current phase, adding its time (none for training, which is timed apart). */

@@ -398,6 +398,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       const current = { done: device.queue.onSubmittedWorkDone() as Promise<undefined>, steps: end - begin };
       if (previous) {
         await previous.done;
+        run.phases?.progress(begin, stepsPerEpoch, epoch);
         // The GPU ran the previous span back to back with the one before it: its time is the gap.
         const now = performance.now();
         const ms = Math.max(now - lastDone, 0.05);
@@ -478,6 +479,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   };
 
   const startedAt = performance.now();
+  run.phases?.enter('training', undefined, startedAt);
   try {
     const outcome = await runEpochs({
       device,

@@ -10,7 +10,7 @@ import { StoppedError } from '../errors';
 import { chooseKernel } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
-import { describeKernel, runFused, type FusedEpoch, type KernelChoice } from './fused';
+import { describeKernel, fusedPipeline, runFused, type FusedEpoch, type KernelChoice } from './fused';
 import type { GpuTuning } from './trainer';
 
 /** Trains every model of the sweep on the GPU; a model whose loss stops being finite is marked diverged and left. */
@@ -60,4 +60,15 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
     models.map((_, m) => (final ? final.theta(m) : inputs.thetas[m])),
     { device: gpu.description, dispatches: outcome.dispatches, kernel: describeKernel(choice), kernelChoice: choice, timeline: outcome.timeline },
   );
+}
+
+/**
+ * Gets the device, chooses the kernel for the sweep's shape (calibrating it if it is new) and
+ * compiles a pipeline for each of its K, so that the page's sweep starts at once when Train is
+ * pressed: the page does this while the student reads. Errors are left for the sweep to report.
+ */
+export async function warmUpSweepGpu(sweep: Sweep): Promise<void> {
+  const gpu = await getGpu();
+  const choice = await chooseKernel(gpu, sweep.base, { models: sweep.models });
+  for (const K of new Set(sweep.models.map((m) => m.hiddenUnits))) await fusedPipeline(gpu.device, choice, K, sweep.base.config.activation);
 }

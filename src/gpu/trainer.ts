@@ -13,7 +13,7 @@ import { chooseKernel, type CalibrationStore } from './calibrate';
 import { getGpu } from './device';
 import { deviceLostMessage } from './epochs';
 
-import { describeKernel, runFused, type KernelChoice } from './fused';
+import { describeKernel, fusedPipeline, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
 import { DeviceLostError, DivergedError, StoppedError } from '../errors';
 
@@ -38,7 +38,11 @@ export interface GpuTuning {
 export async function warmUpGpu(exp: Experiment, engine: 'gpu' | 'gpu-perop' = 'gpu'): Promise<void> {
   const gpu = await getGpu();
   if (engine === 'gpu-perop') await perOpPipelines(gpu.device, exp.config.batchSize, exp.config.activation);
-  else await chooseKernel(gpu, exp, { models: [{ hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate }] });
+  else {
+    const choice = await chooseKernel(gpu, exp, { models: [{ hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate }] });
+    // A choice kept from an earlier page load still needs its pipeline compiled.
+    await fusedPipeline(gpu.device, choice, exp.config.hiddenUnits, exp.config.activation);
+  }
 }
 
 /** Trains on the GPU with the fused ('gpu') or per-op ('gpu-perop') strategy. */

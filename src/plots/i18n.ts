@@ -213,6 +213,11 @@ const en = {
       uploading: 'uploading the data to the GPU',
       training: 'training',
     })[phase] ?? phase,
+  /** A phase as the page's status shows it: "Compiling kernels, 3 of 5…". */
+  phaseStatus: (phase: string, done: number, total: number) => {
+    const text = en.phase(phase, done, total);
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
+  },
 } as const;
 
 /** The labels of one language. */
@@ -424,6 +429,10 @@ const sv: Labels = {
       uploading: 'laddar upp datan till grafikkortet',
       training: 'tränar',
     })[phase] ?? phase,
+  phaseStatus: (phase: string, done: number, total: number) => {
+    const text = sv.phase(phase, done, total);
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
+  },
 };
 
 /** Every label, by language. */

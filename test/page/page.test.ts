@@ -569,6 +569,28 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.select('#lang', 'en');
   });
 
+  it('warms the default GPU sweep up while the page is read; after Train its status names a set-up phase or its first epoch within 0.5 s', async () => {
+    await open('?lang=en');
+    expect(await page.$eval('#sweep-engine', (e) => (e as HTMLSelectElement).value)).toBe('gpu');
+    await page.waitForFunction(() => window.webgpuSgdPage.sweep.warmUps > 0, { timeout: 120_000 });
+    const shown = await page.evaluate(async () => {
+      const status = document.getElementById('sweep-status')!;
+      const seen: [number, string][] = [];
+      new MutationObserver(() => seen.push([performance.now(), status.textContent ?? ''])).observe(status, { childList: true, characterData: true, subtree: true });
+      const pressed = performance.now();
+      document.getElementById('sweep-train')!.click();
+      while (window.webgpuSgdPage.sweep.running || seen.length === 0) await new Promise((r) => setTimeout(r, 20));
+      return seen.map(([at, text]) => [at - pressed, text] as [number, string]);
+    });
+    const named = shown.find(([, text]) => /^(Choosing|Making|Drawing|Compiling|Uploading)|^Epoch 1 \//.test(text));
+    const firstEpoch = shown.find(([, text]) => /^Epoch 1 \//.test(text));
+    const upTo = shown.slice(0, shown.indexOf(firstEpoch!) + 1).concat(shown.slice(-1));
+    console.log(`the default sweep after its warm-up, from Train: ${upTo.map(([ms, text]) => `${ms.toFixed(0)} ms "${text.slice(0, 40)}"`).join(', ')}`);
+    expect(named, JSON.stringify(shown)).toBeDefined();
+    expect(named![0]).toBeLessThan(500);
+    expect(firstEpoch).toBeDefined();
+  });
+
   it('trains a sweep at once: the heatmap over lr x K, every curve with the best in colour, the best alpha; a diverging lr shows', async () => {
     await open('?lang=en&M=1600');
     await setField('sweep-lr', '0.002:8:log4');

@@ -79,3 +79,49 @@ describe('the package names what is wrong', () => {
       expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
   });
 });
+
+describe('onProgress', () => {
+  it.each(['cpu', 'cpu-wasm'] as const)('reports the phases of a %s run in order and times each in timings.phases', async (engine) => {
+    const events: string[] = [];
+    const r = await api.train({ steps: 100, points: 100_000, batchSize: 800 }, { engine, onProgress: (e) => events.at(-1) !== e.phase && events.push(e.phase) });
+    // Each phase once, in order (a long epoch's steps come as 'training' events too).
+    expect(events).toEqual(['data', 'thetas', 'compiling', 'training']);
+    expect(Object.keys(r.timings.phases)).toEqual(['data', 'thetas', 'compiling']);
+    // 10^5 points take a few milliseconds to make; the phases add up to at most the set-up.
+    expect(r.timings.phases.data).toBeGreaterThan(0.5);
+    expect(Object.values(r.timings.phases).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(r.timings.setupMs + 1e-6);
+  });
+
+  it('reports the phases of a CPU sweep in order', async () => {
+    const events: string[] = [];
+    const sweep = api.prepareSweep({ steps: 1600 }, api.sweepModels([0.01, 0.02], [2, 3], 1, 124));
+    const r = await api.trainSweep(sweep, { engine: 'cpu', onProgress: (e) => events.at(-1) !== e.phase && events.push(e.phase) });
+    expect(events).toEqual(['data', 'thetas', 'compiling', 'training']);
+    expect(r.timings.phases.thetas).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('onProgress inside a long epoch', () => {
+  it("reports the epoch's steps done as 'training' events, at most every 100 ms, each further than the last", async () => {
+    const steps: [number, number, number][] = [];
+    const at: number[] = [];
+    await api.train(
+      { points: 1_000_000, steps: 800_000 },
+      {
+        engine: 'cpu',
+        onProgress: (e) => {
+          if (e.phase !== 'training' || e.done === undefined) return;
+          steps.push([e.epoch!, e.done, e.total!]);
+          at.push(performance.now());
+        },
+      },
+    );
+    console.log(`a 800,000-step epoch: ${steps.length} progress events`);
+    expect(steps.length).toBeGreaterThan(1);
+    for (let i = 1; i < steps.length; i++) {
+      expect(steps[i][1]).toBeGreaterThan(steps[i - 1][1]);
+      expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(99);
+    }
+    expect(steps.every(([epoch, done, total]) => epoch === 1 && total === 800_000 && done < total)).toBe(true);
+  });
+});
