@@ -4,7 +4,8 @@
  * exit, beside the part of it that trains, on the machine it runs on. Each row is run `--repeats`
  * times (default 3; the median is printed) as a user runs it, in a child process: `npm run train`
  * from a state like a fresh clone's after `npm ci` (no build, no asc cache, no kept kernel choice),
- * then again; the built command into a new folder; a 160-model sweep, first and again. Every row's
+ * then again; the built command into a new folder; a 160-model sweep, first and again; the page's
+ * default sweep in headless Chromium once the page has loaded. Every command row's
  * training time, set-up and set-up by phase come from the JSON the command wrote (history.json,
  * sweep.json); the longest silence is the longest wait between two lines of its output.
  *
@@ -75,6 +76,59 @@ function rows() {
   ].map((row) => ({ ...row, out }));
 }
 
+/**
+ * The page's default sweep (80 models on the GPU), Train pressed once the page has loaded and warmed
+ * the sweep up while the student reads: from the click to the first epoch in the status and to the
+ * end, beside the sweep's own set-up and training. The built site (vite build), served by vite's
+ * preview server, in headless Chromium started as the tests start it (src/cli/chrome.ts).
+ */
+async function pageSweep() {
+  const { build, createServer, preview } = await import('vite');
+  const configFile = join(ROOT, 'vite.config.ts');
+  const outDir = fresh('ttr-site-');
+  await build({ root: ROOT, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const site = await preview({ root: ROOT, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 4317 } });
+  const loader = await createServer({ root: ROOT, configFile: false, logLevel: 'error', server: { middlewareMode: true, hmr: false }, appType: 'custom' });
+  const { launchChrome } = await loader.ssrLoadModule('/src/cli/chrome.ts');
+  const browser = await launchChrome();
+  const runs = [];
+  try {
+    for (let i = 0; i < repeats; i++) {
+      const page = await browser.newPage();
+      const loaded = performance.now();
+      await page.goto(`${site.resolvedUrls.local[0]}?lang=en`);
+      await page.waitForFunction(() => window.webgpuSgdPage?.sweep.warmUps > 0, { timeout: 120_000 });
+      const readyMs = performance.now() - loaded;
+      const r = await page.evaluate(async () => {
+        const status = document.getElementById('sweep-status');
+        let firstEpoch = null;
+        let silence = 0;
+        let last = performance.now();
+        new MutationObserver(() => {
+          const now = performance.now();
+          silence = Math.max(silence, now - last);
+          last = now;
+          if (firstEpoch === null && /^Epoch 1 \//.test(status.textContent)) firstEpoch = now;
+        }).observe(status, { childList: true, characterData: true, subtree: true });
+        const pressed = performance.now();
+        last = pressed;
+        document.getElementById('sweep-train').click();
+        while (window.webgpuSgdPage.sweep.running || !window.webgpuSgdPage.sweep.result?.epochs) await new Promise((done) => setTimeout(done, 5));
+        const end = performance.now();
+        return { wallMs: end - pressed, firstEpochMs: firstEpoch - pressed, silenceMs: silence, timings: window.webgpuSgdPage.sweep.result.timings };
+      });
+      runs.push({ ...r, readyMs });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await loader.close();
+    await new Promise((done) => site.httpServer.close(done));
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  return runs;
+}
+
 const results = [];
 for (const row of rows()) {
   const runs = [];
@@ -99,9 +153,30 @@ for (const row of rows()) {
   };
   results.push(result);
   const s = (ms) => (ms === null ? '-' : `${(ms / 1000).toFixed(2)} s`);
-  const phases = row.file ? Object.entries(runs[Math.floor((runs.length - 1) / 2)].timings.phases ?? {}).filter(([, ms]) => ms >= 5) : [];
+  // The phases of the run whose set-up was the median.
+  const middle = row.file ? runs.find((r) => r.timings.setupMs === result.setupMs) : null;
+  const phases = middle ? Object.entries(middle.timings.phases ?? {}).filter(([, ms]) => ms >= 5) : [];
   console.log(
     `${result.what}: wall ${s(result.wallMs)}, training ${s(result.trainMs)}, set-up ${s(result.setupMs)}${phases.length ? ` (${phases.map(([p, ms]) => `${p} ${s(ms)}`).join(', ')})` : ''}, longest silence ${s(result.silenceMs)}${runs.some((r) => r.rebuilt) ? ', rebuilt the command' : ''} (median of ${runs.length})`,
+  );
+}
+{
+  const runs = await pageSweep();
+  const pick = (f) => median(runs.map(f));
+  const result = {
+    what: "the page's default sweep (80 models, GPU), Train once the page has loaded and warmed it up",
+    runs,
+    wallMs: pick((r) => r.wallMs),
+    firstEpochMs: pick((r) => r.firstEpochMs),
+    silenceMs: pick((r) => r.silenceMs),
+    trainMs: pick((r) => r.timings.trainMs),
+    setupMs: pick((r) => r.timings.setupMs),
+    readyMs: pick((r) => r.readyMs),
+  };
+  results.push(result);
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(
+    `${result.what}: wall ${s(result.wallMs)} (first epoch ${s(result.firstEpochMs)}), training ${s(result.trainMs)}, set-up ${s(result.setupMs)}, longest silence ${s(result.silenceMs)}; the page loaded and warmed up in ${s(result.readyMs)} (median of ${runs.length})`,
   );
 }
 const dir = join(ROOT, 'out', 'bench');

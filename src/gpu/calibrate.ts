@@ -227,6 +227,7 @@ export async function calibrate(
   models: readonly ShapeModel[],
   list: Candidate[] = candidates(gpu, models.length, Math.max(...models.map((m) => m.hiddenUnits)), run.config.batchSize),
   signal?: AbortSignal,
+  progress?: (done: number, total: number) => void,
 ): Promise<Calibration> {
   const stopHere = () => {
     if (signal?.aborted) throw new StoppedError('the calibration was stopped');
@@ -243,9 +244,13 @@ export async function calibrate(
   // costliest to run. The pipelines compile at once, before the first probe.
   const probed = models.map((m) => ({ ...m, hiddenUnits: maxK }));
   await unlessStopped(Promise.all(list.filter((c) => !c.skipped).map((c) => fusedPipeline(gpu.device, c.choice, maxK, run.config.activation).catch(() => undefined))), signal);
+  // Variants measured so far, of those that can run here (a limit may still skip one).
+  const runnable = list.filter((c) => !c.skipped).length;
+  let measured = 0;
   for (const { choice, skipped } of list) {
     const row: CalibrationRow = { kernel: describeKernel(choice), choice };
     rows.push(row);
+    if (!skipped) progress?.(measured++, runnable);
     if (skipped) {
       row.skipped = skipped;
       continue;
@@ -307,7 +312,7 @@ const inFlight = new Map<string, Pending>();
 export async function chooseKernel(
   gpu: Gpu,
   base: Experiment,
-  options: { models: readonly ShapeModel[]; store?: CalibrationStore; fresh?: boolean; signal?: AbortSignal },
+  options: { models: readonly ShapeModel[]; store?: CalibrationStore; fresh?: boolean; signal?: AbortSignal; progress?: (done: number, total: number) => void },
 ): Promise<KernelChoice> {
   const store = options.store ?? (await storeHere());
   const key = calibrationKey(gpu, base, options.models);
@@ -323,7 +328,7 @@ export async function chooseKernel(
   let pending = inFlight.get(key);
   if (!pending) {
     const controller = new AbortController();
-    const choice = calibrate(gpu, base, options.models, undefined, controller.signal).then((c) => {
+    const choice = calibrate(gpu, base, options.models, undefined, controller.signal, options.progress).then((c) => {
       store.set(key, JSON.stringify(c));
       return c.choice;
     });

@@ -23,7 +23,15 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
   let inputs: RunInputs;
   try {
     recorder.phases.enter('kernel');
-    choice = tuning.kernel ?? (await chooseKernel(gpu, base, { models, store: tuning.calibration, fresh: tuning.recalibrate, signal: options.signal }));
+    choice =
+      tuning.kernel ??
+      (await chooseKernel(gpu, base, {
+        models,
+        store: tuning.calibration,
+        fresh: tuning.recalibrate,
+        signal: options.signal,
+        progress: (done, total) => recorder.phases.progress(done, total),
+      }));
     inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal), recorder.phases);
   } catch (e) {
     if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, dispatches: 0 });

@@ -60,7 +60,15 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   try {
     if (engine === 'gpu') {
       recorder.phases.enter('kernel');
-      choice = tuning.kernel ?? (await chooseKernel(gpu, exp, { models: [model], store: tuning.calibration, fresh: tuning.recalibrate, signal }));
+      choice =
+        tuning.kernel ??
+        (await chooseKernel(gpu, exp, {
+          models: [model],
+          store: tuning.calibration,
+          fresh: tuning.recalibrate,
+          signal,
+          progress: (done, total) => recorder.phases.progress(done, total),
+        }));
       recorder.info = { ...recorder.info, kernel: describeKernel(choice), kernelChoice: choice };
     }
     inputs = await prepareInputs(exp, [exp], stoppable(yielder(), signal), recorder.phases);

@@ -206,7 +206,10 @@ const en = {
   // A run's phases as it sets up (src/experiment/phases.ts): the page's status and the command's phase lines.
   phase: (phase: string, done: number, total: number) =>
     ({
-      kernel: 'choosing the fastest kernel for this shape (measured once per adapter, then kept)',
+      kernel:
+        total > 0
+          ? `choosing the fastest kernel for this shape: ${done} of ${total} variants measured (once per adapter, then kept)`
+          : 'choosing the fastest kernel for this shape (measured once per adapter, then kept)',
       data: 'making the data points',
       thetas: 'drawing the initial thetas',
       compiling: total > 0 ? `compiling kernels, ${done} of ${total}` : 'compiling',
@@ -422,7 +425,10 @@ const sv: Labels = {
   targetName: (name) => ({ lecture: 'föreläsningen', step: 'steg' })[name] ?? name,
   phase: (phase: string, done: number, total: number) =>
     ({
-      kernel: 'väljer den snabbaste kärnan för den här formen (mäts en gång per grafikkort och sparas)',
+      kernel:
+        total > 0
+          ? `väljer den snabbaste kärnan för den här formen: ${done} av ${total} varianter mätta (en gång per grafikkort, sedan sparas valet)`
+          : 'väljer den snabbaste kärnan för den här formen (mäts en gång per grafikkort och sparas)',
       data: 'skapar datapunkterna',
       thetas: 'drar de första vikterna',
       compiling: total > 0 ? `kompilerar kärnor, ${done} av ${total}` : 'kompilerar',
