@@ -15,12 +15,12 @@ import { alphaCpu, trainCpu } from './cpu/trainer';
 import { loadTarget } from './experiment/targets';
 import { ArgumentError, EngineUnavailableError } from './errors';
 import { ACTIVATIONS, type Activation } from './experiment/activation';
+// The device module is small and the package's entry exports from it (useGpu, onDeviceLost): imported as it is, not on demand.
+import { getGpu } from './gpu/device';
 
 export type { GpuTuning } from './gpu/trainer';
 export type { Stepper, StepView } from './experiment/stepping';
 export type { Calibration, CalibrationStore } from './gpu/calibrate';
-// The device module is small and the package's entry exports from it (useGpu, onDeviceLost): imported as it is, not on demand.
-import { getGpu } from './gpu/device';
 export { onDeviceLost } from './gpu/device';
 
 /** cpu-workers runs on Web Workers and SharedArrayBuffer: a browser's (Node has neither global). */
@@ -49,12 +49,16 @@ async function experimentOf(fn: string, config: Partial<ExperimentConfig> | Expe
   return prepareExperiment(fields);
 }
 
-/** Checks the options of `fn`: an object whose engine is one of `engines`, with an onEpoch function and an AbortSignal if given. */
+/** Checks the options of `fn`: an object whose engine is one of `engines`, with onEpoch and onProgress functions and an AbortSignal if given. */
 function checkOptions<E extends string>(fn: string, options: unknown, engines: readonly E[]): asserts options is { engine: E } {
   if (typeof options !== 'object' || options === null) throw new ArgumentError('options', `${fn}: options must be an object such as { engine: 'gpu' }, got ${kindOf(options)}`);
   checkEngine(fn, (options as { engine?: unknown }).engine, engines, 'options.engine');
-  const { onEpoch, signal } = options as { onEpoch?: unknown; signal?: unknown };
-  if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new ArgumentError('options.onEpoch', `${fn}: options.onEpoch must be a function, got ${kindOf(onEpoch)}`);
+  const { onEpoch, onProgress, signal } = options as { onEpoch?: unknown; onProgress?: unknown; signal?: unknown };
+  for (const [name, f] of [
+    ['onEpoch', onEpoch],
+    ['onProgress', onProgress],
+  ] as const)
+    if (f !== undefined && typeof f !== 'function') throw new ArgumentError(`options.${name}`, `${fn}: options.${name} must be a function, got ${kindOf(f)}`);
   if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal))
     throw new ArgumentError('options.signal', `${fn}: options.signal must be an AbortSignal (new AbortController().signal), got ${kindOf(signal)}`);
 }

@@ -287,7 +287,7 @@ function phaseLines(print: (line: string) => void, tty = process.stdout.isTTY ==
   };
 }
 
-/** "set-up 1.23 s: choosing the kernel 0.80 s, making the data 0.01 s, ...": where a run's set-up went, each phase over 5 ms. */
+/** "set-up 1.23 s (kernel choice 0.80 s, data 0.01 s, ...)": where a run's set-up went, each phase of 5 ms or more. */
 function setupLine(timings: { setupMs: number; phases: PhaseTimes }): string {
   const parts = Object.entries(timings.phases)
     .filter(([, ms]) => ms >= 5)
