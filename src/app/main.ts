@@ -303,8 +303,11 @@ async function startTraining(): Promise<void> {
       // Each phase of the set-up in the status, counted ones on the progress bar (indeterminate otherwise).
       onProgress: (p) => {
         if (p.phase === 'training') {
-          progress.max = exp.epochs;
-          progress.value = 0;
+          // Training begins (a long epoch's steps, reported later, leave the bar counting epochs).
+          if (p.done === undefined) {
+            progress.max = exp.epochs;
+            progress.value = 0;
+          }
           return;
         }
         status.textContent = L.phaseStatus(p.phase, p.done ?? 0, p.total ?? 0);

@@ -238,7 +238,7 @@ const LOG_PROGRESS_EVERY_MS = 2000;
  * rewritten in place and cleared by the epoch's line), or as a line every two seconds in a log.
  * `done` ends what is showing when an epoch's line is to be printed.
  */
-function phaseLines(print: (line: string) => void, tty = process.stdout.isTTY === true): { progress(event: ProgressEvent): void; done(): void } {
+export function phaseLines(print: (line: string) => void, tty = process.stdout.isTTY === true): { progress(event: ProgressEvent): void; done(): void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let barShown = false;
   let epochStarted = performance.now();

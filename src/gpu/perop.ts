@@ -224,6 +224,8 @@ export async function runPerOp(
     });
   };
   const startedAt = performance.now();
+  // Training begins here, before the epochs report (the recorder's trainingStarts comes after them).
+  options.phases?.enter('training', undefined, startedAt);
   try {
     const outcome = await runEpochs({
       device,
