@@ -231,9 +231,9 @@ const PHASE_LINE_AFTER_MS = 500;
 const LOG_PROGRESS_EVERY_MS = 2000;
 
 /**
- * The command's phase lines: a phase of the run's set-up (or a part of a counted one) that is still
- * going after half a second is printed ("Setting up: compiling kernels, 3 of 5..."), so a wait is
- * never silent, and a quick set-up prints nothing. Inside a long epoch the steps done so far show
+ * The command's phase lines: a phase of the run's set-up still going half a second after it began
+ * is printed as it stands then ("Setting up: compiling kernels, 3 of 5..."), and again half a second
+ * after each later part, so a wait is never silent, and a quick set-up prints nothing. Inside a long epoch the steps done so far show
  * as Keras's bar on a terminal (`  2400000/8000000 [=======>.....................] - 1.2 s`,
  * rewritten in place and cleared by the epoch's line), or as a line every two seconds in a log.
  * `done` ends what is showing when an epoch's line is to be printed.
@@ -269,16 +269,33 @@ export function phaseLines(print: (line: string) => void, tty = process.stdout.i
       lastLogged = performance.now();
     }
   };
+  // The set-up's latest event, and what was last printed of it: a phase is timed from its start,
+  // not from its latest part, so a phase of many quick parts still gets its line.
+  let latest: ProgressEvent | null = null;
+  let printed = '';
+  const arm = () => {
+    timer = setTimeout(() => {
+      timer = null;
+      const line = `Setting up: ${LABELS.en.phase(latest!.phase, latest!.done ?? 0, latest!.total ?? 0)}...`;
+      if (line !== printed) print(line);
+      printed = line;
+    }, PHASE_LINE_AFTER_MS);
+  };
   return {
     progress: (event) => {
       if (event.phase === 'training') {
         if (timer) stop();
+        latest = null;
         if (event.done !== undefined) training(event);
         else lastLogged = epochStarted = performance.now();
         return;
       }
-      stop();
-      timer = setTimeout(() => print(`Setting up: ${LABELS.en.phase(event.phase, event.done ?? 0, event.total ?? 0)}...`), PHASE_LINE_AFTER_MS);
+      const samePhase = latest?.phase === event.phase;
+      latest = event;
+      if (!samePhase) {
+        stop();
+        arm();
+      } else if (!timer) arm();
     },
     done: () => {
       stop();

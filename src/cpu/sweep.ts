@@ -36,8 +36,14 @@ export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promis
   const before = thetas.map((theta) => Float64Array.from(theta));
   recorder.trainingStarts();
   for (let epoch = 1; epoch <= sweep.base.epochs && !options.signal?.aborted; epoch++) {
-    // One order a seed, shared by its models.
-    const orders = await nextOrders(inputs);
+    // One order a seed, shared by its models (made in slices: a Stop meanwhile ends the sweep before this epoch).
+    let orders: Awaited<ReturnType<typeof nextOrders>>;
+    try {
+      orders = await nextOrders(inputs);
+    } catch (e) {
+      if (e instanceof StoppedError) break;
+      throw e;
+    }
     const l = new Float64Array(P).fill(NaN);
     const v = new Float64Array(P).fill(NaN);
     // The models this epoch has reached, until a Stop cuts it short.
