@@ -231,9 +231,9 @@ const PHASE_LINE_AFTER_MS = 500;
 const LOG_PROGRESS_EVERY_MS = 2000;
 
 /**
- * The command's phase lines: a phase of the run's set-up still going half a second after it began
- * is printed as it stands then ("Setting up: compiling kernels, 3 of 5..."), and again half a second
- * after each later part, so a wait is never silent, and a quick set-up prints nothing. Inside a long epoch the steps done so far show
+ * The command's phase lines: while a run sets up, no half second passes without a line: the set-up
+ * as it stands then ("Setting up: compiling kernels, 3 of 5..."), each state once; a quick set-up
+ * prints nothing. Inside a long epoch the steps done so far show
  * as Keras's bar on a terminal (`  2400000/8000000 [=======>.....................] - 1.2 s`,
  * rewritten in place and cleared by the epoch's line), or as a line every two seconds in a log.
  * `done` ends what is showing when an epoch's line is to be printed.
@@ -269,17 +269,18 @@ export function phaseLines(print: (line: string) => void, tty = process.stdout.i
       lastLogged = performance.now();
     }
   };
-  // The set-up's latest event, and what was last printed of it: a phase is timed from its start,
-  // not from its latest part, so a phase of many quick parts still gets its line.
+  // The set-up's latest event, and when a line last went out: no half second of set-up passes
+  // without one, and a state is printed once (a quick set-up prints nothing).
   let latest: ProgressEvent | null = null;
   let printed = '';
-  const arm = () => {
-    timer = setTimeout(() => {
-      timer = null;
-      const line = `Setting up: ${LABELS.en.phase(latest!.phase, latest!.done ?? 0, latest!.total ?? 0)}...`;
-      if (line !== printed) print(line);
-      printed = line;
-    }, PHASE_LINE_AFTER_MS);
+  let lastLine = performance.now();
+  const due = () => {
+    timer = null;
+    if (!latest) return;
+    const line = `Setting up: ${LABELS.en.phase(latest.phase, latest.done ?? 0, latest.total ?? 0)}...`;
+    if (line !== printed) print(line);
+    printed = line;
+    lastLine = performance.now();
   };
   return {
     progress: (event) => {
@@ -290,15 +291,13 @@ export function phaseLines(print: (line: string) => void, tty = process.stdout.i
         else lastLogged = epochStarted = performance.now();
         return;
       }
-      const samePhase = latest?.phase === event.phase;
+      if (!latest) lastLine = performance.now();
       latest = event;
-      if (!samePhase) {
-        stop();
-        arm();
-      } else if (!timer) arm();
+      timer ??= setTimeout(due, Math.max(0, PHASE_LINE_AFTER_MS - (performance.now() - lastLine)));
     },
     done: () => {
       stop();
+      latest = null;
       lastLogged = performance.now();
     },
   };

@@ -6,7 +6,7 @@ describe("the command's phase lines", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('prints a phase still going after 0.5 s, and a counted part likewise; nothing for a quick one, nothing once training begins', () => {
+  it('prints the set-up as it stands every half second, each state once; nothing once training begins', () => {
     const printed: string[] = [];
     const lines = phaseLines((line) => printed.push(line), false);
     lines.progress({ phase: 'data' });
@@ -22,10 +22,16 @@ describe("the command's phase lines", () => {
     lines.progress({ phase: 'training' });
     vi.advanceTimersByTime(5000);
     lines.done();
-    expect(printed).toEqual(['Setting up: drawing the initial thetas...', 'Setting up: compiling kernels, 3 of 5...']);
+    // At 0.5 s (data was quick), 1.0 s, 1.5 s and 2.0 s; training begins at 2.1 s.
+    expect(printed).toEqual([
+      'Setting up: drawing the initial thetas...',
+      'Setting up: compiling kernels, 0 of 5...',
+      'Setting up: compiling kernels, 3 of 5...',
+      'Setting up: uploading the data to the GPU...',
+    ]);
   });
 
-  it('prints nothing for a phase that an epoch line ends within 0.5 s', () => {
+  it('prints nothing for a set-up that an epoch line ends within 0.5 s, nor a state twice', () => {
     const printed: string[] = [];
     const lines = phaseLines((line) => printed.push(line), false);
     lines.progress({ phase: 'kernel' });
@@ -33,5 +39,10 @@ describe("the command's phase lines", () => {
     lines.done();
     vi.advanceTimersByTime(1000);
     expect(printed).toEqual([]);
+    lines.progress({ phase: 'kernel', done: 1, total: 3 });
+    vi.advanceTimersByTime(600);
+    lines.progress({ phase: 'kernel', done: 1, total: 3 });
+    vi.advanceTimersByTime(600);
+    expect(printed).toEqual(['Setting up: choosing the fastest kernel for this shape: 1 of 3 variants measured (once per adapter, then kept)...']);
   });
 });
