@@ -154,12 +154,13 @@ export async function shaderSources() {
   return { common: k.COMMON_SOURCE, fusedCommon: k.FUSED_COMMON_SOURCE, thetaRegisters: k.THETA_REGISTERS_SOURCE, serialSteps: k.SERIAL_STEPS_SOURCE, kernels: k.KERNEL_SOURCES };
 }
 
-/** Whether WebGPU works here: the adapter's name, or why it does not (never throws). */
-export async function gpuStatus(): Promise<{ ok: boolean; description: string }> {
+/** Whether WebGPU works here: the adapter's name and whether it is software (the CPU pretending to be a GPU), or why it does not work (never throws). */
+export async function gpuStatus(): Promise<{ ok: boolean; description: string; software: boolean }> {
   try {
-    return { ok: true, description: (await getGpu()).description };
+    const gpu = await getGpu();
+    return { ok: true, description: gpu.description, software: gpu.software };
   } catch (e) {
-    return { ok: false, description: (e as Error).message };
+    return { ok: false, description: (e as Error).message, software: false };
   }
 }
 

@@ -64,8 +64,12 @@ export function setupResultsView(ctx: ResultsContext) {
       ['per-epoch', L.perEpoch, r.epochs > 0 ? msText(r.timings.trainMs / r.epochs) : '-'],
       ['dispatches', L.dispatches, r.dispatches.toLocaleString(ctx.lang())],
       ...(r.kernelChoice ? [['kernel', L.kernelChosen, L.kernelName(r.kernelChoice.variant, r.kernelChoice.workgroupSize)] as [string, string, string]] : []),
-      ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.engine === 'cpu-wasm' ? L.cpuWasmDevice : r.device],
+      ['device', L.device, r.engine === 'cpu' ? L.cpuDevice : r.engine === 'cpu-wasm' ? L.cpuWasmDevice : `${r.device}${r.softwareAdapter ? ` (${L.softwareShort})` : ''}`],
     ];
+    // A GPU figure on a software adapter says what it is, what its numbers show, and what a real GPU measured.
+    const note = $('software-note');
+    note.hidden = !r.softwareAdapter;
+    note.textContent = r.softwareAdapter ? L.softwareNote(r.device) : '';
     $('result-list').replaceChildren(
       ...rows.flatMap(([id, label, value]) => {
         const dt = document.createElement('dt');

@@ -131,7 +131,13 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     },
     isBusy: () => view.state.running,
   });
-  return { state: view.state, relabel: view.redraw };
+  return {
+    state: view.state,
+    relabel: () => {
+      view.redraw();
+      showSoftwareNote(view);
+    },
+  };
 }
 
 /** Reads the form into a sweep, or shows why it cannot be one. */
@@ -203,6 +209,14 @@ function runSweep(view: SweepView, engine: SweepEngine, sweep: Sweep, live: bool
 
 const timelineChart = new ChartView('chart-sweep-timeline');
 
+/** Under a GPU sweep on a software adapter: what it is, what its numbers show, and what a real GPU measured (in the page's language). */
+function showSoftwareNote({ state, L }: SweepView): void {
+  const note = $('sweep-software-note');
+  const software = state.result?.softwareAdapter === true;
+  note.hidden = !software;
+  note.textContent = software ? L().softwareNote(state.result!.device) : '';
+}
+
 /** The timeline of a GPU sweep: a bar a submission, each running every model (hidden for a CPU sweep). */
 function drawSweepTimeline(view: SweepView, result: SweepResult): void {
   const t = result.timeline;
@@ -244,6 +258,7 @@ async function trainOnPage(view: SweepView): Promise<void> {
   el.status.textContent = L().sweepRunning;
   $('sweep-comparison').textContent = '';
   $('sweep-timeline-section').hidden = true;
+  showSoftwareNote(view);
   try {
     const result = await runSweep(view, engine, sweep, true);
     state.result = result;
@@ -259,6 +274,7 @@ async function trainOnPage(view: SweepView): Promise<void> {
         : L().sweepStopped(result.epochs, E, sweep.models.length, L().num(seconds, 3), rate)) +
       (m && best ? ` ${L().sweepBestModel(L().num(m.learningRate, 3), m.hiddenUnits, m.initSeed, L().num(best.valLoss, 4))}` : '');
     drawSweepTimeline(view, result);
+    showSoftwareNote(view);
     el.compare.textContent = L().compareWith(view.name(engine === 'gpu' ? 'cpu' : 'gpu'));
     el.compare.hidden = result.epochs === 0;
   } catch (err) {

@@ -40,6 +40,7 @@ import { watchSignals, type Signals } from './signals';
 import { train, type Calibration } from '../train';
 import type { Runtime } from './runtimes';
 import { restartWith } from './restart';
+import { LABELS } from '../plots/i18n';
 import { ChromeNotFoundError, EngineUnavailableError, StoppedError } from '../errors';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -205,7 +206,7 @@ async function benchTfjs(
 
 /** What the benchmark asks of a runtime (runtimes.ts): the same calls in this process or in the runner page. */
 interface Backend {
-  adapter: { ok: boolean; description: string };
+  adapter: { ok: boolean; description: string; software: boolean };
   runOnce: RunOnce;
   runSweep: RunSweep;
   calibrateOne(config: Partial<ExperimentConfig>, sweep?: { text: string; seeds: number }): Promise<{ ok: true; calibration: Calibration } | { ok: false; error: string }>;
@@ -215,7 +216,7 @@ interface Backend {
 async function runtimeBackend(rt: Runtime): Promise<Backend> {
   const adapter = await rt.adapter();
   return {
-    adapter: adapter.ok && rt.name === 'node' ? { ok: true, description: `${adapter.description} (Dawn in ${rt.where})` } : adapter,
+    adapter: adapter.ok && rt.name === 'node' ? { ...adapter, description: `${adapter.description} (Dawn in ${rt.where})` } : adapter,
     runOnce: async (config, engine) => {
       const o = await rt.train(config, engine, true);
       return o.ok ? { ...o.result, theta: Float64Array.from(o.result.theta) } : { error: `${o.error.name}: ${o.error.message}` };
@@ -334,7 +335,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: no WebGPU adapter: ${adapter.description}\nTry --engines cpu,cpu-workers.\n`);
       return 3;
     }
-    say(`webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}`);
+    say(
+      `webgpu-sgd benchmark, runtime ${options.runtime}${browserVersion ? ` (${browserVersion})` : ''}, adapter: ${adapter.description}${adapter.software ? ` (${LABELS.en.softwareShort})` : ''}`,
+    );
+    if (adapter.software) say(`Note: ${LABELS.en.softwareNote(adapter.description)}`);
     if (options.kernels) return await kernelTable(backend.calibrateOne, adapter.description, options.out);
     say(
       `median training time of ${repeats} runs after warm-ups (at least one, more up to 0.25 s); ratio = the cpu engine's median (float64, one thread: the CPU baseline) / the row's (above 1: faster than cpu)`,
@@ -385,6 +389,7 @@ export async function main(argv: string[]): Promise<number> {
       runtime: options.runtime,
       browser: browserVersion,
       adapter: adapter.description,
+      softwareAdapter: adapter.software,
       machine: machine(),
       quick: Boolean(options.quick),
       repeats,

@@ -53,7 +53,7 @@ export interface SweepLine {
 export type SweepOutcome =
   | ({ ok: true; models: ModelSpec[]; loss: (number | null)[][]; valLoss: (number | null)[][] } & Pick<
       SweepResult,
-      'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'kernel'
+      'divergedAt' | 'status' | 'epochs' | 'timings' | 'dispatches' | 'device' | 'softwareAdapter' | 'kernel'
     >)
   | { ok: false; error: RunError };
 
@@ -89,7 +89,7 @@ export function createRunner(host: RunnerHost) {
 
   return {
     /** The adapter's name, or why there is none. */
-    async adapter(): Promise<{ ok: boolean; description: string }> {
+    async adapter(): Promise<{ ok: boolean; description: string; software: boolean }> {
       return gpuStatus();
     },
 
@@ -174,6 +174,7 @@ export function createRunner(host: RunnerHost) {
           timings: r.timings,
           dispatches: r.dispatches,
           device: r.device,
+          softwareAdapter: r.softwareAdapter,
           kernel: r.kernel,
         };
       } catch (e) {

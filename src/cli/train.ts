@@ -345,7 +345,7 @@ function failed(error: RunError): number {
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
 async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
   const gpu = options.engine === 'gpu';
-  const adapter = gpu ? await rt.adapter() : { ok: true, description: '' };
+  const adapter = gpu ? await rt.adapter() : { ok: true, description: '', software: false };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
     return EXIT.noWebGpu;
@@ -354,9 +354,10 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
   say(
     `Sweep of ${models.length} models (learning rate x K x ${options.seeds} seeds) on ${base.trainPoints} points: ` +
       `${base.epochs} epochs of ${base.stepsPerEpoch} steps, batch ${base.config.batchSize}, engine ${options.engine}` +
-      (gpu ? ` on ${adapter.description}` : '') +
+      (gpu ? ` on ${adapterName(adapter)}` : '') +
       ` (${rt.where})`,
   );
+  if (gpu && adapter.software) say(`Note: ${LABELS.en.softwareNote(adapter.description)}`);
   printer.sweepEpoch = (line: SweepLine) => {
     const best = line.best
       ? `best val_loss: ${kerasNumber(line.best.valLoss)} (lr ${line.best.model.learningRate.toPrecision(3)}, K ${line.best.model.hiddenUnits}, seed ${line.best.model.initSeed})`
@@ -380,6 +381,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
           epochs: outcome.epochs,
           status: outcome.status,
           device: outcome.device,
+          softwareAdapter: outcome.softwareAdapter,
           timings: outcome.timings,
           dispatches: outcome.dispatches,
           models,
@@ -413,7 +415,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
 async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, options: Options, signals: Signals): Promise<number> {
   const { engine } = options;
   const gpu = engine === 'gpu' || engine === 'gpu-perop';
-  const adapter = gpu ? await rt.adapter() : { ok: true, description: '' };
+  const adapter = gpu ? await rt.adapter() : { ok: true, description: '', software: false };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
     return EXIT.noWebGpu;
@@ -422,9 +424,10 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
   say(
     `Training alpha with K = ${c.hiddenUnits}${c.activation === 'sigmoid' ? '' : ` (${c.activation})`} on ${exp.trainPoints} points (validating on ${exp.valPoints}): ` +
       `${exp.epochs} epochs of ${exp.stepsPerEpoch} steps, batch ${c.batchSize}, dt = ${c.learningRate}, engine ${engine}` +
-      (gpu ? ` on ${adapter.description}` : '') +
+      (gpu ? ` on ${adapterName(adapter)}` : '') +
       ` (${rt.where})`,
   );
+  if (gpu && adapter.software) say(`Note: ${LABELS.en.softwareNote(adapter.description)}`);
 
   let last = performance.now();
   printer.epoch = (line: EpochLine) => {
@@ -459,6 +462,11 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
   }
   if (!outcome.ok) return failed(outcome.error);
   return signals.exitCode() ?? EXIT.ok;
+}
+
+/** The adapter's name, and what it is when it is software ("google swiftshader ... (a software adapter: the CPU pretending to be a GPU)"). */
+function adapterName(adapter: { description: string; software: boolean }): string {
+  return adapter.software ? `${adapter.description} (${LABELS.en.softwareShort})` : adapter.description;
 }
 
 /** "1 dispatch", "12 dispatches". */

@@ -14,6 +14,8 @@ import { DivergedError } from '../errors';
 export interface EngineInfo {
   /** A line naming what ran the code: the GPU adapter, or the CPU engine. */
   device: string;
+  /** GPU engines: whether the adapter is software, the CPU pretending to be a GPU. */
+  softwareAdapter?: boolean;
   /** GPU dispatches issued (0 on the CPU). */
   dispatches?: number;
   /** The fused GPU kernel that ran, as text and as data. */
@@ -98,7 +100,7 @@ export class RunRecorder {
   /** The run's result: completed only if every epoch was recorded; a Stop inside an epoch says how far it got. */
   result(status: TrainResult['status'], partialEpoch?: Omit<PartialEpoch, 'steps'>): TrainResult {
     const epochs = this.history.loss.length;
-    const { device, dispatches = 0, kernel, kernelChoice, timeline } = this.info;
+    const { device, softwareAdapter, dispatches = 0, kernel, kernelChoice, timeline } = this.info;
     return {
       engine: this.engine,
       history: this.history,
@@ -108,6 +110,7 @@ export class RunRecorder {
       dispatches,
       timings: this.clock.timings(status !== 'completed'),
       device,
+      ...(softwareAdapter === undefined ? {} : { softwareAdapter }),
       ...(kernel ? { kernel, kernelChoice } : {}),
       ...(partialEpoch ? { partialEpoch: { ...partialEpoch, steps: this.exp.stepsPerEpoch } } : {}),
       ...(timeline ? { timeline } : {}),
@@ -154,7 +157,7 @@ export class SweepRecorder {
   result(thetas: Float64Array[], info: EngineInfo): SweepResult {
     const epochs = this.loss.length;
     const completed = epochs === this.sweep.base.epochs;
-    const { device, dispatches = 0, kernel, kernelChoice, timeline } = info;
+    const { device, softwareAdapter, dispatches = 0, kernel, kernelChoice, timeline } = info;
     return {
       engine: this.engine,
       loss: this.loss,
@@ -166,6 +169,7 @@ export class SweepRecorder {
       dispatches,
       timings: this.clock.timings(!completed),
       device,
+      ...(softwareAdapter === undefined ? {} : { softwareAdapter }),
       ...(kernel ? { kernel, kernelChoice } : {}),
       ...(timeline ? { timeline } : {}),
     };

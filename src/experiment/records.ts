@@ -41,6 +41,7 @@ export function historyJson(exp: Experiment, result: Omit<TrainResult, 'theta'>)
     derived: { epochs: exp.epochs, trainPoints: exp.trainPoints, valPoints: exp.valPoints, stepsPerEpoch: exp.stepsPerEpoch, totalSteps: exp.totalSteps },
     engine: result.engine,
     device: result.device,
+    ...(result.softwareAdapter === undefined ? {} : { softwareAdapter: result.softwareAdapter }),
     status: result.status,
     epochsRun: result.epochs,
     dispatches: result.dispatches,

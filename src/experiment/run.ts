@@ -100,6 +100,8 @@ export interface TrainResult {
   timings: Timings;
   /** A line naming what ran the code: the GPU adapter, or the CPU engine. */
   device: string;
+  /** GPU engines: whether the adapter is software (SwiftShader, llvmpipe, WARP, a fallback adapter): the CPU pretending to be a GPU, whose times say nothing of what a GPU buys. */
+  softwareAdapter?: boolean;
   /** Fused GPU only: the kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
   kernel?: string;
   /** The same as data: the variant and its workgroup size (lanes a model for subgroup). */

@@ -218,6 +218,8 @@ export interface SweepResult {
   dispatches: number;
   timings: Timings;
   device: string;
+  /** GPU only: whether the adapter is software, the CPU pretending to be a GPU (see TrainResult). */
+  softwareAdapter?: boolean;
   /** GPU only: the fused kernel variant that ran, e.g. "subgroup, 4 lanes a model". */
   kernel?: string;
   /** The same as data: the variant and its workgroup size. */

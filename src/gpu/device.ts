@@ -12,6 +12,8 @@ export interface Gpu {
   subgroupMinSize: number | null;
   /** e.g. "google swiftshader (Subzero...)" or "nvidia hopper". */
   description: string;
+  /** A software adapter: the CPU pretending to be a GPU (isSoftwareAdapter). */
+  software: boolean;
 }
 
 const CPU_STILL_WORKS = 'The CPU engine still works.';
@@ -24,6 +26,13 @@ const lostListeners = new Set<(info: GPUDeviceLostInfo) => void>();
 export function onDeviceLost(listener: (info: GPUDeviceLostInfo) => void): () => void {
   lostListeners.add(listener);
   return () => lostListeners.delete(listener);
+}
+
+/** Whether an adapter is software, the CPU pretending to be a GPU: the fallback adapter, or SwiftShader, llvmpipe or WARP by name. */
+export function isSoftwareAdapter(info: Partial<Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>> & { isFallbackAdapter?: boolean }): boolean {
+  if (info.isFallbackAdapter) return true;
+  const name = [info.vendor, info.architecture, info.device, info.description].join(' ').toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|\bwarp\b|microsoft basic render/.test(name);
 }
 
 /** A one-line name of the adapter, from its GPUAdapterInfo. */
@@ -116,7 +125,10 @@ async function acquire(options: GPURequestAdapterOptions): Promise<Gpu> {
   });
   const info = adapter.info as GPUAdapterInfo & { subgroupMinSize?: number };
   const subgroupMinSize = device.features.has('subgroups') && info.subgroupMinSize ? info.subgroupMinSize : null;
-  const result: Gpu = { device, adapter, subgroupMinSize, description: describeAdapter(adapter) };
+  // GPUAdapterInfo's fields are getters (a spread copies none); isFallbackAdapter moved from the adapter to its info.
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const software = isSoftwareAdapter({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, isFallbackAdapter: fallback });
+  const result: Gpu = { device, adapter, subgroupMinSize, description: describeAdapter(adapter), software };
   void device.lost.then((info) => {
     if (current && currentDevice === device) current = null;
     if (info.reason !== 'destroyed') for (const listener of lostListeners) listener(info);

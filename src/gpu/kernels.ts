@@ -2,6 +2,7 @@
  * The WGSL kernels and their compiled pipelines, cached per device by a key built from
  * everything that changes the code (kernel, override constants, templated sizes).
  */
+import { isSoftwareAdapter } from './device';
 import common from '../../shaders/common.wgsl?raw';
 import forward from '../../shaders/forward.wgsl?raw';
 import fusedCommon from '../../shaders/fused_common.wgsl?raw';
@@ -74,13 +75,6 @@ export const UNROLL_LIMIT = 64;
  * ~3x faster, while a sweep's epochs take a fraction of a second.
  */
 export const SOFTWARE_UNROLL_LIMIT = 16;
-
-/** Whether an adapter is software, the CPU pretending to be a GPU: the fallback adapter, or SwiftShader, llvmpipe or WARP by name. */
-export function isSoftwareAdapter(info: Partial<Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>> & { isFallbackAdapter?: boolean }): boolean {
-  if (info.isFallbackAdapter) return true;
-  const name = [info.vendor, info.architecture, info.device, info.description].join(' ').toLowerCase();
-  return /swiftshader|llvmpipe|lavapipe|\bwarp\b|microsoft basic render/.test(name);
-}
 
 /** The unroll limit of a device's kernels: lower on a software adapter (see SOFTWARE_UNROLL_LIMIT). */
 export function unrollLimit(device: GPUDevice): number {

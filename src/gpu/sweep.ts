@@ -34,7 +34,7 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
       }));
     inputs = await prepareInputs(base, sweep.experiments, stoppable(yielder(), options.signal), recorder.phases);
   } catch (e) {
-    if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, dispatches: 0 });
+    if (e instanceof StoppedError) return recorder.result(notTrained(sweep), { device: gpu.description, softwareAdapter: gpu.software, dispatches: 0 });
     throw e;
   }
   let last: FusedEpoch | null = null;
@@ -59,14 +59,15 @@ export async function trainSweepGpu(sweep: Sweep, options: SweepOptions, tuning:
     if (e instanceof StoppedError) return null;
     throw e;
   });
-  if (!outcome) return recorder.result(inputs.thetas, { device: gpu.description, dispatches: 0, kernel: describeKernel(choice), kernelChoice: choice });
+  if (!outcome)
+    return recorder.result(inputs.thetas, { device: gpu.description, softwareAdapter: gpu.software, dispatches: 0, kernel: describeKernel(choice), kernelChoice: choice });
   recorder.trainingStarts(outcome.startedAt);
   if (outcome.lost) throw new Error(deviceLostMessage(outcome.lost, recorder.loss.length));
   if (outcome.failure) throw outcome.failure;
   const final = last as FusedEpoch | null;
   return recorder.result(
     models.map((_, m) => (final ? final.theta(m) : inputs.thetas[m])),
-    { device: gpu.description, dispatches: outcome.dispatches, kernel: describeKernel(choice), kernelChoice: choice, timeline: outcome.timeline },
+    { device: gpu.description, softwareAdapter: gpu.software, dispatches: outcome.dispatches, kernel: describeKernel(choice), kernelChoice: choice, timeline: outcome.timeline },
   );
 }
 

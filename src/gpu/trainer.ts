@@ -51,7 +51,7 @@ export async function trainGpu(exp: Experiment, options: TrainOptions & { engine
   const { config, stepsPerEpoch, trainPoints } = exp;
   const alphaAt = options.alphaAt ?? null;
   const gpu = await getGpu();
-  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: gpu.description });
+  const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: gpu.description, softwareAdapter: gpu.software });
   const model = { hiddenUnits: config.hiddenUnits, learningRate: config.learningRate };
   let choice: KernelChoice | undefined;
   // Choosing the kernel takes a second or more the first time; making 10^7 points most of a second,

@@ -83,6 +83,10 @@ const en = {
   progress: (e: number, E: number) => `Epoch ${e} / ${E}`,
   speed: (stepsPerSecond: number, seconds: number) => `${Math.round(stepsPerSecond).toLocaleString('en')} steps/s, ${seconds.toFixed(1)} s`,
   idle: 'Press Train.',
+  // A software adapter, named as such wherever a GPU figure is shown (the page, the command, the benchmark).
+  softwareShort: 'a software adapter: the CPU pretending to be a GPU',
+  softwareNote: (adapter: string) =>
+    `${adapter} is a software adapter: the CPU pretending to be a GPU (WebGPU run on the processor's own cores). Its times show what the GPU's way of working costs here (a dispatch, a read-back, one fused kernel against many small ones), not what a GPU buys over a CPU. On a real GPU (an NVIDIA H200, measured 2026-11-29) the fused kernel trained 16,384 models at once 396 times as fast as one thread of that machine's CPU (JavaScript); the lecture's single run (40,000 steps, each waiting for the one before) took 13.7 ms there, no faster than one CPU thread (10.4 ms in WebAssembly then).`,
   compiling: 'Starting (compiling shaders)…',
   running: 'Training…',
   done: 'Done.',
@@ -300,6 +304,9 @@ const sv: Labels = {
   progress: (e, E) => `Epok ${e} / ${E}`,
   speed: (sps, s) => `${Math.round(sps).toLocaleString('sv')} steg/s, ${s.toFixed(1).replace('.', ',')} s`,
   idle: 'Tryck på Träna.',
+  softwareShort: 'ett mjukvarugrafikkort: processorn som låtsas vara ett grafikkort',
+  softwareNote: (adapter) =>
+    `${adapter} är ett mjukvarugrafikkort: processorn som låtsas vara ett grafikkort (WebGPU körs på processorns egna kärnor). Tiderna visar vad grafikkortets arbetssätt kostar här (ett anrop, en avläsning, en sammanslagen kärna mot många små), inte vad ett grafikkort vinner över en processor. På ett riktigt grafikkort (en NVIDIA H200, mätt 2026-11-29) tränade den sammanslagna kärnan 16 384 modeller på en gång 396 gånger så snabbt som en tråd på den maskinens processor (JavaScript); föreläsningens enda körning (40 000 steg, vart och ett väntar på det förra) tog där 13,7 ms, inte snabbare än en processortråd (10,4 ms i WebAssembly då).`,
   compiling: 'Startar (kompilerar skuggare)…',
   running: 'Tränar…',
   done: 'Klart.',

@@ -13,6 +13,7 @@ interface BenchJson {
   runtime: string;
   browser: string | null;
   adapter: string;
+  softwareAdapter: boolean;
   machine: { logicalCores: number; node: string };
   repeats: number;
   workloads: { workload: { name: string; group: string; size: number }; derived: { epochs: number; totalSteps: number }; rows: BenchRow[] }[];
@@ -62,6 +63,14 @@ function expectValid(report: BenchJson, engines: string[]) {
   }
 }
 
+/** A software adapter (SwiftShader here) is named as one in bench.json and in the output, with what a real GPU measured. */
+function expectSoftwareNamed(report: BenchJson, stdout: string): void {
+  const software = /swiftshader|llvmpipe|lavapipe|basic render/i.test(report.adapter);
+  expect(report.softwareAdapter).toBe(software);
+  if (software) expect(stdout).toMatch(/^Note: .+ is a software adapter: the CPU pretending to be a GPU .+NVIDIA H200, measured 2026-11-29/m);
+  else expect(stdout).not.toMatch(/software adapter/);
+}
+
 describe('npm run bench', () => {
   it('--quick in Chrome: bench.json with every raw timing, results checked, and the chart', async () => {
     const out = tempDir();
@@ -71,6 +80,7 @@ describe('npm run bench', () => {
     expect(report.runtime).toBe('chrome');
     // The adapter the browser tests found, whatever it is (SwiftShader here, a real GPU elsewhere).
     expect(report.adapter).toBe(inject('webgpu').description);
+    expectSoftwareNamed(report, r.stdout);
     expectValid(report, [...BENCH_ENGINES]);
     const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));
     expect([png.width, png.height]).toEqual([1200, 800]);
@@ -86,6 +96,7 @@ describe('npm run bench', () => {
     const report = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchJson;
     expect(report.runtime).toBe('node');
     expect(report.adapter).toMatch(/Dawn in Node/);
+    expectSoftwareNamed(report, r.stdout);
     expect(report.browser).toBeNull();
     expectValid(report, ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm']);
     const png = PNG.sync.read(readFileSync(join(out, 'bench.png')));

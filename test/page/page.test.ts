@@ -226,6 +226,26 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     },
   );
 
+  it('names a software adapter as one under a GPU run, in both languages, with what a real GPU measured; nothing under a CPU run', async () => {
+    await open('?lang=en&M=1600');
+    await trainWith('gpu');
+    const device = await text('#device');
+    const note = () => page.$eval('#software-note', (e) => ({ hidden: (e as HTMLElement).hidden, text: e.textContent ?? '' }));
+    if (!/swiftshader|llvmpipe|lavapipe|basic render/i.test(device)) {
+      expect((await note()).hidden).toBe(true);
+      return;
+    }
+    expect(device).toMatch(/\(a software adapter: the CPU pretending to be a GPU\)$/);
+    const en = await note();
+    expect(en.hidden).toBe(false);
+    expect(en.text).toMatch(/is a software adapter: the CPU pretending to be a GPU .+NVIDIA H200, measured 2026-11-29/);
+    await page.select('#lang', 'sv');
+    expect((await note()).text).toMatch(/är ett mjukvarugrafikkort: processorn som låtsas vara ett grafikkort .+NVIDIA H200, mätt 2026-11-29/);
+    await page.select('#lang', 'en');
+    await trainWith('cpu');
+    expect((await note()).hidden).toBe(true);
+  });
+
   it('falls back to the defaults field by field on a hostile link, with a notice, and still trains', async () => {
     const hostile = '?N=%3Cscript%3Ealert(1)%3C%2Fscript%3E&K=99999999&dt=NaN&batch=-1&target=custom&formula=import(%7B%7D)&engine=evil&activation=softmax&lang=xx&M=1600';
     await open(hostile);

@@ -1,6 +1,7 @@
 /** The host's source templating: sizes written in, marked loops unrolled, and every kernel's source as compiled. */
 import { describe, expect, it } from 'vitest';
-import { applyTemplate, isSoftwareAdapter, kernelSource, SOFTWARE_UNROLL_LIMIT, UNROLL_LIMIT, unrollLoops } from '../../src/gpu/kernels';
+import { applyTemplate, kernelSource, SOFTWARE_UNROLL_LIMIT, UNROLL_LIMIT, unrollLoops } from '../../src/gpu/kernels';
+import { isSoftwareAdapter } from '../../src/gpu/device';
 
 describe('kernel sources', () => {
   const loop = ['fn f() {', '  // unroll', '  for (var k = 0u; k < N; k++) {', '    if (k > 0u) {', '      a[k] = b[k];', '    }', '  }', '  done();', '}', ''].join('\n');
