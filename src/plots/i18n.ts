@@ -7,6 +7,11 @@ export type Language = 'en' | 'sv';
 /** The languages, for a chooser. */
 export const LANGUAGES: Record<Language, string> = { en: 'English', sv: 'Svenska' };
 
+/** A phase's words as a status line: capitalised, with an ellipsis ("Compiling kernels, 3 of 5…"). */
+function statusLine(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
+}
+
 const en = {
   // plots
   f: 'f',
@@ -221,10 +226,7 @@ const en = {
       training: 'training',
     })[phase] ?? phase,
   /** A phase as the page's status shows it: "Compiling kernels, 3 of 5…". */
-  phaseStatus: (phase: string, done: number, total: number) => {
-    const text = en.phase(phase, done, total);
-    return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
-  },
+  phaseStatus: (phase: string, done: number, total: number) => statusLine(en.phase(phase, done, total)),
 } as const;
 
 /** The labels of one language. */
@@ -442,10 +444,7 @@ const sv: Labels = {
       uploading: 'laddar upp datan till grafikkortet',
       training: 'tränar',
     })[phase] ?? phase,
-  phaseStatus: (phase: string, done: number, total: number) => {
-    const text = sv.phase(phase, done, total);
-    return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
-  },
+  phaseStatus: (phase: string, done: number, total: number) => statusLine(sv.phase(phase, done, total)),
 };
 
 /** Every label, by language. */
