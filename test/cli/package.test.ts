@@ -4,7 +4,7 @@
  * `npx webgpu-sgd`, and bundled by vite into a page that trains on the GPU in headless Chromium.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -42,6 +42,43 @@ afterAll(async () => {
 });
 
 describe('the package, installed from its tarball', () => {
+  it.each(['NodeNext', 'bundler'] as const)(
+    'has declarations a TypeScript user compiles under moduleResolution %s with skipLibCheck off: a deliberate type error is caught, nothing else',
+    (resolution) => {
+      const consumer = join(dir, `types-${resolution}`);
+      mkdirSync(consumer);
+      writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: `types-${resolution}`, private: true, type: 'module' }));
+      writeFileSync(
+        join(consumer, 'main.ts'),
+        "import { train, ConfigError, type ExperimentConfig } from 'webgpu-sgd';\nimport { main } from 'webgpu-sgd/cli';\n" +
+          "const config: Partial<ExperimentConfig> = { hiddenUnits: 4 };\nconst r = await train(config, { engine: 'cpu' });\n" +
+          'const wrong: string = r.history.loss;\nconsole.log(wrong, ConfigError, main);\n',
+      );
+      const options = {
+        module: resolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
+        moduleResolution: resolution,
+        target: 'ES2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        lib: ['ES2022', 'DOM'],
+        types: [],
+      };
+      writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
+      // The WebGPU types (@webgpu/types, a dependency of the package) need the DOM's lib, as every
+      // WebGPU program's do. The user's folder has the package one level up: symlink it in.
+      symlinkSync(join(dir, 'node_modules'), join(consumer, 'node_modules'), 'dir');
+      let output = '';
+      try {
+        execFileSync(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        output = String((e as { stdout?: string }).stdout ?? '');
+      }
+      const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
+      expect(errors, output).toEqual([expect.stringMatching(/^main\.ts\(5,7\): error TS2322: Type 'number\[\]' is not assignable to type 'string'\.$/)]);
+    },
+  );
+
   it('ships ES modules, type declarations, the runner page and the command, and none of the sources', () => {
     const files = readdirSync(join(dir, 'node_modules/webgpu-sgd'), { recursive: true }).map(String);
     for (const f of ['dist-lib/index.js', 'dist-lib/cli.js', 'dist-lib/types/index.d.ts', 'dist-lib/runner/runner.html', 'bin/webgpu-sgd.js']) expect(files).toContain(f);
