@@ -184,8 +184,8 @@ export async function main(argv: string[]): Promise<number> {
     if (restart) return restartWith(restart);
   }
   const signals = watchSignals();
-  const printer: RuntimeHooksBox = { epoch: () => undefined, sweepEpoch: () => undefined };
   const phases = phaseLines(say);
+  const printer: RuntimeHooksBox = { epoch: () => undefined, sweepEpoch: () => undefined, progress: phases.progress, settled: phases.done };
   const hooks = {
     epoch: (l: EpochLine) => (phases.done(), printer.epoch(l)),
     sweepEpoch: (l: SweepLine) => (phases.done(), printer.sweepEpoch(l)),
@@ -257,15 +257,15 @@ export function phaseLines(print: (line: string) => void, tty = process.stdout.i
     }
     const { done = 0, total = 1 } = event;
     const seconds = ((performance.now() - epochStarted) / 1000).toFixed(1);
+    const validating = event.part === 'validation';
     if (tty) {
       const width = 30;
       const filled = Math.floor((width * done) / total);
-      process.stdout.write(
-        `\r${String(done).padStart(String(total).length)}/${total} [${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${'.'.repeat(width - filled)}] - ${seconds} s`,
-      );
+      const bar = `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${'.'.repeat(width - filled)}]`;
+      process.stdout.write(`\r\x1b[K${validating ? 'validating ' : ''}${String(done).padStart(String(total).length)}/${total} ${bar} - ${seconds} s`);
       barShown = true;
     } else if (performance.now() - lastLogged >= LOG_PROGRESS_EVERY_MS) {
-      print(`  ${done}/${total} steps of epoch ${epochOf} (${seconds} s)`);
+      print(`  ${done}/${total} ${validating ? 'validation points' : 'steps'} of epoch ${epochOf} (${seconds} s)`);
       lastLogged = performance.now();
     }
   };
@@ -277,7 +277,8 @@ export function phaseLines(print: (line: string) => void, tty = process.stdout.i
   const due = () => {
     timer = null;
     if (!latest) return;
-    const line = `Setting up: ${LABELS.en.phase(latest.phase, latest.done ?? 0, latest.total ?? 0)}...`;
+    const words = LABELS.en.phase(latest.phase, latest.done ?? 0, latest.total ?? 0);
+    const line = latest.phase === 'writing' ? `${words.charAt(0).toUpperCase()}${words.slice(1)}...` : `Setting up: ${words}...`;
     if (line !== printed) print(line);
     printed = line;
     lastLine = performance.now();
@@ -318,6 +319,9 @@ const PHASE_NAMES: Record<keyof PhaseTimes, string> = { kernel: 'kernel choice',
 interface RuntimeHooksBox {
   epoch(line: EpochLine): void;
   sweepEpoch(line: SweepLine): void;
+  /** The command's own phase (writing the files), said as the run's are; `settled` when it is over. */
+  progress(event: ProgressEvent): void;
+  settled(): void;
 }
 
 /** The exit code of each error a run in the page may end with (it arrives as JSON: its name). */
@@ -369,6 +373,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
   const nan = (rows: (number | null)[][]) => rows.map((r) => Float64Array.from(r, (v) => v ?? NaN));
   const result = { loss: nan(outcome.loss), valLoss: nan(outcome.valLoss), divergedAt: outcome.divergedAt };
   const summary = summarizeSweep(models, result);
+  printer.progress({ phase: 'writing' });
   const png = await rt.heatmap(summary, options.lang, PLOT_SIZE.width, PLOT_SIZE.height);
   signals.writing();
   const files = writeWhole(options.out, [
@@ -396,6 +401,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
     ],
     pngBytes('heatmap.png', png),
   ]);
+  printer.settled();
 
   say(`Final val_loss, mean over ${options.seeds} seed(s) (rows: learning rate, columns: K; "div" = all diverged):`);
   say(sweepTable(summary));
@@ -440,6 +446,7 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
 
   const result = outcome.ok ? outcome.result : outcome.partial;
   if (result) {
+    printer.progress({ phase: 'writing' });
     const plots = await rt.plots({
       target: c.target,
       formula: c.formula,
@@ -451,6 +458,7 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
     });
     signals.writing();
     const files = writeWhole(options.out, [...runFiles(exp, result), pngBytes('alpha.png', plots.alpha), pngBytes('loss.png', plots.loss)]);
+    printer.settled();
     const seconds = result.timings.trainMs / 1000;
     const steps = result.epochs * exp.stepsPerEpoch;
     say(

@@ -330,6 +330,7 @@ export async function trainCpu(exp: Experiment, options: TrainOptions & { engine
     const valSlice = valPointsPerSlice(exp);
     for (let from = 0; from < exp.valPoints; from += valSlice) {
       model.validate(from, Math.min(from + valSlice, exp.valPoints));
+      if (from + valSlice < exp.valPoints) recorder.phases.progress(from + valSlice, exp.valPoints, epoch, 'validation');
       await pause();
       if (signal?.aborted) return recorder.result('aborted', { epoch, stepsDone: exp.stepsPerEpoch });
     }

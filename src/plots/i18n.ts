@@ -224,6 +224,7 @@ const en = {
       compiling: total > 0 ? `compiling kernels, ${done} of ${total}` : 'compiling',
       uploading: 'uploading the data to the GPU',
       training: 'training',
+      writing: 'drawing the plots and writing the files',
     })[phase] ?? phase,
   /** A phase as the page's status shows it: "Compiling kernels, 3 of 5…". */
   phaseStatus: (phase: string, done: number, total: number) => statusLine(en.phase(phase, done, total)),
@@ -443,6 +444,7 @@ const sv: Labels = {
       compiling: total > 0 ? `kompilerar kärnor, ${done} av ${total}` : 'kompilerar',
       uploading: 'laddar upp datan till grafikkortet',
       training: 'tränar',
+      writing: 'ritar diagrammen och skriver filerna',
     })[phase] ?? phase,
   phaseStatus: (phase: string, done: number, total: number) => statusLine(sv.phase(phase, done, total)),
 };
