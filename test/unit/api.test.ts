@@ -102,15 +102,17 @@ describe('onProgress', () => {
 });
 
 describe('onProgress inside a long epoch', () => {
-  it("reports the epoch's steps done as 'training' events, at most every 100 ms, each further than the last", async () => {
+  it("reports the epoch's steps done as 'training' events, at most every 100 ms, each further than the last, then its validation points", async () => {
     const steps: [number, number, number][] = [];
     const at: number[] = [];
+    const validation: number[] = [];
     await api.train(
       { points: 1_000_000, steps: 800_000 },
       {
         engine: 'cpu',
         onProgress: (e) => {
-          if (e.phase !== 'training' || e.done === undefined) return;
+          if (e.phase === 'training' && e.part === 'validation') validation.push(e.total!);
+          if (e.phase !== 'training' || e.done === undefined || e.part === 'validation') return;
           steps.push([e.epoch!, e.done, e.total!]);
           at.push(performance.now());
         },
@@ -123,5 +125,7 @@ describe('onProgress inside a long epoch', () => {
       expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(99);
     }
     expect(steps.every(([epoch, done, total]) => epoch === 1 && total === 800_000 && done < total)).toBe(true);
+    // 200,000 validation points take more than one slice: counted too, against their own total.
+    expect(validation.every((total) => total === 200_000)).toBe(true);
   });
 });
