@@ -94,7 +94,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
   // The GPU sweep's kernel is chosen and its pipelines compiled while the student reads, so that
   // Train starts at once (after the single run's warm-up: the page asks for the sweep's at idle).
   const warm = () => {
-    if (view.el.engine.value !== 'gpu' || view.el.engine.selectedOptions[0]?.disabled || state().running) return;
+    if (view.el.engine.value !== 'gpu' || view.el.engine.selectedOptions[0]?.disabled || view.state.running) return;
     const sweep = readSweep(view);
     if (sweep)
       void warmUpSweep(sweep).then(
@@ -102,7 +102,6 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
         () => undefined,
       );
   };
-  const state = () => view.state;
   let warmTimer = 0;
   const scheduleWarm = (delay: number) => {
     clearTimeout(warmTimer);
