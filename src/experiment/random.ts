@@ -1,9 +1,11 @@
 /**
  * numpy's legacy `np.random.RandomState` (MT19937), reproduced bit for bit so a student gets
  * the very points of the lecture. The raw 32-bit stream comes from pure-rand's MT19937, whose
- * seeding is the reference `init_genrand(seed)` that `np.random.seed(seed)` uses.
+ * seeding is the reference `init_genrand(seed)` that `np.random.seed(seed)` uses; the Gaussian's
+ * log is glibc's, as numpy on x86-64 Linux calls it (`./libm-log.ts`).
  */
 import { mersenne } from 'pure-rand/generator/mersenne';
+import { libmLog } from './libm-log';
 
 /** The largest seed numpy's legacy seeding accepts. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -58,7 +60,7 @@ export class RandomState {
       x2 = 2 * this.random() - 1;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1 || r2 === 0);
-    const f = Math.sqrt((-2 * log(r2)) / r2);
+    const f = Math.sqrt((-2 * libmLog(r2)) / r2);
     this.gauss = f * x1;
     return f * x2;
   }
@@ -126,86 +128,4 @@ export class RandomState {
     for (let i = 0; i < n; i++) a[i] = i;
     return this.shuffle(a);
   }
-}
-
-// ---- log, rounded correctly, as numpy's legacy Gaussian gets it from the C library ----
-// V8's Math.log is within one ulp but not correctly rounded; glibc's log (which numpy calls) is,
-// all but never off. Here log is computed in double-double (about 106 bits) and rounded once.
-
-type DD = [number, number];
-const SPLIT = 134217729; // 2^27 + 1
-
-function twoSum(a: number, b: number): DD {
-  const s = a + b;
-  const bb = s - a;
-  return [s, a - (s - bb) + (b - bb)];
-}
-
-function twoProd(a: number, b: number): DD {
-  const p = a * b;
-  const ta = SPLIT * a;
-  const ah = ta - (ta - a);
-  const al = a - ah;
-  const tb = SPLIT * b;
-  const bh = tb - (tb - b);
-  const bl = b - bh;
-  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
-}
-
-function ddAdd(a: DD, b: DD): DD {
-  const [s, e] = twoSum(a[0], b[0]);
-  return quick(s, e + a[1] + b[1]);
-}
-
-function ddMul(a: DD, b: DD): DD {
-  const [p, e] = twoProd(a[0], b[0]);
-  return quick(p, e + a[0] * b[1] + a[1] * b[0]);
-}
-
-function ddDiv(a: DD, b: DD): DD {
-  const q1 = a[0] / b[0];
-  const r = ddAdd(a, ddMul(b, [-q1, 0]));
-  const q2 = r[0] / b[0];
-  const r2 = ddAdd(r, ddMul(b, [-q2, 0]));
-  const q3 = r2[0] / b[0];
-  return ddAdd(quick(q1, q2), [q3, 0]);
-}
-
-function quick(a: number, b: number): DD {
-  const s = a + b;
-  return [s, b - (s - a)];
-}
-
-const LN2: DD = [0.6931471805599453, 2.3190468138462996e-17];
-/** 1 / (2j + 1), j = 0 .. 24, in double-double: the atanh series' coefficients. */
-const ATANH = Array.from({ length: 25 }, (_, j) => ddDiv([1, 0], [2 * j + 1, 0]));
-
-/**
- * The natural log of a positive finite x, correctly rounded (but for results within about 2^-100 of
- * halfway between two doubles): x = m 2^k with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m - 1) / (m + 1))
- * by its series in double-double, plus k ln 2.
- */
-export function log(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) return Math.log(x);
-  let k = Math.floor(Math.log2(x));
-  let m = x / 2 ** k;
-  // Math.log2 may be off by one near powers of two; the division by a power of two is exact.
-  if (m < 1) {
-    m *= 2;
-    k -= 1;
-  } else if (m >= 2) {
-    m /= 2;
-    k += 1;
-  }
-  if (m > Math.SQRT2) {
-    m /= 2;
-    k += 1;
-  }
-  const t = ddDiv([m - 1, 0], twoSum(m, 1));
-  const t2 = ddMul(t, t);
-  let sum = ATANH[ATANH.length - 1];
-  for (let j = ATANH.length - 2; j >= 0; j--) sum = ddAdd(ddMul(sum, t2), ATANH[j]);
-  const logm = ddMul([2 * t[0], 2 * t[1]], sum);
-  const r = ddAdd(ddMul([k, 0], LN2), logm);
-  return r[0] + r[1];
 }
