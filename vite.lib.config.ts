@@ -22,8 +22,8 @@ export default defineConfig({
     outDir: at('dist-lib'),
     emptyOutDir: true,
     target: 'es2022',
-    minify: false,
-    sourcemap: true,
+    minify: true,
+    sourcemap: false,
     lib: { entry: { index: at('src/index.ts'), cli: at('src/cli/main.ts') }, formats: ['es'] },
     rollupOptions: {
       external: (id) => external.some((e) => (typeof e === 'string' ? id === e || id.startsWith(`${e}/`) : e.test(id))),

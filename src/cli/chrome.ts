@@ -3,8 +3,8 @@
  * Node-only: it touches the file system and spawns processes.
  */
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { ChromeNotFoundError } from '../errors';
+import type { Browser, Page } from 'puppeteer-core';
+import { ChromeNotFoundError, EngineUnavailableError } from '../errors';
 
 /** Where Chrome or Chromium usually lives, in the order we look. */
 export const CHROME_CANDIDATES = [
@@ -65,6 +65,7 @@ export async function launchChrome(options: { executablePath?: string; webgpu?: 
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   // Ctrl-C is the caller's to handle (the CLI stops training cleanly); the browser still goes
   // when the process exits.
+  const puppeteer = await loadPuppeteer();
   return puppeteer.launch({
     executablePath,
     headless: true,
@@ -75,6 +76,22 @@ export async function launchChrome(options: { executablePath?: string; webgpu?: 
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
+}
+
+/**
+ * puppeteer-core, the package's optional peer: only `--runtime chrome` (and the benchmark's browser
+ * rows) drive a browser, so a user who never asks for one need not install it.
+ */
+export async function loadPuppeteer(importer = () => import('puppeteer-core')): Promise<typeof import('puppeteer-core').default> {
+  try {
+    return (await importer()).default;
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes("'puppeteer-core'");
+    if (!missing) throw e;
+    throw new EngineUnavailableError(
+      'the chrome runtime drives a browser through puppeteer-core, which is not installed: npm i puppeteer-core (and Chrome or Chromium), or use --runtime node (the GPU through Dawn: npm i webgpu).',
+    );
+  }
 }
 
 /** Opens `url` and waits until `window[global]` is set; the page's errors go to `errors`. */

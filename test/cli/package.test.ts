@@ -4,7 +4,8 @@
  * `npx webgpu-sgd`, and bundled by vite into a page that trains on the GPU in headless Chromium.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -19,6 +20,7 @@ import pkg from '../../package.json' with { type: 'json' };
 
 const webgpu = inject('webgpu');
 let dir = '';
+let tarball = '';
 let browser: Browser;
 
 /** Runs a command in the user's folder; throws with its output if it fails. */
@@ -30,6 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'webgpu-sgd-user-'));
   // npm pack runs prepack (npm run build:lib): the ES modules, the types and the runner page.
   const packed = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 }).trim().split('\n').at(-1)!;
+  tarball = join(dir, packed);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'a-user', private: true, type: 'module' }));
   // Dawn for Node is the package's optional peer: a user who wants the GPU in Node installs it.
   sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, packed), `webgpu@${pkg.devDependencies.webgpu}`]);
@@ -79,10 +82,33 @@ describe('the package, installed from its tarball', () => {
     },
   );
 
+  it('is clean by publint and by Are the Types Wrong (ES modules only), and under 1.5 MB packed', () => {
+    const tool = (name: string, args: string[]) => spawnSync(join(PROJECT_ROOT, 'node_modules/.bin', name), args, { encoding: 'utf8', timeout: 120_000 });
+    const publint = tool('publint', ['run', tarball, '--strict']);
+    expect(publint.status, publint.stdout + publint.stderr).toBe(0);
+    expect(publint.stdout).toMatch(/All good!/);
+    // esm-only: the package has no CommonJS entry, so node10 and require() are not asked of it.
+    const attw = tool('attw', [tarball, '--profile', 'esm-only', '--format', 'json']);
+    expect(attw.status, attw.stdout + attw.stderr).toBe(0);
+    const problems = (JSON.parse(attw.stdout).analysis.problems as { kind: string; entrypoint: string; resolutionKind: string }[]).filter(
+      (p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs',
+    );
+    expect(problems).toEqual([]);
+    expect(statSync(tarball).size).toBeLessThan(1.5e6);
+  });
+
+  it('names puppeteer-core, its optional peer, when a browser runtime is asked for without it', () => {
+    const run = spawnSync('npx', ['webgpu-sgd', 'train', '--runtime', 'chrome', '--engine', 'cpu', '--M', '800'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).toMatch(/puppeteer-core, which is not installed: npm i puppeteer-core/);
+    expect(run.status).toBe(3);
+  });
+
   it('ships ES modules, type declarations, the runner page and the command, and none of the sources', () => {
     const files = readdirSync(join(dir, 'node_modules/webgpu-sgd'), { recursive: true }).map(String);
     for (const f of ['dist-lib/index.js', 'dist-lib/cli.js', 'dist-lib/types/index.d.ts', 'dist-lib/runner/runner.html', 'bin/webgpu-sgd.js']) expect(files).toContain(f);
     expect(files.filter((f) => f.startsWith('src/') || f.endsWith('.wgsl'))).toEqual([]);
+    // Nor source maps (TensorFlow.js's was 11 MB) nor images (the README's are the repository's).
+    expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.png'))).toEqual([]);
   });
 
   it("trains the lecture's run on the CPU from an ES module in Node: the history equals the repository's engine (cpu-wasm's within 1e-12)", async () => {
