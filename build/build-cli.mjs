@@ -5,7 +5,7 @@
  * run this first, so a second run starts at once. `--force` builds whatever the dates say.
  *
  * The last build's start time is kept as the modification time of dist-lib/.built; a file under
- * src/, shaders/, asm/ or build/, a vite config, package.json or package-lock.json changed after it
+ * src/, asm/ or build/, a vite config, package.json or package-lock.json changed after it
  * (or a missing dist-lib/cli.js) means a build. Both builds run at once in this one process,
  * quietly: a line before and after, and the bundler's warnings, of which a normal build has none.
  */
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist-lib', '.built');
-const INPUTS = ['src', 'shaders', 'asm', 'build', 'vite.lib.config.ts', 'vite.runner.config.ts', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'asm', 'build', 'vite.lib.config.ts', 'vite.runner.config.ts', 'package.json', 'package-lock.json'];
 
 /** The latest modification time under `path` (a file, or a folder walked whole), in ms. */
 function newest(path) {

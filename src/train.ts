@@ -148,11 +148,23 @@ export async function trainMany(
   return { ...result, models };
 }
 
-/** The WGSL of every kernel and prelude, to show (loaded on demand: Node without vite cannot import WGSL). */
+/**
+ * The WGSL of every kernel and prelude, and the TypeScript of the CPU twins they are held to, to
+ * show (loaded on demand: Node without vite cannot import WGSL).
+ */
 export async function shaderSources() {
-  const k = await import('./gpu/kernels');
-  return { common: k.COMMON_SOURCE, fusedCommon: k.FUSED_COMMON_SOURCE, thetaRegisters: k.THETA_REGISTERS_SOURCE, serialSteps: k.SERIAL_STEPS_SOURCE, kernels: k.KERNEL_SOURCES };
+  const [k, t] = await Promise.all([import('./gpu/kernels'), import('./kernels/twin-sources')]);
+  return {
+    common: k.COMMON_SOURCE,
+    fusedCommon: k.FUSED_COMMON_SOURCE,
+    thetaRegisters: k.THETA_REGISTERS_SOURCE,
+    serialSteps: k.SERIAL_STEPS_SOURCE,
+    kernels: k.KERNEL_SOURCES,
+    twins: t.TWIN_SOURCES,
+  };
 }
+
+export { CALIBRATION_PREFIX, calibrationFile } from './gpu/calibration-file';
 
 /** Whether WebGPU works here: the adapter's name and whether it is software (the CPU pretending to be a GPU), or why it does not work (never throws). */
 export async function gpuStatus(): Promise<{ ok: boolean; description: string; software: boolean }> {

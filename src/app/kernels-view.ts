@@ -1,6 +1,6 @@
 /**
  * "What the GPU runs": the WGSL of every kernel and prelude, what each does, and how many times
- * each was dispatched in the last run.
+ * each was dispatched in the last run; then the CPU twins the kernels are held to.
  */
 import type { EngineName, TrainResult } from '../experiment/run';
 import type { Experiment } from '../experiment/config';
@@ -34,6 +34,10 @@ export function setupKernelsView(current: () => { run: KernelsRun | null; L: Lab
       ['sgd_invocation.wgsl', L.kernelInvocation, K.sgd_invocation, counts?.invocation ?? null],
       ['sgd_subgroup.wgsl', L.kernelSubgroup, K.sgd_subgroup, counts?.subgroup ?? null],
       ['sgd_tiled.wgsl', L.kernelTiled, K.sgd_tiled, counts?.tiled ?? null],
+      // The CPU twins each kernel is held to, beside the WGSL in src/kernels/.
+      ['common.ts', L.twinCommon, sources.twins.common, null],
+      ['perop/twin.ts', L.twinPerop, sources.twins.perop, null],
+      ['fused/twin.ts', L.twinFused, sources.twins.fused, null],
     ];
     $('kernels').replaceChildren(
       ...kernels.map(([name, text, source, count]) => {

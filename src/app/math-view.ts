@@ -47,17 +47,21 @@ export function sourceLines(source: string): HTMLElement[] {
   });
 }
 
-/** Highlights formula `key` and its lines (opening the kernels that hold them), or clears all for null; returns the lines lit. */
-export function highlight(key: MathKey | null): number {
+/**
+ * Highlights formula `key` and its lines (opening the kernels that hold them), or clears all for
+ * null; returns the lines lit, of WGSL and of the CPU twins (TypeScript).
+ */
+export function highlight(key: MathKey | null): { wgsl: number; twin: number } {
   for (const el of document.querySelectorAll('.math-active')) el.classList.remove('math-active');
-  if (!key) return 0;
+  if (!key) return { wgsl: 0, twin: 0 };
   document.querySelector(`.formula[data-math="${key}"]`)?.classList.add('math-active');
   const lines = [...document.querySelectorAll<HTMLElement>('#kernels .line[data-math]')].filter((l) => l.dataset.math!.split(' ').includes(key));
   for (const l of lines) {
     l.classList.add('math-active');
     (l.closest('details') as HTMLDetailsElement | null)?.setAttribute('open', '');
   }
-  return lines.length;
+  const twin = lines.filter((l) => l.closest<HTMLElement>('details')?.dataset.kernel?.endsWith('.ts')).length;
+  return { wgsl: lines.length - twin, twin };
 }
 
 /** The drawMath in progress: a later one (the language changed) replaces it. */
@@ -99,7 +103,7 @@ function formulaItem(key: MathKey, L: Labels, render: (tex: string, into: HTMLEl
   const pick = () => {
     const lit = highlight(key);
     document.querySelector<HTMLElement>('#kernels .line.math-active')?.scrollIntoView({ block: 'nearest' });
-    $('math-status').textContent = L.mathLines(lit);
+    $('math-status').textContent = L.mathLines(lit.wgsl, lit.twin);
   };
   item.addEventListener('click', pick);
   item.addEventListener('keydown', (e) => {
@@ -111,7 +115,7 @@ function formulaItem(key: MathKey, L: Labels, render: (tex: string, into: HTMLEl
   return item;
 }
 
-/** A click on a tagged WGSL line highlights its (first) formula and the formula's other lines. */
+/** A click on a tagged line (WGSL or twin) highlights its (first) formula and the formula's other lines. */
 export function setupMathLines(L: () => Labels): void {
   $('kernels').addEventListener('click', (e) => {
     const line = (e.target as HTMLElement).closest<HTMLElement>('.line[data-math]');
@@ -119,6 +123,6 @@ export function setupMathLines(L: () => Labels): void {
     const key = line.dataset.math!.split(' ')[0] as MathKey;
     const lit = highlight(key);
     document.querySelector(`.formula[data-math="${key}"]`)?.scrollIntoView({ block: 'nearest' });
-    $('math-status').textContent = L().mathLines(lit);
+    $('math-status').textContent = L().mathLines(lit.wgsl, lit.twin);
   });
 }

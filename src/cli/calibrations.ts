@@ -4,7 +4,7 @@
  * localStorage before it starts, and what the page learned comes back into the file.
  */
 import type { Page } from 'puppeteer-core';
-import { CALIBRATION_PREFIX, calibrationFile } from '../gpu/calibration-file';
+import { CALIBRATION_PREFIX, calibrationFile } from '../train';
 
 /** Puts the kept calibrations into the page's localStorage. */
 export async function calibrationsIntoPage(page: Page): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * The `cpu` engine's float64 loop: the same arithmetic as the kernel twins (forward, the Kahan
- * loss sum, mse_grad, sgd_update; src/cpu/kernels.ts) in the same order, fused into one loop over
+ * loss sum, mse_grad, sgd_update; src/kernels/perop/twin.ts) in the same order, fused into one loop over
  * a step's points with nothing allocated and no call per point: theta and the step's residuals
  * in typed arrays, the activation chosen once per step, each unit's update made as soon as its
  * gradient is summed (it reads only its own v_k and the step's stored hidden values, so the
  * result is the twins' bit for bit; test/unit/fast-f64.test.ts holds it to them).
  */
-import type { CpuData } from './trainer';
+import type { CpuData } from './model';
 
 /**
  * activate of common.wgsl in float64, for the code `act` (0 sigmoid, 1 tanh, 2 relu): the twins'

@@ -6,7 +6,8 @@
 import { prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../experiment/data';
 import { loadTarget } from '../experiment/targets';
-import { activationCode, forward, mseGrad } from './kernels';
+import { activationCode } from '../experiment/activation';
+import { forward, mseGrad } from '../kernels/perop/twin';
 import { barrier, CTL, type ParallelSetup, type WorkerMessage } from './parallel-shared';
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);

@@ -7,7 +7,8 @@ import { defaultWorkers } from './parallel';
 import { release, takeWorkers } from './pool';
 import { stoppable, yielder } from '../experiment/pause';
 import { StoppedError } from '../errors';
-import { cpuDevice, oneThreadGroups, stepsPerSlice, valPointsPerSlice } from './trainer';
+import { cpuDevice, oneThreadGroups, stepsPerSlice } from './trainer';
+import { valPointsPerSlice } from './model';
 
 /** Trains every model of the sweep; a model whose loss stops being finite is marked and left. */
 export async function trainSweepCpu(sweep: Sweep, options: SweepOptions): Promise<SweepResult> {

@@ -11,8 +11,8 @@
 import wasmBase64 from '../../asm/sgd.ts?wasm';
 import type { Experiment } from '../experiment/config';
 import { mapInSlices } from '../experiment/pause';
-import { activationCode } from './kernels';
-import { cpuModelOf, epochKeeper, groupOfOne, type CpuData, type CpuModel, type CpuModelGroup } from './trainer';
+import { activationCode } from '../experiment/activation';
+import { cpuModelOf, epochKeeper, groupOfOne, type CpuData, type CpuModel, type CpuModelGroup } from './model';
 
 /** What `run` does: a model's steps, or validation points (asm/sgd.ts). */
 export const STEPS = 0;

@@ -8,7 +8,7 @@ import type { Experiment } from './config';
 import type { RunInputs } from './inputs';
 import type { EngineName } from './run';
 import { activationCode } from './activation';
-import { forward, mseGrad } from '../cpu/kernels';
+import { forward, mseGrad } from '../kernels/perop/twin';
 
 /** What the last step of a call showed (float64, from theta before it, for the page to draw). */
 export interface StepView {

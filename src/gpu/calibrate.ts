@@ -1,12 +1,12 @@
 /**
  * Choosing the fused kernel by measurement. For a run's shape (models, K, batch) every variant
- * the adapter can run is first checked against its CPU twin (src/cpu/fused.ts) on a short probe,
+ * the adapter can run is first checked against its CPU twin (src/kernels/fused/twin.ts) on a short probe,
  * every probe model compared, then timed on the run's own shape; the fastest variant that passed
  * is chosen. The choice is kept per adapter and shape in a CalibrationStore (the page: localStorage;
  * Node: the user's cache file, calibration-file.ts; else memory), so only the first run of a shape
  * on an adapter pays the few probes.
  */
-import { fusedFinish, fusedSpan } from '../cpu/fused';
+import { fusedFinish, fusedSpan } from '../kernels/fused/twin';
 import { activationCode } from '../experiment/activation';
 import { closeness } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
@@ -14,16 +14,11 @@ import { parseSweep, prepareSweep } from '../experiment/sweep';
 import { epochOrders, initialThetas, makeDataset, type Dataset } from '../experiment/data';
 import { unlessStopped, yielder } from '../experiment/pause';
 import { getGpu, type Gpu } from './device';
-import { CALIBRATION_PREFIX, calibrationFile, inNode } from './calibration-file';
+import { CALIBRATION_PREFIX, calibrationFile, inNode, type CalibrationStore } from './calibration-file';
 import { GpuLimitError, StoppedError } from '../errors';
 import { checkFusedLimits, describeKernel, fusedPipeline, runFused, VARIANTS, type FusedEpoch, type KernelChoice } from './fused';
 import { candidates, type Candidate } from './variants';
-
-/** Where calibrations are kept, as JSON strings by key. */
-export interface CalibrationStore {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
-}
+export type { CalibrationStore } from './calibration-file';
 
 /** A store for this page or process only. */
 export function memoryStore(): CalibrationStore {

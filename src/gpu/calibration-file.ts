@@ -7,7 +7,12 @@
  * output folder. Node's modules are imported by a name the bundler leaves alone: this module is
  * part of the package a browser page may bundle, where it is never called.
  */
-import type { CalibrationStore } from './calibrate';
+
+/** Where calibrations are kept, as JSON strings by key (memory, a page's localStorage, this file). */
+export interface CalibrationStore {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
 
 /** The file's name in the cache folder. */
 export const CALIBRATION_FILE = 'calibrations.json';

@@ -3,16 +3,16 @@
  * everything that changes the code (kernel, override constants, templated sizes).
  */
 import { isSoftwareAdapter } from './device';
-import common from '../../shaders/common.wgsl?raw';
-import forward from '../../shaders/forward.wgsl?raw';
-import fusedCommon from '../../shaders/fused_common.wgsl?raw';
-import mseGrad from '../../shaders/mse_grad.wgsl?raw';
-import sgdInvocation from '../../shaders/sgd_invocation.wgsl?raw';
-import sgdSubgroup from '../../shaders/sgd_subgroup.wgsl?raw';
-import sgdTiled from '../../shaders/sgd_tiled.wgsl?raw';
-import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
-import serialSteps from '../../shaders/serial_steps.wgsl?raw';
-import thetaRegisters from '../../shaders/theta_registers.wgsl?raw';
+import common from '../kernels/common.wgsl?raw';
+import forward from '../kernels/perop/forward.wgsl?raw';
+import fusedCommon from '../kernels/fused/fused_common.wgsl?raw';
+import mseGrad from '../kernels/perop/mse_grad.wgsl?raw';
+import sgdInvocation from '../kernels/fused/sgd_invocation.wgsl?raw';
+import sgdSubgroup from '../kernels/fused/sgd_subgroup.wgsl?raw';
+import sgdTiled from '../kernels/fused/sgd_tiled.wgsl?raw';
+import sgdUpdate from '../kernels/perop/sgd_update.wgsl?raw';
+import serialSteps from '../kernels/fused/serial_steps.wgsl?raw';
+import thetaRegisters from '../kernels/fused/theta_registers.wgsl?raw';
 import { SHADER_STAGE } from './flags';
 
 /** Each kernel's own source, without the preludes. */

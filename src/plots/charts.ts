@@ -2,7 +2,8 @@
  * The lecture's two plots with Chart.js: f against alpha on the plot grid, and the training
  * and validation error per epoch on a log axis. The page and the CLI draw the same charts.
  */
-import { activate, activationCode, type Activation } from '../cpu/kernels';
+import { activationCode, type Activation } from '../experiment/activation';
+import { activate } from '../kernels/common';
 import {
   BarController,
   BarElement,

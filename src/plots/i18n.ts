@@ -130,7 +130,7 @@ const en = {
       gradient: "By the chain rule, with sigma'(z) = sigma(z) (1 - sigma(z)) (tanh: 1 - tanh^2; relu: 1 where z > 0, else 0).",
       update: "A step of stochastic gradient descent with learning rate dt (gamma in the lecture's Algorithm 2), every weight at once.",
     })[key] ?? key,
-  mathLines: (n: number) => `${n} lines of WGSL compute it (marked in the kernels below).`,
+  mathLines: (wgsl: number, twin: number) => `${wgsl} lines of WGSL compute it, and ${twin} of TypeScript in their CPU twins (marked in the kernels below).`,
   gpuView: 'What the GPU runs',
   gpuViewIntro:
     "Each kernel is a WGSL compute shader. Per-op encodes three dispatches a step; the fused kernels run whole epochs, validation included, in one dispatch, and the host reads back only each epoch's record.",
@@ -152,6 +152,12 @@ const en = {
     'One workgroup a model, for big batches: the batch is dealt out over the workgroup, subgroupAdd and one barrier a step sum the gradient, and every invocation takes the same step. Chosen when it measured fastest.',
   kernelChosen: 'Kernel',
   kernelCommon: 'Shared by every kernel: the layout of theta, the activation (sigmoid, tanh or relu, fixed when the pipeline is made) and the gradient of one unit.',
+  twinCommon:
+    "The CPU twin of common.wgsl: the same activations and slopes, with the WGSL's order of operations, in float64 or rounded to float32 after every operation as the GPU rounds.",
+  twinPerop:
+    "The CPU twin of the per-op kernels: forward, mse_grad and sgd_update line for line. The GPU's results are held to it in the tests (float32, within 1e-3), and in float64 it is the reference engine.",
+  twinFused:
+    'The CPU twin of the fused kernels: a span of steps and the end of an epoch, alpha summed lane by lane as the subgroup kernel sums it. Calibration checks every kernel against it before timing one.',
   noWebGpu: 'No WebGPU here, so the GPU engines are off; the CPU engines work.',
   deviceLost: 'The GPU device was lost; the epochs so far are kept. Train again to get a new device.',
   urlNotice: 'Some settings in the link were not valid and were reset:',
@@ -349,7 +355,7 @@ const sv: Labels = {
       gradient: "Enligt kedjeregeln, med sigma'(z) = sigma(z) (1 - sigma(z)) (tanh: 1 - tanh^2; relu: 1 där z > 0, annars 0).",
       update: 'Ett steg av stokastisk gradientnedstigning med inlärningshastighet dt (gamma i föreläsningens Algoritm 2), alla vikter på en gång.',
     })[key] ?? key,
-  mathLines: (n: number) => `${n} rader WGSL beräknar den (markerade i kärnorna nedan).`,
+  mathLines: (wgsl: number, twin: number) => `${wgsl} rader WGSL beräknar den, och ${twin} rader TypeScript i deras CPU-tvillingar (markerade i kärnorna nedan).`,
   gpuView: 'Vad GPU:n kör',
   gpuViewIntro:
     'Varje kärna är en WGSL-beräkningsskuggare. Per operation kodar tre anrop per steg; de sammanslagna kärnorna kör hela epoker, validering inräknad, i ett anrop, och värden läser bara tillbaka varje epoks post.',
@@ -371,6 +377,12 @@ const sv: Labels = {
     'En arbetsgrupp per modell, för stora batcher: batchen delas ut över arbetsgruppen, subgroupAdd och en barriär per steg summerar gradienten, och alla trådar tar samma steg. Väljs när den mättes snabbast.',
   kernelChosen: 'Kärna',
   kernelCommon: 'Delas av alla kärnor: hur theta ligger i minnet, aktiveringen (sigmoid, tanh eller relu, vald när pipelinen skapas) och gradienten för en nod.',
+  twinCommon:
+    'CPU-tvillingen till common.wgsl: samma aktiveringar och derivator, i samma ordning som i WGSL, i float64 eller avrundat till float32 efter varje operation som GPU:n gör.',
+  twinPerop:
+    'CPU-tvillingen till per-op-kärnorna: forward, mse_grad och sgd_update rad för rad. GPU:ns resultat jämförs med den i testerna (float32, inom 1e-3), och i float64 är den referensmotorn.',
+  twinFused:
+    'CPU-tvillingen till de sammanslagna kärnorna: en följd av steg och slutet av en epok, alpha summerad fil för fil som subgrupps-kärnan summerar. Kalibreringen kontrollerar varje kärna mot den innan den tas tid på.',
   noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorerna fungerar.',
   deviceLost: 'GPU-enheten förlorades; epokerna hittills finns kvar. Träna igen för att få en ny enhet.',
   urlNotice: 'Några inställningar i länken var ogiltiga och återställdes:',

@@ -3,7 +3,7 @@
  * results returned as plain JSON to the Node side (test/browser/*.test.ts), which asserts.
  */
 import { activationCode, type Activation } from '../../src/experiment/activation';
-import { forward, mseGrad, sgdUpdate } from '../../src/cpu/kernels';
+import { forward, mseGrad, sgdUpdate } from '../../src/kernels/perop/twin';
 import type { ExperimentConfig } from '../../src/experiment/config';
 import { RandomState } from '../../src/experiment/random';
 import { type EngineName, type TrainResult } from '../../src/experiment/run';
@@ -15,7 +15,7 @@ import { gradWorkgroupSize, WG } from '../../src/gpu/perop';
 import { runFused, type FusedEpoch, type KernelChoice } from '../../src/gpu/fused';
 import { calibrate, calibrationKey, type Calibration } from '../../src/gpu/calibrate';
 import { candidates } from '../../src/gpu/variants';
-import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
+import { fusedFinish, fusedSpan } from '../../src/kernels/fused/twin';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { createStepper, train, trainSweep as trainSweepEngine } from '../../src/train';
 import { started as workersStarted } from '../../src/cpu/pool';

@@ -1,5 +1,5 @@
 /**
- * Each WGSL kernel against its CPU twin (src/cpu/kernels.ts, float32 rounding) on random inputs,
+ * Each WGSL kernel against its CPU twin (src/kernels/perop/twin.ts, float32 rounding) on random inputs,
  * at sizes on both sides of the workgroup size.
  *
  * Tolerances: the twins do the same operations in the same order, so the differences come from
@@ -63,7 +63,7 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
     });
   });
 
-  // The fused family against src/cpu/fused.ts. Theta after several steps: the per-step
+  // The fused family against src/kernels/fused/twin.ts. Theta after several steps: the per-step
   // differences of the kernels above (exp's ULP, FMA, subgroupAdd's order) carried through the
   // updates, so 1e-5 + 1e-4 relative; alpha on the grid from that theta likewise.
   const FUSED_TOL: Record<string, [number, number]> = { theta: [1e-5, 1e-4], lossSum: [1e-5, 1e-4], valLoss: [1e-6, 1e-4], alpha: [1e-5, 1e-4], kernel: [0, 0] };

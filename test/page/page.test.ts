@@ -121,8 +121,12 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       'sgd_invocation.wgsl',
       'sgd_subgroup.wgsl',
       'sgd_tiled.wgsl',
+      'common.ts',
+      'perop/twin.ts',
+      'fused/twin.ts',
     ]);
     expect(await text('#kernels details[data-kernel="sgd_subgroup.wgsl"] pre')).toContain('subgroupAdd(part)');
+    expect(await text('#kernels details[data-kernel="fused/twin.ts"] pre')).toContain('export function fusedSpan(');
     expect(await text('#kernels details[data-kernel="serial_steps.wgsl"] pre')).toContain('fn train_steps');
     expect(await text('#kernels details[data-kernel="sgd_invocation.wgsl"] pre')).toContain('@compute @workgroup_size(WG)');
   });
@@ -376,17 +380,18 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'page-390.png'), fullPage: true });
   });
 
-  it('puts the math beside the code: five formulas typeset by KaTeX, each lighting the WGSL lines that compute it, and a lit line its formula', async () => {
+  it('puts the math beside the code: five formulas typeset by KaTeX, each lighting the WGSL lines and the CPU twin lines that compute it, and a lit line its formula', async () => {
     await open('?lang=en');
     await page.waitForFunction(() => document.querySelectorAll('.formula .katex').length === 5, { timeout: 30_000 });
     expect(await page.$$eval('.katex-error', (e) => e.length)).toBe(0);
-    const lit: Record<string, { lines: string[]; open: boolean; status: string }> = {};
+    const lit: Record<string, { lines: string[]; twinLines: number; open: boolean; status: string }> = {};
     for (const key of ['unit', 'alpha', 'loss', 'gradient', 'update']) {
       await page.click(`.formula[data-math="${key}"]`);
       lit[key] = await page.evaluate(() => {
         const lines = [...document.querySelectorAll<HTMLElement>('#kernels .line.math-active')];
         return {
           lines: lines.map((l) => l.textContent!.trim()),
+          twinLines: lines.filter((l) => l.closest<HTMLElement>('details')!.dataset.kernel!.endsWith('.ts')).length,
           open: lines.every((l) => l.closest('details')!.open),
           status: document.getElementById('math-status')!.textContent!,
         };
@@ -396,11 +401,17 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       expect(lit[key].open, key).toBe(true);
       // Every lit line is tagged with this formula, and none of another formula only.
       for (const line of lit[key].lines) expect(line, key).toMatch(new RegExp(`// \\[math [a-z, ]*${key}`));
-      expect(lit[key].status).toBe(`${lit[key].lines.length} lines of WGSL compute it (marked in the kernels below).`);
+      // Every formula is computed by WGSL and by the CPU twin the WGSL is held to (src/kernels/).
+      const { lines, twinLines } = lit[key];
+      expect(twinLines, key).toBeGreaterThan(0);
+      expect(lines.length - twinLines, key).toBeGreaterThan(0);
+      expect(lit[key].status).toBe(`${lines.length - twinLines} lines of WGSL compute it, and ${twinLines} of TypeScript in their CPU twins (marked in the kernels below).`);
     }
     // The update is theta -= dt * gradient in the per-op kernel and in the fused steps.
     expect(lit.update.lines.some((l) => l.startsWith('theta[p] -= params.learning_rate * grad[p];'))).toBe(true);
     expect(lit.gradient.lines.some((l) => l.startsWith('let s = r * (v * activation_slope(h));'))).toBe(true);
+    // And in the twin: the same step in TypeScript, float32-rounded as the GPU rounds.
+    expect(lit.update.lines.some((l) => l.startsWith('for (let p = 0; p < theta.length; p++) theta[p] = rnd(theta[p] - rnd(learningRate * grad[p], single), single);'))).toBe(true);
     // And back: a click on a lit line of the loss lights the loss's formula and all its lines.
     await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('#kernels .line[data-math="loss"]')][0].click());
     expect(await page.$eval('.formula[data-math="loss"]', (e) => e.classList.contains('math-active'))).toBe(true);

@@ -1,6 +1,8 @@
 /** The CPU reference: Keras's semantics on a hand-checked case, the gradient, and float32 vs float64. */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, activate, activationCode, forward, mseGrad } from '../../src/cpu/kernels';
+import { ACTIVATIONS, activationCode } from '../../src/experiment/activation';
+import { activate } from '../../src/kernels/common';
+import { forward, mseGrad } from '../../src/kernels/perop/twin';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
 import { makeDataset } from '../../src/experiment/data';

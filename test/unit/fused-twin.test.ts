@@ -1,11 +1,12 @@
 /**
- * The CPU twin of the fused kernels (src/cpu/fused.ts) and the numerics every engine shares: the
+ * The CPU twin of the fused kernels (src/kernels/fused/twin.ts) and the numerics every engine shares: the
  * stable sigmoid, the compensated loss sum, and the twin against the reference trainer.
  */
 import { describe, expect, it } from 'vitest';
-import { fusedFinish, fusedSpan } from '../../src/cpu/fused';
-import { kahanAdd, sigmoid } from '../../src/cpu/kernels';
-import { cpuModel, roundedData } from '../../src/cpu/trainer';
+import { fusedFinish, fusedSpan } from '../../src/kernels/fused/twin';
+import { kahanAdd, sigmoid } from '../../src/kernels/common';
+import { cpuModel } from '../../src/cpu/trainer';
+import { roundedData } from '../../src/cpu/model';
 import { prepareExperiment } from '../../src/experiment/config';
 import { epochOrders, initialTheta, makeDataset } from '../../src/experiment/data';
 import { activationCode } from '../../src/experiment/activation';

@@ -1,11 +1,11 @@
 /**
- * The CPU twin of the fused kernel family (shaders/fused_common.wgsl, sgd_invocation.wgsl,
+ * The CPU twin of the fused kernel family (fused_common.wgsl, sgd_invocation.wgsl,
  * sgd_subgroup.wgsl): one model's span of steps and its end-of-epoch work, in float32 (or
  * float64), with the kernels' order of operations. `lanes` is 1 for sgd_invocation (alpha summed
  * unit by unit) and LANES for sgd_subgroup (each lane sums its units, then the lanes are added in
  * lane order; the GPU's subgroupAdd may add them in another order, which the tests allow for).
  */
-import { activate, kahanAdd, slope, type Precision } from './kernels';
+import { activate, kahanAdd, slope, type Precision } from '../common';
 
 /** The data the fused kernels read, as (x, y) arrays. */
 export interface FusedData {
@@ -25,10 +25,10 @@ export function fusedAlpha(theta: ArrayLike<number>, x: number, lanes: number, p
   for (let l = 0; l < lanes; l++) {
     let part = 0;
     for (let k = l; k < K; k += lanes) {
-      const h = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision);
-      part = rnd(part + rnd(theta[3 * k] * h, single), single);
+      const h = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision); // [math unit]
+      part = rnd(part + rnd(theta[3 * k] * h, single), single); // [math alpha]
     }
-    alpha = l === 0 ? part : rnd(alpha + part, single);
+    alpha = l === 0 ? part : rnd(alpha + part, single); // [math alpha]
   }
   return alpha;
 }
@@ -63,24 +63,24 @@ export function fusedSpan(
     for (let i = 0; i < count; i++) {
       const idx = order[first + i];
       const x = data.xTrain[idx];
-      for (let k = 0; k < K; k++) h[k] = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision);
+      for (let k = 0; k < K; k++) h[k] = activate(rnd(rnd(theta[3 * k + 1] * x, single) + theta[3 * k + 2], single), act, precision); // [math unit]
       let alpha = 0;
       for (let l = 0; l < lanes; l++) {
         let part = 0;
-        for (let k = l; k < K; k += lanes) part = rnd(part + rnd(theta[3 * k] * h[k], single), single);
-        alpha = l === 0 ? part : rnd(alpha + part, single);
+        for (let k = l; k < K; k += lanes) part = rnd(part + rnd(theta[3 * k] * h[k], single), single); // [math alpha]
+        alpha = l === 0 ? part : rnd(alpha + part, single); // [math alpha]
       }
-      const r = rnd(alpha - data.yTrain[idx], single);
-      kahanAdd(loss, rnd(r * r, single), precision);
+      const r = rnd(alpha - data.yTrain[idx], single); // [math loss]
+      kahanAdd(loss, rnd(r * r, single), precision); // [math loss]
       for (let k = 0; k < K; k++) {
-        const s = rnd(r * rnd(theta[3 * k] * slope(h[k], act, precision), single), single);
-        g[3 * k] = rnd(g[3 * k] + rnd(r * h[k], single), single);
-        g[3 * k + 1] = rnd(g[3 * k + 1] + rnd(s * x, single), single);
-        g[3 * k + 2] = rnd(g[3 * k + 2] + s, single);
+        const s = rnd(r * rnd(theta[3 * k] * slope(h[k], act, precision), single), single); // [math gradient]
+        g[3 * k] = rnd(g[3 * k] + rnd(r * h[k], single), single); // [math gradient]
+        g[3 * k + 1] = rnd(g[3 * k + 1] + rnd(s * x, single), single); // [math gradient]
+        g[3 * k + 2] = rnd(g[3 * k + 2] + s, single); // [math gradient]
       }
     }
-    const scale = rnd(2 / count, single);
-    for (let p = 0; p < 3 * K; p++) theta[p] = rnd(theta[p] - rnd(lr * rnd(scale * g[p], single), single), single);
+    const scale = rnd(2 / count, single); // [math gradient]
+    for (let p = 0; p < 3 * K; p++) theta[p] = rnd(theta[p] - rnd(lr * rnd(scale * g[p], single), single), single); // [math update]
   }
 }
 
