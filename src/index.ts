@@ -4,7 +4,7 @@
  * package is installed or given with `useGpu`) or on the CPU, with Keras's semantics and one
  * interface for every engine. The README's "API" section has a runnable example for each place.
  */
-export { train, trainSweep, trainMany, createStepper, gpuStatus, warmUp, alphaOf, shaderSources, onDeviceLost } from './train';
+export { train, trainSweep, createStepper, gpuStatus, warmUp, alphaOf, shaderSources, onDeviceLost } from './train';
 export type { GpuTuning, Stepper, StepView, Calibration, CalibrationStore } from './train';
 export { useGpu } from './gpu/device';
 export { DEFAULT_CONFIG, LIMITS, prepareExperiment, epochsFor, estimateWork } from './experiment/config';

@@ -5,10 +5,10 @@
  * models. What else a caller needs of the engines is here too (is there a GPU, warm it up, the
  * kernels' WGSL to show, alpha of a theta), so nobody reaches into src/gpu or src/cpu.
  */
-import { DEFAULT_CONFIG, prepareExperiment, wasPrepared, type Experiment, type ExperimentConfig } from './experiment/config';
+import { prepareExperiment, wasPrepared, type Experiment, type ExperimentConfig } from './experiment/config';
 import { ENGINES, type EngineName, type TrainOptions, type TrainResult } from './experiment/run';
 import type { Stepper } from './experiment/stepping';
-import { parseSweep, prepareSweep, SWEEP_ENGINES, type ModelSpec, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
+import { prepareSweep, SWEEP_ENGINES, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
 import type { Calibration } from './gpu/calibrate';
 import { alphaCpu, trainCpu } from './cpu/trainer';
@@ -125,27 +125,6 @@ async function sweepOf(sweep: Sweep): Promise<Sweep> {
     throw new ArgumentError('sweep', `trainSweep: sweep must be a Sweep from prepareSweep(base, models), got ${kindOf(sweep)}`);
   await loadTarget(sweep.base.config ?? {});
   return prepareSweep(sweep.base.config, sweep.models);
-}
-
-/**
- * Trains many models at once: `axes` over learning rate and K as the command line's --sweep takes
- * them (e.g. "lr=0.001:0.1:log8,K=2:32:x2"), `seeds` initial thetas a cell, every other parameter
- * from `base`. The models and their losses come back together.
- */
-export async function trainMany(
-  base: Partial<ExperimentConfig>,
-  axes: string,
-  seeds: number,
-  options: SweepOptions,
-  tuning?: GpuTuning,
-): Promise<SweepResult & { models: ModelSpec[] }> {
-  checkOptions('trainMany', options, SWEEP_ENGINES);
-  if (base !== undefined && (typeof base !== 'object' || base === null))
-    throw new ArgumentError('base', `trainMany: base must be an object of experiment fields, got ${kindOf(base)}`);
-  await loadTarget(base ?? {});
-  const { models } = parseSweep(axes, seeds, { ...DEFAULT_CONFIG, ...base });
-  const result = await trainSweep(prepareSweep(base, models), options, tuning);
-  return { ...result, models };
 }
 
 /**

@@ -9,9 +9,3 @@ export function download(name: string, type: string, data: string | Blob): void 
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-/** A PNG data URL (what a canvas gives) as a Blob. */
-export function dataUrlToBlob(url: string): Blob {
-  const bytes = atob(url.slice(url.indexOf(',') + 1));
-  return new Blob([Uint8Array.from(bytes, (c) => c.charCodeAt(0))], { type: 'image/png' });
-}

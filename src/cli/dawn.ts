@@ -5,7 +5,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { RESTARTED } from './restart';
 
 /** Debian Chromium's SwiftShader Vulkan driver and the Vulkan loader beside it. */
@@ -40,18 +39,6 @@ export function dawnEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.Pr
     changed = true;
   }
   return changed ? next : null;
-}
-
-/** Makes navigator.gpu and the WebGPU globals (GPUBufferUsage, ...) exist in this Node process. */
-export async function installDawn(): Promise<void> {
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
-  Object.defineProperty(globalThis, 'navigator', {
-    value: { gpu, hardwareConcurrency: cpus().length, userAgent: `Node.js ${process.version} with Dawn` },
-    configurable: true,
-    writable: true,
-  });
 }
 
 /**

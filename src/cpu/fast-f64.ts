@@ -1,5 +1,5 @@
 /**
- * The `cpu` engine's float64 loop: the same arithmetic as the kernel twins (forward, the Kahan
+ * The `cpu` engine's float64 loop, a copy of the twins for speed only: the same arithmetic as the kernel twins (forward, the Kahan
  * loss sum, mse_grad, sgd_update; src/kernels/perop/twin.ts) in the same order, fused into one loop over
  * a step's points with nothing allocated and no call per point: theta and the step's residuals
  * in typed arrays, the activation chosen once per step, each unit's update made as soon as its

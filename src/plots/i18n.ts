@@ -5,7 +5,6 @@ import type { Problem } from '../experiment/problems';
 export type Language = 'en' | 'sv';
 
 /** The languages, for a chooser. */
-export const LANGUAGES: Record<Language, string> = { en: 'English', sv: 'Svenska' };
 
 /** A phase's words as a status line: capitalised, with an ellipsis ("Compiling kernels, 3 of 5…"). */
 function statusLine(text: string): string {

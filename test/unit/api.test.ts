@@ -36,7 +36,7 @@ describe('the package names what is wrong', () => {
       'options.engine',
       /use one of gpu, cpu, cpu-wasm, cpu-workers/,
     ],
-    ['trainMany with axes null', () => api.trainMany({}, null as never, 1, { engine: 'cpu' }), SweepError, 'sweep', /the axes must be text .* got null/],
+    ['parseSweep with axes null', () => api.parseSweep(null as never, 1, api.DEFAULT_CONFIG), SweepError, 'sweep', /the axes must be text .* got null/],
     ['prepareSweep with models null', () => api.prepareSweep({}, null as never), SweepError, 'sweep', /the models must be an array/],
     ['alphaOf with 4 numbers of theta', () => api.alphaOf([1, 2, 3, 4], [0]), ArgumentError, 'theta', /K x 3 numbers .* got 4 numbers/],
     ['warmUp with an engine that is not a GPU one', () => api.warmUp(api.prepareExperiment(), 'cpu' as never), ArgumentError, 'engine', /use one of gpu, gpu-perop/],
