@@ -7,6 +7,7 @@
  */
 import { prepareExperiment, wasPrepared, type Experiment, type ExperimentConfig } from './experiment/config';
 import { ENGINES, type EngineName, type TrainOptions, type TrainResult } from './experiment/run';
+import { onGpu, onOneThread, type GpuEngine } from './experiment/engines';
 import type { Stepper } from './experiment/stepping';
 import { prepareSweep, SWEEP_ENGINES, type SweepOptions, type SweepResult, type Sweep } from './experiment/sweep';
 import type { GpuTuning } from './gpu/trainer';
@@ -74,8 +75,8 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
   checkOptions('train', options, ENGINES);
   const exp = await experimentOf('train', config);
   const { engine } = options;
-  if (engine === 'cpu' || engine === 'cpu-f32' || engine === 'cpu-wasm') return trainCpu(exp, { ...options, engine });
-  if (engine === 'cpu-workers') {
+  if (onOneThread(engine)) return trainCpu(exp, { ...options, engine });
+  if (!onGpu(engine)) {
     needWorkers();
     const { trainCpuParallel } = await import('./cpu/parallel');
     return trainCpuParallel(exp, options, options.workers);
@@ -93,23 +94,24 @@ export async function train(config: Partial<ExperimentConfig> | Experiment, opti
 export async function createStepper(config: Partial<ExperimentConfig> | Experiment, engine: EngineName): Promise<Stepper> {
   checkEngine('createStepper', engine, ENGINES);
   const exp = await experimentOf('createStepper', config);
-  if (engine === 'gpu' || engine === 'gpu-perop') {
+  if (onGpu(engine)) {
     const { gpuStepper } = await import('./gpu/stepper');
     return gpuStepper(exp, engine);
   }
   const { cpuStepper } = await import('./cpu/stepper');
-  return cpuStepper(exp, engine === 'cpu-f32' || engine === 'cpu-wasm' ? engine : 'cpu');
+  return cpuStepper(exp, onOneThread(engine) ? engine : 'cpu');
 }
 
 /** Trains every model of a sweep (see src/experiment/sweep.ts) with the chosen engine. */
 export async function trainSweep(given: Sweep, options: SweepOptions, tuning?: GpuTuning): Promise<SweepResult> {
   checkOptions('trainSweep', options, SWEEP_ENGINES);
   const sweep = await sweepOf(given);
-  if (options.engine === 'cpu' || options.engine === 'cpu-wasm') {
+  const { engine } = options;
+  if (onOneThread(engine)) {
     const { trainSweepCpu } = await import('./cpu/sweep');
-    return trainSweepCpu(sweep, options);
+    return trainSweepCpu(sweep, { ...options, engine });
   }
-  if (options.engine === 'cpu-workers') {
+  if (!onGpu(engine)) {
     needWorkers();
     const { trainSweepWorkers } = await import('./cpu/sweep');
     return trainSweepWorkers(sweep, options);
@@ -156,8 +158,8 @@ export async function gpuStatus(): Promise<{ ok: boolean; description: string; s
 }
 
 /** Gets the device and compiles what a GPU run of `exp` needs (and, for the fused engine, picks its kernel), so Train starts at once. */
-export async function warmUp(exp: Experiment, engine: 'gpu' | 'gpu-perop'): Promise<void> {
-  checkEngine('warmUp', engine, ['gpu', 'gpu-perop'] as const);
+export async function warmUp(exp: Experiment, engine: GpuEngine): Promise<void> {
+  checkEngine('warmUp', engine, ENGINES.filter(onGpu));
   const checked = await experimentOf('warmUp', exp);
   const { warmUpGpu } = await import('./gpu/trainer');
   return warmUpGpu(checked, engine);

@@ -3,6 +3,7 @@
  * each was dispatched in the last run; then the CPU twins the kernels are held to.
  */
 import type { EngineName, TrainResult } from '../experiment/run';
+import { onGpu } from '../experiment/engines';
 import type { Experiment } from '../experiment/config';
 import type { Labels } from '../plots/i18n';
 import { shaderSources } from '../train';
@@ -66,7 +67,7 @@ export function setupKernelsView(current: () => { run: KernelsRun | null; L: Lab
 /** How many times each kernel ran in a GPU run (epochs run x what an epoch issues). */
 function dispatchCounts(run: KernelsRun): { forward: number; mseGrad: number; update: number; invocation: number; subgroup: number; tiled: number } {
   const none = { forward: 0, mseGrad: 0, update: 0, invocation: 0, subgroup: 0, tiled: 0 };
-  if (run.engine.startsWith('cpu')) return none;
+  if (!onGpu(run.engine)) return none;
   const e = run.result!.epochs;
   if (run.engine === 'gpu-perop') {
     const val = run.exp.valPoints > 0 ? 1 : 0;

@@ -6,6 +6,7 @@ import { prepareExperiment, type Experiment, type ExperimentConfig } from '../ex
 import { pickDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
+import { onGpu, SWEEP_ENGINES, type EngineName, type SweepEngine } from '../experiment/engines';
 import type { Activation } from '../experiment/activation';
 import { formulaParserLoaded, loadFormulaParser, TARGETS, targetFormula, targetFunction, type TargetName } from '../experiment/targets';
 import { alphaOf, gpuStatus, onDeviceLost, train, warmUp } from '../train';
@@ -55,7 +56,20 @@ const inputs = Object.fromEntries(Object.keys(NUMBER_FIELDS).map((name) => [name
 const targetSelect = $<HTMLSelectElement>('target');
 const activationSelect = $<HTMLSelectElement>('activation');
 const formulaInput = $<HTMLInputElement>('formula');
-const engineSelect = $<HTMLSelectElement>('engine');
+const engineSelect = engineOptions($<HTMLSelectElement>('engine'), PAGE_ENGINES);
+engineOptions($<HTMLSelectElement>('sweep-engine'), SWEEP_ENGINES);
+
+/** Fills an engine select with an option an engine (engines.ts); their texts are set with the language. */
+function engineOptions(select: HTMLSelectElement, engines: readonly EngineName[]): HTMLSelectElement {
+  select.replaceChildren(
+    ...engines.map((engine) => {
+      const o = document.createElement('option');
+      o.value = engine;
+      return o;
+    }),
+  );
+  return select;
+}
 const trainButton = $<HTMLButtonElement>('train');
 const stopButton = $<HTMLButtonElement>('stop');
 const progress = $<HTMLProgressElement>('progress');
@@ -386,6 +400,8 @@ function applyLanguage(next: Language): void {
     const value = L[el.dataset.label as keyof Labels];
     if (typeof value === 'string') el.textContent = value;
   }
+  for (const o of engineSelect.options) o.textContent = L.engineName(o.value as EngineName);
+  for (const o of $<HTMLSelectElement>('sweep-engine').options) o.textContent = L.engineName(o.value as EngineName, true);
   targetSelect.replaceChildren(
     ...[...Object.keys(TARGETS), 'custom'].map((name) => {
       const o = document.createElement('option');
@@ -491,7 +507,7 @@ function scheduleWarmUp(): void {
     const { config } = readForm();
     const engine = engineSelect.value as PageEngine;
     // Compile the pipelines, and for the fused engine measure which kernel suits this shape.
-    if (config && gpuAvailable && (engine === 'gpu' || engine === 'gpu-perop'))
+    if (config && gpuAvailable && onGpu(engine))
       void warmUp(prepareExperiment(config), engine).then(
         () => window.webgpuSgdPage.warmUps++,
         () => undefined,
@@ -513,7 +529,7 @@ function onGpuStatus(status: Awaited<ReturnType<typeof gpuStatus>>): void {
   for (const option of engineSelect.options) option.disabled = !onCpu(option.value as PageEngine);
   if (!onCpu(engineSelect.value as PageEngine)) engineSelect.value = 'cpu';
   const sweepEngine = $<HTMLSelectElement>('sweep-engine');
-  for (const option of sweepEngine.options) option.disabled = option.value === 'gpu';
+  for (const option of sweepEngine.options) option.disabled = onGpu(option.value as SweepEngine);
   sweepEngine.value = 'cpu';
   showBanner(`${L.noWebGpu} ${gpuReason}`);
   validate();

@@ -47,8 +47,7 @@ function otherEngine(engine: EngineName, gpuAvailable: boolean): PageEngine {
 
 /** Sets up the view; returns how to show a run's results, compare it, and export it. */
 export function setupResultsView(ctx: ResultsContext) {
-  const engineLabel = (e: EngineName) =>
-    e === 'gpu' ? ctx.L().engineGpu : e === 'gpu-perop' ? ctx.L().engineGpuPerop : e === 'cpu-wasm' ? ctx.L().engineCpuWasm : ctx.L().engineCpu;
+  const engineLabel = (e: EngineName) => ctx.L().engineName(e);
   const msText = (ms: number) => (ms >= 1000 ? `${ctx.L().num(ms / 1000, 3)} s` : `${ctx.L().num(ms, 3)} ms`);
   const num = (v: number | null | undefined) => (v === null || v === undefined ? '-' : ctx.L().num(v, 6));
 

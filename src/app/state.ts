@@ -6,6 +6,7 @@
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
 import type { EngineName } from '../experiment/run';
+import { onGpu, PAGE_ENGINES, type PageEngine } from '../experiment/engines';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
 import type { Language } from '../plots/i18n';
 import { parseDecimal } from '../experiment/numbers';
@@ -27,13 +28,11 @@ export const NUMBER_FIELDS = {
 /** A numeric field's URL and form name. */
 export type NumberField = keyof typeof NUMBER_FIELDS;
 
-/** The engines the page offers. */
-export const PAGE_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm'] as const satisfies readonly EngineName[];
-/** One of PAGE_ENGINES. */
-export type PageEngine = (typeof PAGE_ENGINES)[number];
+/** The engines the page offers (engines.ts). */
+export { PAGE_ENGINES, type PageEngine };
 
 /** Whether an engine runs on the CPU (no shaders to compile, no dispatches, no timeline). */
-export const onCpu = (engine: EngineName): boolean => engine.startsWith('cpu');
+export const onCpu = (engine: EngineName): boolean => !onGpu(engine);
 
 /** Everything the page shows and a link carries. */
 export interface PageState {

@@ -87,7 +87,7 @@ export function setupSweepView(host: SweepViewHost): { state: SweepViewState; re
     },
     controller: null,
     L,
-    name: (e) => ({ gpu: L().sweepEngineGpu, cpu: L().engineCpu, 'cpu-wasm': L().engineCpuWasm, 'cpu-workers': L().sweepEngineWorkers })[e],
+    name: (e) => L().engineName(e, true),
     redraw: () => undefined,
   };
   view.redraw = drawnOncePerFrame(() => draw(view));

@@ -6,10 +6,11 @@
  */
 import { compareRuns } from '../experiment/compare';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
-import type { EngineName, TrainResult } from '../experiment/run';
+import type { TrainResult } from '../experiment/run';
 import type { PhaseTimes } from '../experiment/phases';
 import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
 import { train, trainSweep } from '../train';
+import { BENCH_ENGINES, ENGINE_TABLE, onGpu, referenceOf, type BenchEngine } from '../experiment/engines';
 
 /** One thing to time: a config, and where it sits on its group's size axis. */
 export interface Workload {
@@ -23,8 +24,7 @@ export interface Workload {
 }
 
 /** The engines a benchmark compares, the single-threaded CPU last but one as the baseline. */
-export const BENCH_ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-wasm', 'cpu-workers'] as const satisfies readonly EngineName[];
-export type BenchEngine = (typeof BENCH_ENGINES)[number];
+export { BENCH_ENGINES, type BenchEngine };
 
 /** N points, 100 steps an epoch: the batch grows with N while the step count stays fixed. */
 const pointsWorkload = (N: number, steps: number): Workload => ({
@@ -136,9 +136,9 @@ export type RunOnce = (config: Partial<ExperimentConfig>, engine: BenchEngine) =
 
 /** Checks a run's per-epoch history against the CPU reference (float32 for the GPU, float64 for the CPU). */
 function check(result: TrainResult, exp: Experiment, refs: { f32: TrainResult; f64: TrainResult }): Omit<BenchRow['check'], 'reference'> {
-  const gpu = result.engine === 'gpu' || result.engine === 'gpu-perop';
-  const ref = gpu ? refs.f32 : refs.f64;
-  const rtol = gpu ? 1e-3 : 1e-9;
+  const f32 = referenceOf(result.engine) === 'cpu-f32';
+  const ref = f32 ? refs.f32 : refs.f64;
+  const rtol = f32 ? 1e-3 : 1e-9;
   if (result.status !== 'completed' || result.epochs !== exp.epochs) {
     return { ok: false, maxRel: Infinity, detail: `ran ${result.epochs} of ${exp.epochs} epochs (${result.status})` };
   }
@@ -227,7 +227,7 @@ export async function benchWorkload(w: Workload, engines: readonly BenchEngine[]
   const refs = { f32: await train(exp, { engine: 'cpu-f32' }), f64: await train(exp, { engine: 'cpu' }) };
   const rows: BenchRow[] = [];
   for (const engine of engines) {
-    const reference = engine.startsWith('gpu') ? 'cpu-f32' : 'cpu';
+    const reference = referenceOf(engine);
     rows.push(
       await timeRow(
         engine,
@@ -301,9 +301,9 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   const ref = await trainSweep(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
-    if (engine === 'gpu-perop') continue; // sweeps run fused on the GPU
+    if (!ENGINE_TABLE[engine].sweeps) continue; // per-op: sweeps run fused on the GPU
     // The CPU engines are float64 (cpu-wasm with its own exp): 1e-9 of cpu's sweep.
-    const rtol = engine === 'gpu' ? 1e-3 : 1e-9;
+    const rtol = onGpu(engine) ? 1e-3 : 1e-9;
     rows.push(
       await timeRow(
         engine,

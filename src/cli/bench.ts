@@ -13,8 +13,8 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
+import { BENCH_ENGINES, ENGINE_TABLE } from '../experiment/engines';
 import {
-  BENCH_ENGINES,
   benchFloor,
   benchModels,
   benchWorkload,
@@ -326,8 +326,9 @@ export async function main(argv: string[]): Promise<number> {
     const browserVersion = rt.name === 'chrome' ? rt.where : null;
     const backend = stopsOnSignal(await runtimeBackend(rt), signals);
     if (options.runtime === 'node') {
-      const engines = options.engines.filter((e) => e !== 'cpu-workers');
-      if (engines.length < options.engines.length) say('cpu-workers runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.');
+      const engines = options.engines.filter((e) => !ENGINE_TABLE[e].browserOnly);
+      const left = options.engines.filter((e) => ENGINE_TABLE[e].browserOnly);
+      if (left.length > 0) say(`${left.join(', ')} runs in the browser only (Web Workers, SharedArrayBuffer); left out under --runtime node.`);
       options.engines = engines;
     }
     const { adapter } = backend;

@@ -1,5 +1,6 @@
 /** The runtimes the command line offers (runtimes.ts has them), and what `auto` picks: light to import, for --help. */
 import type { EngineName } from '../experiment/run';
+import { ENGINE_TABLE, onGpu } from '../experiment/engines';
 
 export const RUNTIMES = ['auto', 'node', 'chrome'] as const;
 export type RuntimeName = Exclude<(typeof RUNTIMES)[number], 'auto'>;
@@ -16,7 +17,7 @@ export function hasDawn(): boolean {
 
 /** The runtime `auto` picks: Node (no browser to start) wherever it can run the engine. */
 export function pickRuntime(engine: EngineName, dawn = hasDawn()): RuntimeName {
-  if (engine === 'cpu-workers') return 'chrome';
-  if (engine === 'gpu' || engine === 'gpu-perop') return dawn ? 'node' : 'chrome';
+  if (ENGINE_TABLE[engine].browserOnly) return 'chrome';
+  if (onGpu(engine)) return dawn ? 'node' : 'chrome';
   return 'node';
 }

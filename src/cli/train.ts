@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
+import { ENGINE_TABLE, enginesHelp, onGpu, SWEEP_ENGINES } from '../experiment/engines';
 import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
@@ -67,14 +68,7 @@ export function program(): Command {
     .option('--seed <n>', 'data seed, as np.random.seed', number, d.dataSeed)
     .option('--init-seed <n>', 'seed of the initial theta and the per-epoch shuffle', number, d.initSeed)
     .option('--no-shuffle', 'keep the training points in their order every epoch')
-    .addOption(
-      new Option(
-        '--engine <engine>',
-        'gpu (fused), gpu-perop (three dispatches a step), cpu (float64), cpu-f32 (float32 as the GPU rounds), cpu-workers (float64, each batch shared among Web Workers), cpu-wasm (float64, WebAssembly SIMD)',
-      )
-        .choices(ENGINES)
-        .default('gpu'),
-    )
+    .addOption(new Option('--engine <engine>', enginesHelp()).choices(ENGINES).default('gpu'))
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
     .option('--out <dir>', 'where to write history.json, history.csv, theta.json and the plots', 'out')
@@ -154,8 +148,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {
-      if (options.engine === 'gpu-perop' || options.engine === 'cpu-f32')
-        throw new SweepError(`--engine ${options.engine} does not train sweeps; use gpu, cpu, cpu-wasm or cpu-workers`);
+      if (!ENGINE_TABLE[options.engine].sweeps) throw new SweepError(`--engine ${options.engine} does not train sweeps; use ${SWEEP_ENGINES.join(', ')}`);
       sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
     }
   } catch (e) {
@@ -177,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const runtime = options.runtime === 'auto' ? pickRuntime(options.engine) : options.runtime;
-  const gpu = options.engine === 'gpu' || options.engine === 'gpu-perop';
+  const gpu = onGpu(options.engine);
   if (runtime === 'node' && gpu) {
     // Dawn needs a Vulkan loader (read at process start) and, without a GPU, SwiftShader.
     const restart = prepareDawn();
@@ -348,7 +341,7 @@ function failed(error: RunError): number {
 
 /** `--sweep`: every model at once; a table of their final losses, sweep.csv, sweep.json and heatmap.png. */
 async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, options: Options, signals: Signals): Promise<number> {
-  const gpu = options.engine === 'gpu';
+  const gpu = onGpu(options.engine);
   const adapter = gpu ? await rt.adapter() : { ok: true, description: '', software: false };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);
@@ -420,7 +413,7 @@ async function runSweep(rt: Runtime, printer: RuntimeHooksBox, sweep: Sweep, opt
 
 async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, options: Options, signals: Signals): Promise<number> {
   const { engine } = options;
-  const gpu = engine === 'gpu' || engine === 'gpu-perop';
+  const gpu = onGpu(engine);
   const adapter = gpu ? await rt.adapter() : { ok: true, description: '', software: false };
   if (gpu && !adapter.ok) {
     complain(`error: no WebGPU adapter: ${adapter.description}\nTry --engine cpu, which needs no GPU.`);

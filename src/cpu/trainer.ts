@@ -9,6 +9,7 @@ import { mapInSlices, stoppable, yielder } from '../experiment/pause';
 import { RunRecorder } from '../experiment/recorder';
 import type { TrainOptions, TrainResult } from '../experiment/run';
 import { activationCode, type Activation } from '../experiment/activation';
+import { ENGINE_TABLE, type OneThreadEngine } from '../experiment/engines';
 import { kahanAdd, roundTo, type Precision } from '../kernels/common';
 import { forward, mseGrad, sgdUpdate } from '../kernels/perop/twin';
 import { StoppedError } from '../errors';
@@ -92,8 +93,8 @@ export function stepsPerSlice(exp: Experiment): number {
   return Math.max(1, Math.floor(2 ** 16 / (exp.config.hiddenUnits * exp.config.batchSize)));
 }
 
-/** The CPU engines that train on one thread: JavaScript in float64 or float32, WebAssembly in float64. */
-export type OneThreadEngine = 'cpu' | 'cpu-f32' | 'cpu-wasm';
+/** The CPU engines that train on one thread (engines.ts): JavaScript in float64 or float32, WebAssembly in float64. */
+export type { OneThreadEngine };
 
 /** What a one-thread CPU engine says ran its code. */
 export function cpuDevice(engine: OneThreadEngine): string {
@@ -115,7 +116,7 @@ export async function oneThreadModels(
   pause: () => Promise<void> = async () => undefined,
 ): Promise<CpuModel[]> {
   if (engine === 'cpu-wasm') return (await import('./wasm')).cpuWasmModels(exps, data, thetas);
-  const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
+  const precision: Precision = ENGINE_TABLE[engine].precision;
   const rounded = roundedData(data, precision);
   return mapInSlices(exps, 512, pause, (exp, m) => cpuModel(exp, rounded, precision, thetas[m]));
 }
@@ -140,7 +141,7 @@ export async function oneThreadGroups(
 /** Trains on the CPU; `engine` is 'cpu' (float64), 'cpu-f32' or 'cpu-wasm' (float64 in WebAssembly). Same contract as the GPU trainer. */
 export async function trainCpu(exp: Experiment, options: TrainOptions & { engine: OneThreadEngine }): Promise<TrainResult> {
   const { engine, signal } = options;
-  const precision: Precision = engine === 'cpu-f32' ? 'f32' : 'f64';
+  const precision: Precision = ENGINE_TABLE[engine].precision;
   const recorder = new RunRecorder(exp, engine, options, initialTheta(exp), { device: cpuDevice(engine) });
   const pause = yielder();
   // Preparation in slices ends at a Stop too (making 10^7 points takes most of a second).

@@ -1,16 +1,9 @@
 /** What every engine takes and reports: the one training interface for CPU and GPU. */
 import type { PhaseTimes, ProgressEvent } from './phases';
+import type { EngineName } from './engines';
 
-/**
- * The engines: `gpu` runs an epoch's steps in one fused dispatch, `gpu-perop` issues forward,
- * MSE gradient and SGD update as three dispatches a step, `cpu` is the float64 reference,
- * `cpu-f32` the reference that rounds every operation to float32 as the GPU does, and
- * `cpu-workers` the float64 reference with each batch shared among Web Workers (all cores).
- */
-export const ENGINES = ['gpu', 'gpu-perop', 'cpu', 'cpu-f32', 'cpu-workers', 'cpu-wasm'] as const;
-
-/** One of ENGINES. */
-export type EngineName = (typeof ENGINES)[number];
+/** The engines, each with what it supports: engines.ts. */
+export { ENGINES, type EngineName } from './engines';
 
 /** What an engine reports after each epoch. */
 export interface EpochRecord {

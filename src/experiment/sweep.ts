@@ -10,6 +10,7 @@ import type { Problem } from './problems';
 import { isDiverged, type Timeline, type Timings } from './run';
 import type { ProgressEvent } from './phases';
 import { ConfigError, SweepError } from '../errors';
+import { SWEEP_ENGINES, type SweepEngine } from './engines';
 
 /** What differs between the models of a sweep. */
 export interface ModelSpec {
@@ -188,11 +189,8 @@ export function markDiverged(divergedAt: (number | null)[], epoch: number, loss:
   }
 }
 
-/** The engines that train sweeps: the GPU (the fused kernel family), one CPU thread (JavaScript or WebAssembly), or all cores. */
-export const SWEEP_ENGINES = ['gpu', 'cpu', 'cpu-wasm', 'cpu-workers'] as const;
-
-/** An engine that trains sweeps: one of SWEEP_ENGINES. */
-export type SweepEngine = (typeof SWEEP_ENGINES)[number];
+/** The engines that train sweeps (engines.ts): the GPU's fused kernels, one CPU thread (JavaScript or WebAssembly), or all cores. */
+export { SWEEP_ENGINES, type SweepEngine };
 
 /** Per-epoch losses of every model (index = model), as an engine reports them. */
 export interface SweepEpochRecord {

@@ -202,52 +202,56 @@ async function toFloat32(a: Float64Array, pause: () => Promise<void>): Promise<F
   return out;
 }
 
-/**
- * Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it,
- * not thrown). A Stop before the first epoch (while the pipelines compile or the points are
- * converted) throws StoppedError.
- */
-export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null; timeline: Timeline | null }> {
+/** How a fused run goes to the GPU, worked out from its shape before anything is made (planFused). */
+interface FusedPlan {
+  P: number;
+  maxK: number;
+  layout: ReturnType<typeof recordLayout>;
+  plotPoints: number;
+  /** The models in dispatch order (by K, then seed), and each model's row in it. */
+  byShape: number[];
+  rowOf: Int32Array;
+  /** One dispatch a K: its rows [begin, end). */
+  kGroups: { K: number; begin: number; end: number }[];
+  perInvocation: number;
+  seeds: number;
+  /** An epoch too big for one dispatch, sent as spans sized by the clock (submitLong). */
+  long: boolean;
+  stepsPerDispatch: number;
+  spansPerEpoch: number;
+  epochsPerDispatch: number;
+  workPerEpoch: number;
+  recordBytes: number;
+  slotFloats: number;
+  epochsPerSubmit: number;
+  dispatchesPerSubmit: number;
+  align: number;
+  submissions: number;
+  ringSize: number;
+}
+
+/** The plan of a run: dispatch order, K groups, how many steps a dispatch and epochs a submission. */
+function planFused(device: GPUDevice, run: FusedRun): FusedPlan {
   const { base, choice } = run;
   const P = run.models.length;
   const maxK = Math.max(...run.models.map((m) => m.hiddenUnits));
   const plotPoints = run.plotAt?.length ?? 0;
   checkFusedLimits(base, P, maxK, run.orders.length, plotPoints, choice, device);
   const layout = recordLayout(maxK, plotPoints);
-
   // Neighbouring invocations get models of the same K and seed: the same loop bounds, the same point.
   const byShape = run.models.map((_, m) => m).sort((a, b) => run.models[a].hiddenUnits - run.models[b].hiddenUnits || run.models[a].orderIndex - run.models[b].orderIndex || a - b);
   const rowOf = new Int32Array(P);
   byShape.forEach((m, row) => (rowOf[m] = row));
-
   // One dispatch a K: the models of one K share a pipeline whose loops are sized (and unrolled) for it.
-  const perInvocation = unitsPerInvocation(choice, maxK);
-  const kGroups: { K: number; begin: number; end: number }[] = [];
+  const kGroups: FusedPlan['kGroups'] = [];
   byShape.forEach((m, row) => {
     const K = run.models[m].hiddenUnits;
     if (kGroups.at(-1)?.K === K) kGroups.at(-1)!.end = row + 1;
     else kGroups.push({ K, begin: row, end: row + 1 });
   });
-  // Compiled at once; a Stop meanwhile ends the run before its first epoch (StoppedError), the
-  // compiles going on unseen into the pipeline cache.
-  run.phases?.enter('compiling', kGroups.length);
-  let compiled = 0;
-  const pipelines = await unlessStopped(
-    inBatches(kGroups, COMPILES_AT_ONCE, run.signal, async (g) => {
-      const pipeline = await fusedPipeline(device, choice, g.K, base.config.activation);
-      run.phases?.progress(++compiled, kGroups.length);
-      return pipeline;
-    }),
-    run.signal,
-  );
-  const dispatchGroups = kGroups.map((g, i) => ({
-    ...g,
-    pipeline: pipelines[i],
-    workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
-  }));
-
-  // How the epochs go to the GPU: whole epochs packed into a dispatch up to stepsPerDispatch steps,
-  // or a long epoch split into spans; several epochs a submission while they are short.
+  // Whole epochs packed into a dispatch up to stepsPerDispatch steps, or a long epoch split into
+  // spans; several epochs a submission while they are short.
+  const perInvocation = unitsPerInvocation(choice, maxK);
   const { stepsPerEpoch, trainPoints } = base;
   const B = base.config.batchSize;
   const seeds = run.orders.length;
@@ -268,18 +272,94 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       Math.floor(maxBinding / recordBytes) - 1,
     ),
   );
-  const dispatchesPerSubmit = kGroups.length * (spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch));
-  const align = device.limits.minUniformBufferOffsetAlignment;
-  const spanWords = new Uint32Array((dispatchesPerSubmit * align) / 4);
-  // Each epoch's training points in its visiting order, one order per seed: (x, y) pairs.
-  const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
+  return {
+    P,
+    maxK,
+    layout,
+    plotPoints,
+    byShape,
+    rowOf,
+    kGroups,
+    perInvocation,
+    seeds,
+    long,
+    stepsPerDispatch,
+    spansPerEpoch,
+    epochsPerDispatch,
+    workPerEpoch,
+    recordBytes,
+    slotFloats: P * layout.stride,
+    epochsPerSubmit,
+    dispatchesPerSubmit: kGroups.length * (spansPerEpoch > 1 ? spansPerEpoch * epochsPerSubmit : Math.ceil(epochsPerSubmit / epochsPerDispatch)),
+    align: device.limits.minUniformBufferOffsetAlignment,
+    submissions: Math.ceil(base.epochs / epochsPerSubmit),
+    ringSize: run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes))),
+  };
+}
 
-  // The points in float32, converted in slices (at 10^7 points one conversion is a long task).
-  const { data } = run;
+/** A K group ready to dispatch: its pipeline and its workgroup count. */
+interface DispatchGroup {
+  begin: number;
+  end: number;
+  pipeline: GPUComputePipeline;
+  workgroups: number;
+}
+
+/**
+ * The pipelines of every K group, COMPILES_AT_ONCE at a time; a Stop meanwhile ends the run before
+ * its first epoch (StoppedError), the compiles going on unseen into the pipeline cache.
+ */
+async function compileGroups(device: GPUDevice, run: FusedRun, plan: FusedPlan): Promise<DispatchGroup[]> {
+  const { kGroups } = plan;
+  const { choice } = run;
+  run.phases?.enter('compiling', kGroups.length);
+  let compiled = 0;
+  const pipelines = await unlessStopped(
+    inBatches(kGroups, COMPILES_AT_ONCE, run.signal, async (g) => {
+      const pipeline = await fusedPipeline(device, choice, g.K, run.base.config.activation);
+      run.phases?.progress(++compiled, kGroups.length);
+      return pipeline;
+    }),
+    run.signal,
+  );
+  return kGroups.map((g, i) => ({
+    begin: g.begin,
+    end: g.end,
+    pipeline: pipelines[i],
+    workgroups: choice.variant === 'invocation' ? Math.ceil((g.end - g.begin) / choice.workgroupSize) : g.end - g.begin,
+  }));
+}
+
+/** What a run has on the GPU and beside it: the buffers, the bind group, the points in float32, the scratch a submission fills. */
+interface FusedResources {
+  owned: ReturnType<typeof runBuffers>;
+  group: GPUBindGroup;
+  span: GPUBuffer;
+  records: GPUBuffer;
+  visits: GPUBuffer;
+  xTrain: Float32Array;
+  yTrain: Float32Array;
+  /** Each dispatch's span, at its aligned offset. */
+  spanWords: Uint32Array<ArrayBuffer>;
+  /** Each epoch's training points in its visiting order, one order per seed: (x, y) pairs. */
+  visitPairs: Float32Array<ArrayBuffer>;
+  pause: () => Promise<void>;
+}
+
+/**
+ * The points in float32 (converted in slices: at 10^7 points one conversion is a long task), the
+ * run's buffers and bind group, theta's first record and the validation points written; the
+ * buffers refused (too big) throw GpuLimitError.
+ */
+async function uploadFused(device: GPUDevice, run: FusedRun, plan: FusedPlan): Promise<FusedResources> {
+  const { base, data, choice } = run;
+  const { P, layout, slotFloats, epochsPerSubmit, dispatchesPerSubmit, align, seeds, plotPoints } = plan;
+  const { trainPoints } = base;
   run.phases?.enter('uploading');
   const pause = yielder();
   const xTrain = await toFloat32(data.xTrain, stoppable(pause, run.signal));
   const yTrain = await toFloat32(data.yTrain, stoppable(pause, run.signal));
+  const visitPairs = new Float32Array(2 * epochsPerSubmit * seeds * trainPoints);
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   const owned = runBuffers(device);
@@ -288,17 +368,25 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
   // Slot 0 carries theta between dispatches; slots 1 .. epochsPerSubmit take each epoch's record.
   // Only slot 0 is written (in slices, below): the buffer starts zeroed, and at 20,480 models the
   // whole of it made in one piece was a task of ~100 ms on a page.
-  const slotFloats = P * layout.stride;
   const slot0 = new Float32Array(slotFloats);
-  byShape.forEach((m, at) => slot0.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
+  plan.byShape.forEach((m, at) => slot0.set(run.models[m].theta, at * layout.stride + layout.thetaOffset));
   const runParams = make(
     'run',
-    packRunParams({ batchSize: B, trainPoints, valPoints: base.valPoints, plotPoints, models: P, recordStride: layout.stride, plotOffset: layout.plotOffset, seeds }),
+    packRunParams({
+      batchSize: base.config.batchSize,
+      trainPoints,
+      valPoints: base.valPoints,
+      plotPoints,
+      models: P,
+      recordStride: layout.stride,
+      plotOffset: layout.plotOffset,
+      seeds,
+    }),
     BUFFER.UNIFORM,
   );
   const span = empty('spans', dispatchesPerSubmit * align, BUFFER.UNIFORM | BUFFER.COPY_DST);
-  const models = make('models', packModels(byShape.map((m) => run.models[m])));
-  const recordBuf = empty('records', 4 * (1 + epochsPerSubmit) * slotFloats, STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST);
+  const models = make('models', packModels(plan.byShape.map((m) => run.models[m])));
+  const records = empty('records', 4 * (1 + epochsPerSubmit) * slotFloats, STORAGE | BUFFER.COPY_SRC | BUFFER.COPY_DST);
   const visits = empty('visits', visitPairs.byteLength, STORAGE | BUFFER.COPY_DST);
   const val = empty('val', 8 * Math.max(1, data.xVal.length), STORAGE | BUFFER.COPY_DST);
   const plot = make('plot', Float32Array.from(run.plotAt ?? [0]));
@@ -309,7 +397,7 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
       { binding: 0, resource: { buffer: runParams } },
       { binding: 1, resource: { buffer: span, size: 32 } },
       { binding: 2, resource: { buffer: models } },
-      { binding: 3, resource: { buffer: recordBuf } },
+      { binding: 3, resource: { buffer: records } },
       { binding: 4, resource: { buffer: visits } },
       { binding: 5, resource: { buffer: val } },
       { binding: 6, resource: { buffer: plot } },
@@ -320,187 +408,235 @@ export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochO
     owned.destroyAll();
     throw new GpuLimitError(`The GPU refused the run's buffers (${P} models): ${setupError.message}`);
   }
-  await writeFloats(device, recordBuf, slot0, pause);
+  await writeFloats(device, records, slot0, pause);
   await writePairs(device, val, data.xVal, data.yVal, pause);
-  // GPU timestamps at the start and end of each submission's pass, when asked for and offered:
-  // every pass for a calibration's total, the last TIMELINE_BARS for a timeline.
-  const submissions = Math.ceil(base.epochs / epochsPerSubmit);
-  const onGpuClock = !long && device.features.has('timestamp-query') && (run.timestamps || run.timeline === true);
-  const timedFrom = run.timestamps ? 0 : Math.max(0, submissions - TIMELINE_BARS);
-  const querySet = onGpuClock ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * (submissions - timedFrom) }) : null;
-  // The host's clock: when each submission went and when its last epoch's record came back.
-  const wall = new SubmissionClock();
-  const ringSize = run.ringSize ?? Math.max(2, Math.min(64, Math.floor(WORK_IN_FLIGHT / workPerEpoch), Math.floor(STAGING_BUDGET / recordBytes)));
+  return { owned, group, span, records, visits, xTrain, yTrain, spanWords: new Uint32Array((dispatchesPerSubmit * align) / 4), visitPairs, pause };
+}
 
-  // A submission: every epoch's visits and every dispatch's span written at once, the dispatches,
-  // then the epochs' records copied out in one piece.
-  /** Points [from, to) of `order` as (x, y) pairs into visitPairs, the order's first at pair `base`. */
-  const gather = (order: Uint32Array, base: number, from: number, to: number) => {
-    for (let i = from, at = 2 * (base + from); i < to; i++, at += 2) {
-      visitPairs[at] = xTrain[order[i]];
-      visitPairs[at + 1] = yTrain[order[i]];
-    }
-  };
-  const nextOrders = () => Promise.all(run.orders.map((next) => next()));
-  const gatherVisits = async (count: number) => {
-    for (let e = 0; e < count; e++) (await nextOrders()).forEach((order, s) => gather(order, (e * seeds + s) * trainPoints, 0, trainPoints));
-  };
+/** The clocks of a run: GPU timestamps where asked for and offered (each pass, or the last TIMELINE_BARS), and the host's. */
+interface FusedClocks {
+  querySet: GPUQuerySet | null;
+  /** The first submission timed on the GPU's clock. */
+  timedFrom: number;
+  /** When each submission went and when its last epoch's record came back. */
+  wall: SubmissionClock;
+}
 
-  // A long epoch: one span a submission, two in flight, each sized from the time the one before
-  // took; the Stop signal is read before each. Only the last span copies the record out.
-  let spanSteps = Math.max(1, Math.floor(2 ** 16 / (B * perInvocation)));
-  const submitLong = async (epoch: number, staging: GPUBuffer): Promise<number> => {
-    // The order (shuffled in slices where it can be) and the gather in slices too: at 10^7 points
-    // each is most of a second in one piece.
-    // A Stop during either ends the epoch before its first step.
-    let orders: Uint32Array[];
-    try {
-      orders = await nextOrders();
-    } catch (e) {
-      if (e instanceof StoppedError) throw new StopInsideEpoch(epoch, 0, 0);
-      throw e;
-    }
-    for (let s = 0; s < seeds; s++) {
-      const order = orders[s];
-      for (let from = 0; from < trainPoints; from += 2 ** 18) {
-        const to = Math.min(from + 2 ** 18, trainPoints);
-        gather(order, s * trainPoints, from, to);
-        device.queue.writeBuffer(visits, 8 * (s * trainPoints + from), visitPairs, 2 * (s * trainPoints + from), 2 * (to - from));
-        await pause();
-        if (run.signal?.aborted) throw new StopInsideEpoch(epoch, 0, 0);
-      }
-    }
-    let dispatched = 0;
-    let previous: { done: Promise<undefined>; steps: number } | null = null;
-    let lastDone = performance.now();
-    for (let begin = 0; begin < stepsPerEpoch;) {
-      if (run.signal?.aborted) throw new StopInsideEpoch(epoch, begin, dispatched);
-      const end = Math.min(begin + spanSteps, stepsPerEpoch);
-      dispatchGroups.forEach((g, n) =>
-        packSpan(
-          { stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch, visitOffset: 0, recordSlot: 1, modelBegin: g.begin, modelEnd: g.end },
-          spanWords,
-          (n * align) / 4,
-        ),
-      );
-      device.queue.writeBuffer(span, 0, spanWords, 0, (dispatchGroups.length * align) / 4);
-      const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${begin}-${end}` });
-      const pass = encoder.beginComputePass({ label: `epoch ${epoch} steps ${begin}-${end}` });
-      dispatchGroups.forEach((g, d) => {
-        pass.setPipeline(g.pipeline);
-        pass.setBindGroup(0, group, [d * align]);
-        pass.dispatchWorkgroups(g.workgroups);
-      });
-      pass.end();
-      if (end === stepsPerEpoch) encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, recordBytes);
-      device.queue.submit([encoder.finish()]);
-      dispatched += dispatchGroups.length;
-      const current = { done: device.queue.onSubmittedWorkDone() as Promise<undefined>, steps: end - begin };
-      if (previous) {
-        await previous.done;
-        run.phases?.progress(begin, stepsPerEpoch, epoch);
-        // The GPU ran the previous span back to back with the one before it: its time is the gap.
-        const now = performance.now();
-        const ms = Math.max(now - lastDone, 0.05);
-        lastDone = now;
-        spanSteps = Math.max(1, Math.min(stepsPerEpoch, Math.round(previous.steps * Math.min(4, LONG_SPAN_MS / ms))));
-      }
-      previous = current;
-      begin = end;
-    }
-    return dispatched;
-  };
+function fusedClocks(device: GPUDevice, run: FusedRun, plan: FusedPlan): FusedClocks {
+  const onGpuClock = !plan.long && device.features.has('timestamp-query') && (run.timestamps || run.timeline === true);
+  const timedFrom = run.timestamps ? 0 : Math.max(0, plan.submissions - TIMELINE_BARS);
+  const querySet = onGpuClock ? device.createQuerySet({ label: 'fused timestamps', type: 'timestamp', count: 2 * (plan.submissions - timedFrom) }) : null;
+  return { querySet, timedFrom, wall: new SubmissionClock() };
+}
 
-  const submit = async (first: number, count: number, staging: GPUBuffer): Promise<number> => {
-    if (long) {
-      const started = performance.now();
-      const n = await submitLong(first, staging);
-      if (run.timeline) wall.submitted(first, { label: epochsLabel(first, 1), kernel: 'fused', dispatches: n }, started);
-      return n;
-    }
-    await gatherVisits(count);
-    // One span a (part of an) epoch and a K group, in the order they run.
-    let n = 0;
-    const spanAt = (s: Pick<Span, 'stepBegin' | 'stepEnd' | 'epochs' | 'epochEnd'>, epoch: number) => {
-      for (const g of dispatchGroups) {
-        packSpan({ ...s, visitOffset: epoch * seeds * trainPoints, recordSlot: 1 + epoch, modelBegin: g.begin, modelEnd: g.end }, spanWords, (n++ * align) / 4);
-      }
-    };
-    if (spansPerEpoch > 1) {
-      for (let e = 0; e < count; e++) {
-        for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch) {
-          const end = Math.min(begin + stepsPerDispatch, stepsPerEpoch);
-          spanAt({ stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch }, e);
-        }
-      }
-    } else {
-      for (let e = 0; e < count; e += epochsPerDispatch) spanAt({ stepBegin: 0, stepEnd: stepsPerEpoch, epochs: Math.min(epochsPerDispatch, count - e), epochEnd: true }, e);
-    }
-    device.queue.writeBuffer(visits, 0, visitPairs, 0, 2 * count * seeds * trainPoints);
-    device.queue.writeBuffer(span, 0, spanWords, 0, (n * align) / 4);
-    const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
-    const submission = Math.floor((first - 1) / epochsPerSubmit);
-    const index = 2 * (submission - timedFrom);
-    const timed = querySet && submission >= timedFrom;
-    const pass = encoder.beginComputePass({
-      label: `epochs ${first}-${first + count - 1}`,
-      ...(timed ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
-    });
-    for (let d = 0; d < n; d++) {
-      const g = dispatchGroups[d % dispatchGroups.length];
-      pass.setPipeline(g.pipeline);
-      pass.setBindGroup(0, group, [d * align]);
-      pass.dispatchWorkgroups(g.workgroups);
-    }
-    pass.end();
-    encoder.copyBufferToBuffer(recordBuf, 4 * slotFloats, staging, 0, count * recordBytes);
-    device.queue.submit([encoder.finish()]);
-    if (run.timeline) wall.submitted(first + count - 1, { label: epochsLabel(first, count), kernel: 'fused', dispatches: n });
-    return n;
-  };
+/** Everything a submission needs. */
+interface FusedContext {
+  device: GPUDevice;
+  run: FusedRun;
+  plan: FusedPlan;
+  groups: DispatchGroup[];
+  gpu: FusedResources;
+  clocks: FusedClocks;
+  /** A long epoch's next span, in steps: sized from the time the one before took. */
+  spanSteps: number;
+}
 
-  const report = (epoch: number, bytes: ArrayBuffer) => {
-    wall.reported(epoch);
-    const f32 = new Float32Array(bytes, 0, P * layout.stride);
-    const loss = new Float64Array(P);
-    const valLoss = new Float64Array(P);
-    for (let m = 0; m < P; m++) {
-      const at = rowOf[m] * layout.stride;
-      loss[m] = f32[at] / trainPoints;
-      valLoss[m] = base.valPoints > 0 ? f32[at + 2] : NaN;
-    }
-    return run.onEpoch({
-      epoch,
-      loss,
-      valLoss,
-      theta: (m) => Float64Array.from(f32.subarray(rowOf[m] * layout.stride + layout.thetaOffset, rowOf[m] * layout.stride + layout.thetaOffset + 3 * run.models[m].hiddenUnits)),
-      alpha: (m) => Float64Array.from(f32.subarray(rowOf[m] * layout.stride + layout.plotOffset, rowOf[m] * layout.stride + layout.plotOffset + plotPoints)),
-    });
-  };
-
+/**
+ * Trains the run's models; resolves with the epoch runner's outcome (errors inside a run are in it,
+ * not thrown). A Stop before the first epoch (while the pipelines compile or the points are
+ * converted) throws StoppedError. Its phases: plan, compile, upload, then submissions (a span of
+ * epochs, or a long epoch's spans) and their records read back in order.
+ */
+export async function runFused(device: GPUDevice, run: FusedRun): Promise<EpochOutcome & { startedAt: number; gpuMs: number | null; timeline: Timeline | null }> {
+  const plan = planFused(device, run);
+  const groups = await compileGroups(device, run, plan);
+  const gpu = await uploadFused(device, run, plan);
+  const clocks = fusedClocks(device, run, plan);
+  const ctx: FusedContext = { device, run, plan, groups, gpu, clocks, spanSteps: Math.max(1, Math.floor(2 ** 16 / (run.base.config.batchSize * plan.perInvocation))) };
   const startedAt = performance.now();
   run.phases?.enter('training', undefined, startedAt);
   try {
     const outcome = await runEpochs({
       device,
-      label: `fused ${choice.variant}`,
-      epochs: base.epochs,
-      epochsPerSubmit,
-      ringSize,
-      stagingBytes: recordBytes,
-      submit,
-      report,
+      label: `fused ${run.choice.variant}`,
+      epochs: run.base.epochs,
+      epochsPerSubmit: plan.epochsPerSubmit,
+      ringSize: plan.ringSize,
+      stagingBytes: plan.recordBytes,
+      submit: (first, count, staging) => submit(ctx, first, count, staging),
+      report: (epoch, bytes) => report(ctx, epoch, bytes),
       signal: run.signal,
     });
     const ok = !outcome.failure && !outcome.lost;
-    const gpuMs = querySet && ok && run.timestamps ? await passTimes(device, querySet, Math.ceil(outcome.reported / epochsPerSubmit)) : null;
-    const timeline =
-      run.timeline && ok ? await fusedTimeline(device, querySet, timedFrom, Math.ceil(outcome.reported / epochsPerSubmit), epochsPerSubmit, base.epochs, wall) : null;
+    const { querySet, timedFrom, wall } = clocks;
+    const submitted = Math.ceil(outcome.reported / plan.epochsPerSubmit);
+    const gpuMs = querySet && ok && run.timestamps ? await passTimes(device, querySet, submitted) : null;
+    const timeline = run.timeline && ok ? await fusedTimeline(device, querySet, timedFrom, submitted, plan.epochsPerSubmit, run.base.epochs, wall) : null;
     return { ...outcome, startedAt, gpuMs, timeline };
   } finally {
-    owned.destroyAll();
-    querySet?.destroy();
+    gpu.owned.destroyAll();
+    clocks.querySet?.destroy();
   }
+}
+
+/** Points [from, to) of `order` as (x, y) pairs into visitPairs, the order's first at pair `base`. */
+function gather(gpu: FusedResources, order: Uint32Array, base: number, from: number, to: number): void {
+  const { visitPairs, xTrain, yTrain } = gpu;
+  for (let i = from, at = 2 * (base + from); i < to; i++, at += 2) {
+    visitPairs[at] = xTrain[order[i]];
+    visitPairs[at + 1] = yTrain[order[i]];
+  }
+}
+
+const nextOrders = (run: FusedRun) => Promise.all(run.orders.map((next) => next()));
+
+/** Epochs [first, first + count) to the GPU, their records copied to `staging`; resolves with the dispatches issued. */
+async function submit(ctx: FusedContext, first: number, count: number, staging: GPUBuffer): Promise<number> {
+  const { run, clocks } = ctx;
+  if (ctx.plan.long) {
+    const started = performance.now();
+    const n = await submitLong(ctx, first, staging);
+    if (run.timeline) clocks.wall.submitted(first, { label: epochsLabel(first, 1), kernel: 'fused', dispatches: n }, started);
+    return n;
+  }
+  const n = await submitEpochs(ctx, first, count, staging);
+  if (run.timeline) clocks.wall.submitted(first + count - 1, { label: epochsLabel(first, count), kernel: 'fused', dispatches: n });
+  return n;
+}
+
+/** Short epochs: every epoch's visits and every dispatch's span written at once, the dispatches, then the epochs' records copied out in one piece. */
+async function submitEpochs(ctx: FusedContext, first: number, count: number, staging: GPUBuffer): Promise<number> {
+  const { device, run, plan, groups, gpu, clocks } = ctx;
+  const { seeds, align, epochsPerSubmit, spansPerEpoch, stepsPerDispatch, epochsPerDispatch } = plan;
+  const { stepsPerEpoch, trainPoints } = run.base;
+  for (let e = 0; e < count; e++) (await nextOrders(run)).forEach((order, s) => gather(gpu, order, (e * seeds + s) * trainPoints, 0, trainPoints));
+  // One span a (part of an) epoch and a K group, in the order they run.
+  let n = 0;
+  const spanAt = (s: Pick<Span, 'stepBegin' | 'stepEnd' | 'epochs' | 'epochEnd'>, epoch: number) => {
+    for (const g of groups) {
+      packSpan({ ...s, visitOffset: epoch * seeds * trainPoints, recordSlot: 1 + epoch, modelBegin: g.begin, modelEnd: g.end }, gpu.spanWords, (n++ * align) / 4);
+    }
+  };
+  if (spansPerEpoch > 1) {
+    for (let e = 0; e < count; e++) {
+      for (let begin = 0; begin < stepsPerEpoch; begin += stepsPerDispatch) {
+        const end = Math.min(begin + stepsPerDispatch, stepsPerEpoch);
+        spanAt({ stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch }, e);
+      }
+    }
+  } else {
+    for (let e = 0; e < count; e += epochsPerDispatch) spanAt({ stepBegin: 0, stepEnd: stepsPerEpoch, epochs: Math.min(epochsPerDispatch, count - e), epochEnd: true }, e);
+  }
+  device.queue.writeBuffer(gpu.visits, 0, gpu.visitPairs, 0, 2 * count * seeds * trainPoints);
+  device.queue.writeBuffer(gpu.span, 0, gpu.spanWords, 0, (n * align) / 4);
+  const encoder = device.createCommandEncoder({ label: `epochs ${first}-${first + count - 1}` });
+  const submission = Math.floor((first - 1) / epochsPerSubmit);
+  const index = 2 * (submission - clocks.timedFrom);
+  const querySet = submission >= clocks.timedFrom ? clocks.querySet : null;
+  const pass = encoder.beginComputePass({
+    label: `epochs ${first}-${first + count - 1}`,
+    ...(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: index, endOfPassWriteIndex: index + 1 } } : {}),
+  });
+  for (let d = 0; d < n; d++) {
+    const g = groups[d % groups.length];
+    pass.setPipeline(g.pipeline);
+    pass.setBindGroup(0, gpu.group, [d * align]);
+    pass.dispatchWorkgroups(g.workgroups);
+  }
+  pass.end();
+  encoder.copyBufferToBuffer(gpu.records, 4 * plan.slotFloats, staging, 0, count * plan.recordBytes);
+  device.queue.submit([encoder.finish()]);
+  return n;
+}
+
+/**
+ * A long epoch: its order and points gathered in slices (at 10^7 points each is most of a second
+ * in one piece), then one span a submission, two in flight, each sized from the time the one
+ * before took; the Stop signal is read before each. Only the last span copies the record out.
+ */
+async function submitLong(ctx: FusedContext, epoch: number, staging: GPUBuffer): Promise<number> {
+  const { device, run, plan, groups, gpu } = ctx;
+  const { seeds, align } = plan;
+  const { stepsPerEpoch, trainPoints } = run.base;
+  // A Stop while the order is drawn or the points gathered ends the epoch before its first step.
+  let orders: Uint32Array[];
+  try {
+    orders = await nextOrders(run);
+  } catch (e) {
+    if (e instanceof StoppedError) throw new StopInsideEpoch(epoch, 0, 0);
+    throw e;
+  }
+  for (let s = 0; s < seeds; s++) {
+    for (let from = 0; from < trainPoints; from += 2 ** 18) {
+      const to = Math.min(from + 2 ** 18, trainPoints);
+      gather(gpu, orders[s], s * trainPoints, from, to);
+      device.queue.writeBuffer(gpu.visits, 8 * (s * trainPoints + from), gpu.visitPairs, 2 * (s * trainPoints + from), 2 * (to - from));
+      await gpu.pause();
+      if (run.signal?.aborted) throw new StopInsideEpoch(epoch, 0, 0);
+    }
+  }
+  let dispatched = 0;
+  let previous: { done: Promise<undefined>; steps: number } | null = null;
+  let lastDone = performance.now();
+  for (let begin = 0; begin < stepsPerEpoch;) {
+    if (run.signal?.aborted) throw new StopInsideEpoch(epoch, begin, dispatched);
+    const end = Math.min(begin + ctx.spanSteps, stepsPerEpoch);
+    groups.forEach((g, n) =>
+      packSpan(
+        { stepBegin: begin, stepEnd: end, epochs: 1, epochEnd: end === stepsPerEpoch, visitOffset: 0, recordSlot: 1, modelBegin: g.begin, modelEnd: g.end },
+        gpu.spanWords,
+        (n * align) / 4,
+      ),
+    );
+    device.queue.writeBuffer(gpu.span, 0, gpu.spanWords, 0, (groups.length * align) / 4);
+    const encoder = device.createCommandEncoder({ label: `epoch ${epoch} steps ${begin}-${end}` });
+    const pass = encoder.beginComputePass({ label: `epoch ${epoch} steps ${begin}-${end}` });
+    groups.forEach((g, d) => {
+      pass.setPipeline(g.pipeline);
+      pass.setBindGroup(0, gpu.group, [d * align]);
+      pass.dispatchWorkgroups(g.workgroups);
+    });
+    pass.end();
+    if (end === stepsPerEpoch) encoder.copyBufferToBuffer(gpu.records, 4 * plan.slotFloats, staging, 0, plan.recordBytes);
+    device.queue.submit([encoder.finish()]);
+    dispatched += groups.length;
+    const current = { done: device.queue.onSubmittedWorkDone() as Promise<undefined>, steps: end - begin };
+    if (previous) {
+      await previous.done;
+      run.phases?.progress(begin, stepsPerEpoch, epoch);
+      // The GPU ran the previous span back to back with the one before it: its time is the gap.
+      const now = performance.now();
+      const ms = Math.max(now - lastDone, 0.05);
+      lastDone = now;
+      ctx.spanSteps = Math.max(1, Math.min(stepsPerEpoch, Math.round(previous.steps * Math.min(4, LONG_SPAN_MS / ms))));
+    }
+    previous = current;
+    begin = end;
+  }
+  return dispatched;
+}
+
+/** An epoch's records read back: each model's loss, val_loss, theta and alpha, handed to onEpoch in the models' own order. */
+function report(ctx: FusedContext, epoch: number, bytes: ArrayBuffer): void | Promise<void> {
+  const { run, plan } = ctx;
+  const { P, layout, rowOf, plotPoints } = plan;
+  ctx.clocks.wall.reported(epoch);
+  const f32 = new Float32Array(bytes, 0, P * layout.stride);
+  const loss = new Float64Array(P);
+  const valLoss = new Float64Array(P);
+  for (let m = 0; m < P; m++) {
+    const at = rowOf[m] * layout.stride;
+    loss[m] = f32[at] / run.base.trainPoints;
+    valLoss[m] = run.base.valPoints > 0 ? f32[at + 2] : NaN;
+  }
+  const slice = (m: number, offset: number, length: number) => Float64Array.from(f32.subarray(rowOf[m] * layout.stride + offset, rowOf[m] * layout.stride + offset + length));
+  return run.onEpoch({
+    epoch,
+    loss,
+    valLoss,
+    theta: (m) => slice(m, layout.thetaOffset, 3 * run.models[m].hiddenUnits),
+    alpha: (m) => slice(m, layout.plotOffset, plotPoints),
+  });
 }
 
 /** A label for the epochs [first, first + count). */

@@ -12,9 +12,10 @@ import { chooseKernel } from './calibrate';
 import { getGpu } from './device';
 import { runFused } from './fused';
 import { runPerOp } from './perop';
+import type { GpuEngine } from '../experiment/engines';
 
 /** A Stepper on 'gpu' (fused) or 'gpu-perop'. */
-export async function gpuStepper(exp: Experiment, engine: 'gpu' | 'gpu-perop'): Promise<Stepper> {
+export async function gpuStepper(exp: Experiment, engine: GpuEngine): Promise<Stepper> {
   const gpu = await getGpu();
   const { device } = gpu;
   const model = { hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate };

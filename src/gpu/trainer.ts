@@ -16,6 +16,7 @@ import { deviceLostMessage } from './epochs';
 import { describeKernel, fusedPipeline, runFused, type KernelChoice } from './fused';
 import { perOpPipelines, runPerOp } from './perop';
 import { DeviceLostError, DivergedError, StoppedError } from '../errors';
+import type { GpuEngine } from '../experiment/engines';
 
 /** Knobs of the GPU hosts, for tests and the benchmark; by default the kernel is chosen by calibration. */
 export interface GpuTuning {
@@ -35,7 +36,7 @@ export interface GpuTuning {
  * Gets the device and compiles the pipelines a run of `exp` will need, so that pressing Train
  * later starts at once. Errors are left for the run itself to report.
  */
-export async function warmUpGpu(exp: Experiment, engine: 'gpu' | 'gpu-perop' = 'gpu'): Promise<void> {
+export async function warmUpGpu(exp: Experiment, engine: GpuEngine = 'gpu'): Promise<void> {
   const gpu = await getGpu();
   if (engine === 'gpu-perop') await perOpPipelines(gpu.device, exp.config.batchSize, exp.config.activation);
   else {
@@ -46,7 +47,7 @@ export async function warmUpGpu(exp: Experiment, engine: 'gpu' | 'gpu-perop' = '
 }
 
 /** Trains on the GPU with the fused ('gpu') or per-op ('gpu-perop') strategy. */
-export async function trainGpu(exp: Experiment, options: TrainOptions & { engine: 'gpu' | 'gpu-perop' }, tuning: GpuTuning = {}): Promise<TrainResult> {
+export async function trainGpu(exp: Experiment, options: TrainOptions & { engine: GpuEngine }, tuning: GpuTuning = {}): Promise<TrainResult> {
   const { engine, signal } = options;
   const { config, stepsPerEpoch, trainPoints } = exp;
   const alphaAt = options.alphaAt ?? null;

@@ -1,5 +1,6 @@
 /** Every label the page, the plots and the CLI show, in English and in the lecture's Swedish. */
 import type { Problem } from '../experiment/problems';
+import type { EngineName } from '../experiment/engines';
 
 /** A language the project speaks. */
 export type Language = 'en' | 'sv';
@@ -76,10 +77,20 @@ const en = {
   formula: 'formula of x',
   formulaHelp: 'Functions: sin, cos, exp, log, sqrt, abs, ...; x < 0 ? a : b for a step.',
   engine: 'Engine',
-  engineGpu: 'GPU, fused (whole epochs in one dispatch)',
-  engineGpuPerop: 'GPU, per-op (three dispatches a step)',
-  engineCpu: 'CPU (JavaScript, float64, one thread)',
-  engineCpuWasm: 'CPU (WebAssembly SIMD, float64, one thread)',
+  /** An engine's name in the page's selects (`sweep`: in the many-models form), for every engine of engines.ts. */
+  engineName: (engine: EngineName, sweep = false): string =>
+    sweep && engine === 'gpu'
+      ? 'GPU (every model at once)'
+      : (
+          {
+            gpu: 'GPU, fused (whole epochs in one dispatch)',
+            'gpu-perop': 'GPU, per-op (three dispatches a step)',
+            cpu: 'CPU (JavaScript, float64, one thread)',
+            'cpu-f32': 'CPU (JavaScript, float32 as the GPU rounds, one thread)',
+            'cpu-wasm': 'CPU (WebAssembly SIMD, float64, one thread)',
+            'cpu-workers': 'CPU, all cores (Web Workers)',
+          } satisfies Record<EngineName, string>
+        )[engine],
   train: 'Train',
   stop: 'Stop',
   showPoints: 'show the data points',
@@ -168,8 +179,6 @@ const en = {
   sweepLr: 'learning rates (lo:hi:logN)',
   sweepK: 'K values (lo:hi:xF)',
   sweepSeeds: 'seeds per cell',
-  sweepEngineGpu: 'GPU (every model at once)',
-  sweepEngineWorkers: 'CPU, all cores (Web Workers)',
   sweepTrain: 'Train them all',
   sweepLossTitle: 'Validation error per epoch of every model (best in colour)',
   sweepBest: 'best',
@@ -301,10 +310,19 @@ const sv: Labels = {
   formula: 'formel i x',
   formulaHelp: 'Funktioner: sin, cos, exp, log, sqrt, abs, ...; x < 0 ? a : b för ett steg.',
   engine: 'Motor',
-  engineGpu: 'GPU, sammanslagen (hela epoker i ett anrop)',
-  engineGpuPerop: 'GPU, per operation (tre anrop per steg)',
-  engineCpu: 'CPU (JavaScript, float64, en tråd)',
-  engineCpuWasm: 'CPU (WebAssembly SIMD, float64, en tråd)',
+  engineName: (engine, sweep = false) =>
+    sweep && engine === 'gpu'
+      ? 'GPU (alla modeller på en gång)'
+      : (
+          {
+            gpu: 'GPU, sammanslagen (hela epoker i ett anrop)',
+            'gpu-perop': 'GPU, per operation (tre anrop per steg)',
+            cpu: 'CPU (JavaScript, float64, en tråd)',
+            'cpu-f32': 'CPU (JavaScript, float32 som GPU:n avrundar, en tråd)',
+            'cpu-wasm': 'CPU (WebAssembly SIMD, float64, en tråd)',
+            'cpu-workers': 'CPU, alla kärnor (Web Workers)',
+          } satisfies Record<EngineName, string>
+        )[engine],
   train: 'Träna',
   stop: 'Stoppa',
   showPoints: 'visa datapunkterna',
@@ -393,8 +411,6 @@ const sv: Labels = {
   sweepLr: 'inlärningshastigheter (lo:hi:logN)',
   sweepK: 'K-värden (lo:hi:xF)',
   sweepSeeds: 'frön per cell',
-  sweepEngineGpu: 'GPU (alla modeller på en gång)',
-  sweepEngineWorkers: 'CPU, alla kärnor (Web Workers)',
   sweepTrain: 'Träna alla',
   sweepLossTitle: 'Generaliseringsfelet per epok för varje modell (den bästa i färg)',
   sweepBest: 'bäst',

@@ -23,7 +23,7 @@ describe('the package names what is wrong', () => {
       () => api.train({}, { engine: 'nonsense' as never }),
       ArgumentError,
       'options.engine',
-      /unknown engine "nonsense": use one of gpu, gpu-perop, cpu, cpu-f32, cpu-workers, cpu-wasm/,
+      /unknown engine "nonsense": use one of gpu, gpu-perop, cpu, cpu-f32, cpu-wasm, cpu-workers/,
     ],
     ['train with a signal that is not one', () => api.train({}, { engine: 'cpu', signal: {} as never }), ArgumentError, 'options.signal', /must be an AbortSignal/],
     ['train with onEpoch not a function', () => api.train({}, { engine: 'cpu', onEpoch: 3 as never }), ArgumentError, 'options.onEpoch', /must be a function, got number/],
