@@ -9,7 +9,7 @@
  *   top      src/app/ (the page), src/cli/ (the command), src/bench/ (the benchmark's rows)
  * Type-only imports count too, but for cycles.
  */
-const GROUND = '^src/(errors[.]ts|experiment/(config|random|libm-log|data|targets|grid|numbers|mathjs|problems|activation|pause|phases|run|engines)[.]ts)$';
+const GROUND = '^src/(errors[.]ts|experiment/(config|random|libm-log|data|targets|grid|numbers|mathjs|problems|activation|pause|phases|run|engines|fields)[.]ts)$';
 const ENGINES = '^src/(cpu|gpu)/';
 const TOP = '^src/(app|cli|bench)/';
 

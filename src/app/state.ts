@@ -12,18 +12,10 @@ import type { Language } from '../plots/i18n';
 import { parseDecimal } from '../experiment/numbers';
 import type { Problem } from '../experiment/problems';
 import { ConfigError } from '../errors';
+import { NUMBER_FIELDS } from '../experiment/fields';
 
-/** The numeric fields, with their URL names (the lecture's). */
-export const NUMBER_FIELDS = {
-  N: 'points',
-  K: 'hiddenUnits',
-  M: 'steps',
-  dt: 'learningRate',
-  batch: 'batchSize',
-  split: 'validationSplit',
-  seed: 'dataSeed',
-  initSeed: 'initSeed',
-} as const satisfies Record<string, keyof ExperimentConfig>;
+/** The numeric fields, with their URL names (the lecture's): fields.ts. */
+export { NUMBER_FIELDS };
 
 /** A numeric field's URL and form name. */
 export type NumberField = keyof typeof NUMBER_FIELDS;

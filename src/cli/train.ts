@@ -12,6 +12,7 @@ import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { ENGINES, type EngineName } from '../experiment/run';
 import { ENGINE_TABLE, enginesHelp, onGpu, SWEEP_ENGINES } from '../experiment/engines';
+import { fieldFlag, FIELDS, flagAttribute, NUMBER_FIELDS } from '../experiment/fields';
 import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
@@ -30,22 +31,6 @@ import { ChromeNotFoundError, ConfigError, DivergedError, EngineUnavailableError
 /** The plots' size in pixels: the lecture's figsize=(15, 10) at 80 dpi. */
 export const PLOT_SIZE = { width: 1200, height: 800 } as const;
 
-/** The flag that sets each config field, for messages. */
-const FLAG: Record<string, string> = {
-  points: '--N',
-  hiddenUnits: '--K',
-  activation: '--activation',
-  steps: '--M',
-  learningRate: '--dt',
-  batchSize: '--batch',
-  validationSplit: '--split',
-  dataSeed: '--seed',
-  initSeed: '--init-seed',
-  target: '--target',
-  formula: '--target',
-  epochs: '--M',
-};
-
 /** A flag's number: decimal, as the page takes it (parseDecimal); "0x10" or "Infinity" is refused. */
 function number(value: string): number {
   const n = parseDecimal(value);
@@ -56,17 +41,11 @@ function number(value: string): number {
 /** The command line's parser (commander): flags named after the lecture's parameters. */
 export function program(): Command {
   const d = DEFAULT_CONFIG;
-  return new Command('train')
-    .description("Train the lecture's network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) on the GPU (WebGPU) or the CPU.")
-    .option('--N <points>', 'data points in all (training + validation)', number, d.points)
-    .option('--K <units>', 'hidden units', number, d.hiddenUnits)
+  const command = new Command('train').description("Train the lecture's network alpha(x) = sum_k v_k sigmoid(w_k x + b_k) on the GPU (WebGPU) or the CPU.");
+  // The lecture's numbers, a flag each (fields.ts).
+  for (const field of Object.values(NUMBER_FIELDS)) command.option(`${FIELDS[field].flag} <${FIELDS[field].arg}>`, FIELDS[field].help, number, d[field]);
+  return command
     .addOption(new Option('--activation <name>', "the hidden units' activation (Keras's names; sigmoid is the lecture's)").choices(ACTIVATIONS).default(d.activation))
-    .option('--M <steps>', 'SGD steps wanted; EPOCHS = floor(M / (N (1 - split) / batch))', number, d.steps)
-    .option('--dt <rate>', 'learning rate', number, d.learningRate)
-    .option('--batch <points>', 'points per SGD step (Nbatch)', number, d.batchSize)
-    .option('--split <ratio>', 'share of the points held out for validation (the last ones)', number, d.validationSplit)
-    .option('--seed <n>', 'data seed, as np.random.seed', number, d.dataSeed)
-    .option('--init-seed <n>', 'seed of the initial theta and the per-epoch shuffle', number, d.initSeed)
     .option('--no-shuffle', 'keep the training points in their order every epoch')
     .addOption(new Option('--engine <engine>', enginesHelp()).choices(ENGINES).default('gpu'))
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
@@ -110,16 +89,10 @@ interface Options {
 
 /** The experiment config the flags describe. */
 export function configFromOptions(o: Options): Partial<ExperimentConfig> {
+  const flags = o as unknown as Record<string, number>;
   return {
-    points: o.N,
-    hiddenUnits: o.K,
+    ...Object.fromEntries(Object.values(NUMBER_FIELDS).map((field) => [field, flags[flagAttribute(FIELDS[field].flag)]])),
     activation: o.activation,
-    steps: o.M,
-    learningRate: o.dt,
-    batchSize: o.batch,
-    validationSplit: o.split,
-    dataSeed: o.seed,
-    initSeed: o.initSeed,
     shuffle: o.shuffle,
     ...(isTargetName(o.target) && o.target !== 'custom' ? { target: o.target } : { target: 'custom', formula: o.target }),
   };
@@ -153,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof ConfigError) {
-      complain(`error: ${FLAG[e.field] ?? e.field}: ${e.message}`);
+      complain(`error: ${fieldFlag(e.field) ?? e.field}: ${e.message}`);
       return EXIT.badInput;
     }
     if (e instanceof SweepError) {
@@ -334,7 +307,7 @@ function exitCodeOf(name: string): number {
 
 /** Says why a run in the runtime failed, naming the flag of the field at fault; its exit code. */
 function failed(error: RunError): number {
-  const flag = error.field ? (error.name === SweepError.prototype.name ? `--${error.field}` : (FLAG[error.field] ?? error.field)) : null;
+  const flag = error.field ? (error.name === SweepError.prototype.name ? `--${error.field}` : (fieldFlag(error.field) ?? error.field)) : null;
   complain(`error: ${flag ? `${flag}: ` : ''}${error.message}`);
   return exitCodeOf(error.name);
 }

@@ -7,6 +7,7 @@ import { compileFormula, isTargetName, targetValueProblem, TARGETS, type TargetN
 import { plotGrid } from './grid';
 import { ACTIVATIONS, type Activation } from './activation';
 import { ConfigError, FormulaError } from '../errors';
+import { fieldLabel } from './fields';
 
 /** One training run, in the lecture's terms. Field names are the lecture's where it has one. */
 export interface ExperimentConfig {
@@ -99,26 +100,9 @@ export const BUDGET = {
   epochs: 1_000_000,
 } as const;
 
-const LABEL: Record<keyof ExperimentConfig | 'epochs', string> = {
-  points: 'points (N)',
-  hiddenUnits: 'hiddenUnits (K)',
-  activation: 'activation',
-  steps: 'steps (M)',
-  learningRate: 'learningRate (dt)',
-  batchSize: 'batchSize (Nbatch)',
-  validationSplit: 'validationSplit (validation_split_ratio)',
-  dataSeed: 'dataSeed',
-  initSeed: 'initSeed',
-  target: 'target',
-  shuffle: 'shuffle',
-  formula: 'formula',
-  initialTheta: 'initialTheta',
-  epochs: 'EPOCHS',
-};
-
 function integerIn(field: keyof ExperimentConfig, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(field, `${LABEL[field]} must be an integer from ${min} to ${max}, got ${String(value)}`, { kind: 'integer', min, max, got: String(value) });
+    throw new ConfigError(field, `${fieldLabel(field)} must be an integer from ${min} to ${max}, got ${String(value)}`, { kind: 'integer', min, max, got: String(value) });
   }
   return value;
 }
@@ -139,16 +123,16 @@ export function prepareExperiment(partial: Partial<ExperimentConfig> = {}): Expe
   integerIn('steps', config.steps, 1, LIMITS.maxSteps);
   const lr = config.learningRate;
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    throw new ConfigError('learningRate', `${LABEL.learningRate} must be a finite number > 0, got ${String(lr)}`, { kind: 'positive', got: String(lr) });
+    throw new ConfigError('learningRate', `${fieldLabel('learningRate')} must be a finite number > 0, got ${String(lr)}`, { kind: 'positive', got: String(lr) });
   }
   const split = config.validationSplit;
   if (typeof split !== 'number' || !Number.isFinite(split) || split < 0 || split >= 1) {
-    throw new ConfigError('validationSplit', `${LABEL.validationSplit} must be in [0, 1), got ${String(split)}`, { kind: 'split', got: String(split) });
+    throw new ConfigError('validationSplit', `${fieldLabel('validationSplit')} must be in [0, 1), got ${String(split)}`, { kind: 'split', got: String(split) });
   }
   // Keras: split_at = int(floor(N * (1 - validation_split))).
   const trainPoints = Math.floor(N * (1 - split));
   if (trainPoints < 1) {
-    throw new ConfigError('validationSplit', `${LABEL.validationSplit} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`, {
+    throw new ConfigError('validationSplit', `${fieldLabel('validationSplit')} = ${split} leaves no training point of N = ${N}; use a smaller split or more points`, {
       kind: 'noTraining',
       split,
       points: N,
