@@ -11,7 +11,7 @@ export { DEFAULT_CONFIG, LIMITS, prepareExperiment, epochsFor, estimateWork } fr
 export type { ExperimentConfig, Experiment, Derived, WorkEstimate } from './experiment/config';
 export { ENGINES } from './experiment/run';
 export type { EngineName, EpochRecord, TrainOptions, TrainResult, History, PartialEpoch, Timeline, TimelineBar } from './experiment/run';
-export { parseSweep, prepareSweep, sweepModels, summarizeSweep, sweepCsv, MAX_MODELS, SWEEP_ENGINES } from './experiment/sweep';
+export { parseSweep, prepareSweep, sweepFromAxes, sweepModels, summarizeSweep, sweepCsv, MAX_MODELS, SWEEP_ENGINES } from './experiment/sweep';
 export type { ModelSpec, Sweep, SweepEngine, SweepOptions, SweepResult, SweepEpochRecord, SweepSummary } from './experiment/sweep';
 export { ACTIVATIONS } from './experiment/activation';
 export type { Activation } from './experiment/activation';

@@ -4,8 +4,7 @@
  * each engine warmed up, then timed, every model checked against one CPU thread's sweep first.
  */
 import { benchModels, modelsWorkload, type RunSweep } from '../bench/rows';
-import { DEFAULT_CONFIG } from '../experiment/config';
-import { parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
+import { finiteOrNull, sweepFromAxes, type SweepEngine } from '../experiment/sweep';
 import type { Labels } from '../plots/i18n';
 import { trainSweep } from '../train';
 import { $ } from './dom';
@@ -37,11 +36,10 @@ export function setupModelsBench(host: ModelsBenchHost): void {
     // warmed up, then timed, every model checked against one CPU thread's sweep first.
     const runSweep: RunSweep = async (config, text, seeds, engine) => {
       try {
-        const r = await trainSweep(prepareSweep(config, parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...config }).models), { engine });
-        const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+        const r = await trainSweep(sweepFromAxes(config, text, seeds), { engine });
         return {
-          loss: r.loss.map(plain),
-          valLoss: r.valLoss.map(plain),
+          loss: r.loss.map(finiteOrNull),
+          valLoss: r.valLoss.map(finiteOrNull),
           divergedAt: r.divergedAt,
           timings: r.timings,
           dispatches: r.dispatches,

@@ -5,10 +5,10 @@
  * and the ratio to one CPU thread. Nothing here needs Node or a DOM.
  */
 import { compareRuns } from '../experiment/compare';
-import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import type { TrainResult } from '../experiment/run';
 import type { PhaseTimes } from '../experiment/phases';
-import { compareSweeps, modelsBenchmark, parseSweep, prepareSweep, type SweepEngine } from '../experiment/sweep';
+import { compareSweeps, modelsBenchmark, sweepFromAxes, type SweepEngine } from '../experiment/sweep';
 import { train, trainSweep } from '../train';
 import { BENCH_ENGINES, ENGINE_TABLE, onGpu, referenceOf, type BenchEngine } from '../experiment/engines';
 
@@ -296,8 +296,7 @@ export type RunSweep = (config: Partial<ExperimentConfig>, text: string, seeds: 
 
 /** Times the sweep engines on one `models` workload, each run checked against the CPU's sweep. */
 export async function benchModels(w: Workload, engines: readonly BenchEngine[], runSweep: RunSweep, repeats: number): Promise<BenchRow[]> {
-  const { models } = parseSweep(w.sweep!.text, w.sweep!.seeds, { ...DEFAULT_CONFIG, ...w.config });
-  const sweep = prepareSweep(w.config, models);
+  const sweep = sweepFromAxes(w.config, w.sweep!.text, w.sweep!.seeds);
   const ref = await trainSweep(sweep, { engine: 'cpu' });
   const rows: BenchRow[] = [];
   for (const engine of engines) {
@@ -314,7 +313,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
       ),
     );
   }
-  finishRows(rows, models.length, sweep.base.totalSteps);
+  finishRows(rows, sweep.models.length, sweep.base.totalSteps);
   return rows;
 }
 

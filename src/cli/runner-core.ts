@@ -14,9 +14,9 @@ import { loadTarget, targetFunction, type TargetName } from '../experiment/targe
 import { calibrateShape, type Calibration, type CalibrationStore, type GpuTuning, gpuStatus, train, trainSweep } from '../train';
 import type { ProgressEvent } from '../experiment/phases';
 import { heatmapConfig } from '../plots/heatmap';
-import { DEFAULT_CONFIG, prepareExperiment } from '../experiment/config';
+import { prepareExperiment } from '../experiment/config';
 import { plainLoop, type FloorRun } from '../bench/floor';
-import { parseSweep, prepareSweep, summarizeSweep, type SweepEngine, type SweepResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
+import { finiteOrNull, summarizeSweep, sweepFromAxes, type SweepEngine, type SweepResult, type ModelSpec, type SweepSummary } from '../experiment/sweep';
 
 /** An epoch as sent to Node: plain numbers. */
 export type EpochLine = Pick<EpochRecord, 'epoch' | 'loss' | 'valLoss'>;
@@ -143,9 +143,9 @@ export function createRunner(host: RunnerHost) {
     async trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine, plain = false): Promise<SweepOutcome> {
       const { signal } = newController();
       try {
-        const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
         await loadTarget(base);
-        const sweep = prepareSweep(base, models);
+        const sweep = sweepFromAxes(base, text, seeds);
+        const { models } = sweep;
         const r = await trainSweep(
           sweep,
           {
@@ -162,12 +162,11 @@ export function createRunner(host: RunnerHost) {
           },
           tuning,
         );
-        const nullable = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
         return {
           ok: true,
           models,
-          loss: r.loss.map(nullable),
-          valLoss: r.valLoss.map(nullable),
+          loss: r.loss.map(finiteOrNull),
+          valLoss: r.valLoss.map(finiteOrNull),
           divergedAt: r.divergedAt,
           status: r.status,
           epochs: r.epochs,

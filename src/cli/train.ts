@@ -19,7 +19,7 @@ import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
 import { pngBytes, prepareOutDir, RUN_FILES, runFiles, SWEEP_FILES, writeWhole, WriteError } from './output';
 import type { EpochLine, RunError, SweepLine } from './runner-core';
-import { parseSweep, prepareSweep, summarizeSweep, sweepCsv, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
+import { summarizeSweep, sweepCsv, sweepFromAxes, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
 import type { Runtime } from './runtimes';
 import { pickRuntime, RUNTIMES } from './runtime-choice';
 import { prepareDawn } from './dawn';
@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     exp = prepareExperiment(configFromOptions(options));
     if (options.sweep !== undefined) {
       if (!ENGINE_TABLE[options.engine].sweeps) throw new SweepError(`--engine ${options.engine} does not train sweeps; use ${SWEEP_ENGINES.join(', ')}`);
-      sweep = prepareSweep(configFromOptions(options), parseSweep(options.sweep, options.seeds, exp.config).models);
+      sweep = sweepFromAxes(configFromOptions(options), options.sweep, options.seeds);
     }
   } catch (e) {
     if (e instanceof ConfigError) {

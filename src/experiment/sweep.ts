@@ -3,7 +3,7 @@
  * models share the data, the split, the batch size and the steps (so their epochs line up); each
  * has its own learning rate, K, initial theta and visiting order (both from its init seed).
  */
-import { checkBudget, LIMITS, markPrepared, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
+import { checkBudget, DEFAULT_CONFIG, LIMITS, markPrepared, prepareExperiment, type Experiment, type ExperimentConfig } from './config';
 import { MAX_SEED } from './random';
 import { parseDecimal } from './numbers';
 import type { Problem } from './problems';
@@ -133,6 +133,21 @@ export function sweepModels(learningRates: number[], hiddenUnits: number[], seed
     }
   }
   return models;
+}
+
+/**
+ * The one recipe for a sweep from its axes' text (`lr=0.001:0.1:log8,K=2:32:x2`) and seeds per cell
+ * over `base` (defaults: the lecture's): the models, then the validated Sweep that trainSweep
+ * takes. The command, the page, the benchmark and the tests all make their sweeps with it. A
+ * custom formula's parser must be loaded first (loadTarget).
+ */
+export function sweepFromAxes(base: Partial<ExperimentConfig>, axes: string, seeds: number): Sweep {
+  return prepareSweep(base, parseSweep(axes, seeds, { ...DEFAULT_CONFIG, ...base }).models);
+}
+
+/** A sweep's per-model numbers as JSON takes them: NaN (a diverged model's) as null. */
+export function finiteOrNull(a: Float64Array): (number | null)[] {
+  return Array.from(a, (v) => (Number.isFinite(v) ? v : null));
 }
 
 /**

@@ -9,8 +9,8 @@
 import { fusedFinish, fusedSpan } from '../kernels/fused/twin';
 import { activationCode } from '../experiment/activation';
 import { closeness } from '../experiment/compare';
-import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
-import { parseSweep, prepareSweep } from '../experiment/sweep';
+import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { sweepFromAxes } from '../experiment/sweep';
 import { epochOrders, initialThetas, makeDataset, type Dataset } from '../experiment/data';
 import { unlessStopped, yielder } from '../experiment/pause';
 import { getGpu, type Gpu } from './device';
@@ -351,6 +351,6 @@ export async function calibrateShape(config: Partial<ExperimentConfig>, sweep?: 
     const exp = prepareExperiment(config);
     return calibrate(gpu, exp, [{ hiddenUnits: exp.config.hiddenUnits, learningRate: exp.config.learningRate }]);
   }
-  const { models } = parseSweep(sweep.text, sweep.seeds, { ...DEFAULT_CONFIG, ...config });
-  return calibrate(gpu, prepareSweep(config, models).base, models);
+  const { base, models } = sweepFromAxes(config, sweep.text, sweep.seeds);
+  return calibrate(gpu, base, models);
 }

@@ -19,7 +19,7 @@ import { fusedFinish, fusedSpan } from '../../src/kernels/fused/twin';
 import { makeDataset, plotGrid } from '../../src/experiment/data';
 import { createStepper, train, trainSweep as trainSweepEngine } from '../../src/train';
 import { started as workersStarted } from '../../src/cpu/pool';
-import { parseSweep, prepareSweep, type SweepEngine } from '../../src/experiment/sweep';
+import { finiteOrNull, parseSweep, prepareSweep, sweepFromAxes, type SweepEngine } from '../../src/experiment/sweep';
 import { DEFAULT_CONFIG, prepareExperiment } from '../../src/experiment/config';
 import { DivergedError } from '../../src/errors';
 
@@ -394,14 +394,13 @@ async function workerRuns(times: number) {
 /** Trains a sweep on the GPU and returns its result as JSON (NaN as null), or the error. */
 async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: number) {
   try {
-    const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
-    const r = await trainSweepEngine(prepareSweep(base, models), { engine: 'gpu' });
-    const plain = (a: Float64Array) => [...a].map((v) => (Number.isFinite(v) ? v : null));
+    const sweep = sweepFromAxes(base, text, seeds);
+    const r = await trainSweepEngine(sweep, { engine: 'gpu' });
     return {
       ok: true as const,
-      models,
-      loss: r.loss.map(plain),
-      valLoss: r.valLoss.map(plain),
+      models: sweep.models,
+      loss: r.loss.map(finiteOrNull),
+      valLoss: r.valLoss.map(finiteOrNull),
       divergedAt: r.divergedAt,
       thetas: r.thetas.map((t) => [...t]),
       dispatches: r.dispatches,
@@ -418,8 +417,7 @@ async function trainSweep(base: Partial<ExperimentConfig>, text: string, seeds: 
  * sweep), and says how long the Stop took to be answered and how far the sweep got.
  */
 async function stopSweep(base: Partial<ExperimentConfig>, text: string, seeds: number, engine: SweepEngine, stopAfterMs: number) {
-  const { models } = parseSweep(text, seeds, { ...DEFAULT_CONFIG, ...base });
-  const sweep = prepareSweep(base, models);
+  const sweep = sweepFromAxes(base, text, seeds);
   const controller = new AbortController();
   let stoppedAt = 0;
   setTimeout(() => {
@@ -427,7 +425,7 @@ async function stopSweep(base: Partial<ExperimentConfig>, text: string, seeds: n
     controller.abort();
   }, stopAfterMs);
   const r = await trainSweepEngine(sweep, { engine, signal: controller.signal });
-  return { answeredMs: performance.now() - stoppedAt, epochs: r.epochs, status: r.status, models: models.length, thetas: r.thetas.length };
+  return { answeredMs: performance.now() - stoppedAt, epochs: r.epochs, status: r.status, models: sweep.models.length, thetas: r.thetas.length };
 }
 
 /** What window.harness offers the tests. */

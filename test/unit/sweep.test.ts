@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { trainSweepCpu } from '../../src/cpu/sweep';
 import { trainCpu } from '../../src/cpu/trainer';
 import { prepareExperiment } from '../../src/experiment/config';
-import { parseAxis, parseSweep, prepareSweep } from '../../src/experiment/sweep';
+import { parseAxis, parseSweep, prepareSweep, sweepFromAxes } from '../../src/experiment/sweep';
 import { DivergedError, SweepError } from '../../src/errors';
 
 describe('reading a sweep', () => {
@@ -51,6 +51,15 @@ describe('reading a sweep', () => {
     expect(s.models[0]).toEqual({ learningRate: 0.001, hiddenUnits: 2, initSeed: 124 });
     expect(s.models[3]).toEqual({ learningRate: 0.001, hiddenUnits: 2, initSeed: 127 });
     expect(s.models[4]).toEqual({ learningRate: 0.001, hiddenUnits: 4, initSeed: 124 });
+  });
+
+  it("makes a sweep from its axes over a base, the lecture's fields where the base says nothing (the one recipe)", () => {
+    const sweep = sweepFromAxes({ steps: 4000, initSeed: 7 }, 'lr=0.001:0.1:log8,K=2:32:x2', 2);
+    expect(sweep.models).toEqual(parseSweep('lr=0.001:0.1:log8,K=2:32:x2', 2, { learningRate: 0.008, hiddenUnits: 10, initSeed: 7 }).models);
+    expect(sweep.base.config.steps).toBe(4000);
+    expect(sweep.experiments[1].config).toMatchObject({ learningRate: 0.001, hiddenUnits: 2, initSeed: 8 });
+    // An axis left out takes the base's value.
+    expect(sweepFromAxes({ hiddenUnits: 3 }, 'lr=0.01:0.02:2', 1).models.map((m) => m.hiddenUnits)).toEqual([3, 3]);
   });
 
   it('names the model whose config is bad', () => {
