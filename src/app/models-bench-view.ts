@@ -95,12 +95,12 @@ function drawBenchTable(
     const tr = document.createElement('tr');
     const cpu = rows[P].cpu?.rate ?? null;
     tr.append(
-      cell('td', P.toLocaleString()),
+      cell('td', L.int(P)),
       ...engines.map((e) => {
         const r = rows[P][e];
         if (!r) return cell('td', '…');
         if (!r.ok || r.rate === null) return cell('td', L.modelsBenchDisagree);
-        return cell('td', `${Math.round(r.rate).toLocaleString()}/s${e !== 'cpu' && cpu ? ` (${(r.rate / cpu).toFixed(2)}x)` : ''}`);
+        return cell('td', `${L.int(r.rate)}/s${e !== 'cpu' && cpu ? ` (${L.num(r.rate / cpu, 3)}x)` : ''}`);
       }),
     );
     return tr;

@@ -111,7 +111,7 @@ export function setupResultsView(ctx: ResultsContext) {
       const gpu = !onCpu(run.engine) ? run.result : !onCpu(other) ? second : null;
       if (!gpu) {
         const c = compareRuns(run.result, second);
-        out.textContent = `${timing} ${c.ok ? L.agree(c.maxRel.toExponential(1)) : L.disagree(c.maxRel.toExponential(1))}`;
+        out.textContent = `${timing} ${c.ok ? L.agree(L.sci(c.maxRel, 2)) : L.disagree(L.sci(c.maxRel, 2))}`;
         window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c };
         return;
       }
@@ -119,7 +119,7 @@ export function setupResultsView(ctx: ResultsContext) {
       const twin = await train(exp, { engine: 'cpu-f32' });
       const c = compareRuns(gpu, twin);
       const d = compareRuns(gpu, float64);
-      out.textContent = `${timing} ${c.ok ? L.twinAgree(c.maxRel.toExponential(1)) : L.twinDisagree(c.maxRel.toExponential(1))} ${L.float64Diff(d.maxRel.toExponential(1))}`;
+      out.textContent = `${timing} ${c.ok ? L.twinAgree(L.sci(c.maxRel, 2)) : L.twinDisagree(L.sci(c.maxRel, 2))} ${L.float64Diff(L.sci(d.maxRel, 2))}`;
       window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
     } catch (e) {
       out.textContent = `${L.failed} ${(e as Error).message}`;

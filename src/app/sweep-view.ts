@@ -325,7 +325,7 @@ async function compareOnPage(view: SweepView): Promise<void> {
     const t = sweepDifference(gpu, twin);
     const d = sweepDifference(gpu, float64);
     state.comparison = { ok: t.past === 0 && t.divergedInOne === 0, maxRel: t.maxRel, float64: d.maxRel, past: t.past + t.divergedInOne };
-    out.textContent = `${timing} ${L().sweepTwin(state.comparison.ok, t.maxRel.toExponential(1), t.past + t.divergedInOne)} ${L().sweepFloat64(d.maxRel.toExponential(1))}`;
+    out.textContent = `${timing} ${L().sweepTwin(state.comparison.ok, L().sci(t.maxRel, 2), t.past + t.divergedInOne)} ${L().sweepFloat64(L().sci(d.maxRel, 2))}`;
   } catch (err) {
     out.textContent = `${L().failed} ${(err as Error).message}`;
   } finally {

@@ -87,7 +87,15 @@ export function unitCurves(grid: ArrayLike<number>, theta: ArrayLike<number>, ac
   });
 }
 
-/** Chart.js config of the hidden units: one thin line each, coloured around the wheel. */
+/** Ten colours a reader tells apart (Tableau's, matplotlib's default cycle): the hidden units up to ten. */
+export const UNIT_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** Unit k's colour among `count`: the ten distinct ones, or around the wheel past ten. */
+export function unitColour(k: number, count: number): string {
+  return count <= UNIT_COLOURS.length ? UNIT_COLOURS[k] : `hsl(${Math.round((360 * k) / count)}, 65%, 45%)`;
+}
+
+/** Chart.js config of the hidden units: one thin line each, in colours told apart (unitColour). */
 export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<number> | null, lang: Language, activation: Activation = 'sigmoid'): ChartConfiguration<'line'> {
   const l = LABELS[lang];
   const curves = theta ? unitCurves(grid, theta, activation) : [];
@@ -95,7 +103,7 @@ export function unitsChartConfig(grid: ArrayLike<number>, theta: ArrayLike<numbe
     type: 'line',
     data: {
       datasets: curves.map((data, k) => {
-        const colour = `hsl(${Math.round((360 * k) / curves.length)}, 65%, 45%)`;
+        const colour = unitColour(k, curves.length);
         return { label: `${l.unit} ${k + 1}`, data, borderColor: colour, backgroundColor: colour, ...LINE, borderWidth: curves.length > 32 ? 1 : 2 };
       }),
     },
@@ -272,10 +280,10 @@ export function timelineChartConfig(timeline: Timeline, lang: Language): ChartCo
   return {
     type: 'bar',
     data: {
-      labels: kernels,
+      labels: kernels.map((kernel) => l.timelineRow(kernel)),
       datasets: kernels.map((kernel) => ({
-        label: kernel,
-        data: timeline.bars.filter((b) => b.kernel === kernel).map((b) => ({ x: [b.startMs, b.endMs], y: kernel, label: b.label })) as never,
+        label: l.timelineRow(kernel),
+        data: timeline.bars.filter((b) => b.kernel === kernel).map((b) => ({ x: [b.startMs, b.endMs], y: l.timelineRow(kernel), label: b.label })) as never,
         backgroundColor: KERNEL_COLOURS[kernel],
         borderColor: KERNEL_COLOURS[kernel],
         grouped: false,

@@ -36,6 +36,8 @@ const en = {
   timelineX: 'ms from the first bar',
   sweepTimelineModels: (models: number) => `Each bar trains all ${models} models, one invocation or subgroup a model.`,
   timelineY: 'kernel',
+  /** A timeline row's name: the kernel's (a WGSL file's name stays as it is). */
+  timelineRow: (kernel: string) => kernel,
   timelineNote: (bars: number, dispatches: number, spanMs: string, busyMs: string, perOp: boolean, epochDispatches: number) =>
     `${bars} bars, ${dispatches} dispatches: ${spanMs} ms from the first start to the last end, ${busyMs} ms of it inside the bars.` +
     (perOp ? ` One epoch of this run is ${epochDispatches} dispatches like these; the fused kernel runs whole epochs in one.` : ''),
@@ -198,6 +200,10 @@ const en = {
   modelsBenchDisagree: 'disagrees',
   // numbers, problems and states (every string the page shows comes from here)
   num: (v: number, digits: number) => v.toPrecision(digits),
+  /** A number in scientific notation as a reader writes it: 2.3 × 10⁻⁵. */
+  sci: (v: number, digits: number) => scientific(v, digits, '.', '×'),
+  /** A whole number with the language's thousands separator. */
+  int: (v: number) => Math.round(v).toLocaleString('en'),
   problemText: (p: Problem): string => problemEn(p),
   urlNoticeLine: (name: string, why: string, fallback: string | null) => `${name}: ${why}${fallback === null ? '' : `; using ${fallback}`}`,
   divergedRun: (epoch: number, loss: string) => `Training diverged at epoch ${epoch}: the loss became ${loss}. Try a smaller learning rate (dt).`,
@@ -270,6 +276,7 @@ const sv: Labels = {
   timelineX: 'ms från första stapeln',
   sweepTimelineModels: (models: number) => `Varje stapel tränar alla ${models} modeller, en tråd eller undergrupp per modell.`,
   timelineY: 'kärna',
+  timelineRow: (kernel) => ({ fused: 'sammanslagen', 'per-op epoch': 'per-op-epok' })[kernel] ?? kernel,
   timelineNote: (bars: number, dispatches: number, spanMs: string, busyMs: string, perOp: boolean, epochDispatches: number) =>
     `${bars} staplar, ${dispatches} anrop: ${spanMs} ms från första start till sista slut, varav ${busyMs} ms inuti staplarna.` +
     (perOp ? ` En epok av den här körningen är ${epochDispatches} sådana anrop; den sammanslagna kärnan kör hela epoker i ett.` : ''),
@@ -349,10 +356,9 @@ const sv: Labels = {
   compareWith: (engine) => `Jämför med ${engine}`,
   comparing: 'Kör samma experiment på den andra motorn…',
   comparison: (a, ta, b, tb, ratio) =>
-    `${a}: ${ta}; ${b}: ${tb}. ` +
-    (ratio >= 1 ? `${a} tog ${ratio.toPrecision(3)} gånger så lång tid som ${b}.` : `${a} var ${(1 / ratio).toPrecision(3)} gånger så snabb som ${b}.`),
-  agree: (rel) => `Resultaten stämmer: varje epoks loss och val_loss inom 1e-3 relativt (största skillnad ${rel}).`,
-  disagree: (rel) => `Resultaten STÄMMER INTE: största relativa skillnaden i en epoks loss är ${rel}, mer än 1e-3.`,
+    `${a}: ${ta}; ${b}: ${tb}. ` + (ratio >= 1 ? `${a} tog ${svNum(ratio, 3)} gånger så lång tid som ${b}.` : `${a} var ${svNum(1 / ratio, 3)} gånger så snabb som ${b}.`),
+  agree: (rel) => `Resultaten stämmer: varje epoks loss och val_loss inom 10⁻³ relativt (största skillnad ${rel}).`,
+  disagree: (rel) => `Resultaten STÄMMER INTE: största relativa skillnaden i en epoks loss är ${rel}, mer än 10⁻³.`,
   exports: 'Exportera',
   historyCsv: 'historik (CSV)',
   historyJson: 'historik (JSON)',
@@ -397,7 +403,7 @@ const sv: Labels = {
   twinCommon:
     'CPU-tvillingen till common.wgsl: samma aktiveringar och derivator, i samma ordning som i WGSL, i float64 eller avrundat till float32 efter varje operation som GPU:n gör.',
   twinPerop:
-    'CPU-tvillingen till per-op-kärnorna: forward, mse_grad och sgd_update rad för rad. GPU:ns resultat jämförs med den i testerna (float32, inom 1e-3), och i float64 är den referensmotorn.',
+    'CPU-tvillingen till per-op-kärnorna: forward, mse_grad och sgd_update rad för rad. GPU:ns resultat jämförs med den i testerna (float32, inom 10⁻³), och i float64 är den referensmotorn.',
   twinFused:
     'CPU-tvillingen till de sammanslagna kärnorna: en följd av steg och slutet av en epok, alpha summerad fil för fil som subgrupps-kärnan summerar. Kalibreringen kontrollerar varje kärna mot den innan den tas tid på.',
   noWebGpu: 'Ingen WebGPU här, så GPU-motorerna är avstängda; CPU-motorerna fungerar.',
@@ -428,7 +434,9 @@ const sv: Labels = {
   modelsBenchDone: 'Klart.',
   modelsBenchP: 'P modeller',
   modelsBenchDisagree: 'stämmer inte',
-  num: (v, digits) => v.toPrecision(digits).replace('.', ','),
+  num: (v, digits) => svNum(v, digits),
+  sci: (v, digits) => scientific(v, digits, ',', '·'),
+  int: (v) => Math.round(v).toLocaleString('sv'),
   problemText: (p) => problemSv(p),
   urlNoticeLine: (name, why, fallback) => `${name}: ${why}${fallback === null ? '' : `; använder ${fallback.replace('.', ',')}`}`,
   divergedRun: (epoch, loss) => `Träningen divergerade i epok ${epoch}: felet blev ${loss}. Pröva en lägre inlärningshastighet (dt).`,
@@ -447,15 +455,15 @@ const sv: Labels = {
   cpuWasmDevice: 'CPU, WebAssembly SIMD (f64x2), float64, en tråd',
   formulaReadOnly: 'Välj ”egen formel” ovan för att skriva ett eget f.',
   formulaLoading: 'laddar formeltolken (mathjs) …',
-  twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 1e-3 relativt (största skillnad ${rel}).`,
-  twinDisagree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): en skillnad på ${rel}, mer än 1e-3; det är ett fel, rapportera det gärna.`,
+  twinAgree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): varje epok inom 10⁻³ relativt (största skillnad ${rel}).`,
+  twinDisagree: (rel) => `Mot CPU-tvillingen i float32 (samma aritmetik som GPU:n): en skillnad på ${rel}, mer än 10⁻³; det är ett fel, rapportera det gärna.`,
   float64Diff: (rel) =>
     `Mot float64: största relativa skillnad ${rel}. float32 har ungefär 7 siffror och varje SGD-steg bär med sig förra stegets avrundning, så körningar i float32 och float64 glider isär, mest där träningen är instabil.`,
   sweepStopped: (epochs, E, P, seconds, rate) => `Stoppad efter epok ${epochs} av ${E}: ${P.toLocaleString('sv')} modeller, ${seconds} s för det som kördes, ${rate} modeller/s.`,
   sweepTwin: (ok, rel, chaotic) =>
     ok
-      ? `Mot CPU-tvillingen i float32 (samma aritmetik): varje modell inom 1e-3 (största skillnad ${rel}).`
-      : `Mot CPU-tvillingen i float32 (samma aritmetik): ${chaotic} modell(er) skiljer mer än 1e-3 (största ${rel}); det är de instabila, där till och med en skillnad i sista biten av en summa växer steg för steg.`,
+      ? `Mot CPU-tvillingen i float32 (samma aritmetik): varje modell inom 10⁻³ (största skillnad ${rel}).`
+      : `Mot CPU-tvillingen i float32 (samma aritmetik): ${chaotic} modell(er) skiljer mer än 10⁻³ (största ${rel}); det är de instabila, där till och med en skillnad i sista biten av en summa växer steg för steg.`,
   sweepFloat64: (rel) =>
     `Mot float64: största relativa skillnad ${rel}, eftersom avrundningen i float32, som förs vidare från steg till steg, växer snabbast där träningen är instabil.`,
   sweepRunning: 'Tränar alla modeller…',
@@ -480,6 +488,15 @@ const sv: Labels = {
 export const LABELS: Record<Language, Labels> = { en: en as Labels, sv };
 
 const big = (v: number) => v.toExponential(2);
+/** v to `digits` significant digits with a decimal comma. */
+const svNum = (v: number, digits: number) => v.toPrecision(digits).replace('.', ',');
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '+': '', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+/** v as mantissa `times` 10 with a superscript exponent (`2,3·10⁻⁵`); plain where the exponent is 0. */
+function scientific(v: number, digits: number, point: string, times: string): string {
+  const [mantissa, exponent] = v.toExponential(Math.max(0, digits - 1)).split('e');
+  const m = mantissa.replace('.', point);
+  return exponent === '+0' ? m : `${m}${times}10${[...exponent].map((c) => SUPERSCRIPT[c]).join('')}`;
+}
 const bytes = (b: number, lang: Language) => {
   const t = b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${Math.ceil(b / 2 ** 20)} MiB`;
   return lang === 'sv' ? t.replace('.', ',') : t;

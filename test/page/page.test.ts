@@ -1031,6 +1031,11 @@ describe.skipIf(!webgpu.ok)('the page under what a user types, links or clicks (
     // EPOCHS is the lecture's own variable, in both languages.
     const left = shown.filter((t) => english.test(t.replace(/EPOCHS/g, '')));
     expect(left, left.join('\n')).toEqual([]);
+    // Nor an English number: a decimal point or an e-exponent in the run's and the sweep's words.
+    for (const id of ['status', 'comparison', 'sweep-status', 'sweep-comparison']) expect(await text(`#${id}`), id).not.toMatch(/\d\.\d|\de-?\d/);
+    // The timeline's rows are named in Swedish too (the fused kernel's: sammanslagen).
+    const rows = await page.evaluate(() => window.webgpuSgdPage.timeline?.chart.snapshot?.datasets.map((d) => d.label) ?? []);
+    expect(rows.includes('fused'), rows.join()).toBe(false);
     // The walk saw what a run and a sweep leave: their status lines and comparisons, the field's error.
     for (const id of ['status', 'comparison', 'result-list', 'sweep-status', 'sweep-comparison', 'N-error']) {
       const t = (await text(`#${id}`)).trim();
