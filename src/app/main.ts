@@ -180,7 +180,19 @@ const stepView = setupStepView({
     fields.disabled = on;
     engineSelect.disabled = on;
     trainButton.disabled = on || validate() === null;
-    if (!on) drawCharts(null, validate());
+    if (!on) {
+      drawCharts(null, validate());
+      progress.value = 0;
+      status.textContent = L.idle;
+    }
+  },
+  progressed: (v, exp) => {
+    const { loss, valLoss } = v.history;
+    $('loss-box').hidden = loss.length === 0;
+    if (loss.length > 0) charts.loss.show('loss', { loss, valLoss, lang, validation: exp.valPoints !== 0, marker: null, epochs: exp.epochs });
+    progress.max = exp.epochs * exp.stepsPerEpoch;
+    progress.value = v.stepsDone;
+    status.textContent = L.progress(loss.length, exp.epochs);
   },
   charts,
   grid: GRID,

@@ -4,7 +4,7 @@
  * the f/alpha chart, each residual alpha(x_i) - y_i as a segment, alpha and the hidden units
  * before the step faded behind the new ones, and the gradient of every unit's (v_k, w_k, b_k).
  */
-import type { ExperimentConfig } from '../experiment/config';
+import type { Experiment, ExperimentConfig } from '../experiment/config';
 import type { Activation } from '../experiment/activation';
 import type { Labels, Language } from '../plots/i18n';
 import { alphaOf, createStepper, type Stepper, type StepView } from '../train';
@@ -26,6 +26,8 @@ export interface StepHost {
   stepping(on: boolean): void;
   charts: { alpha: ChartView; units: ChartView };
   grid: Float64Array;
+  /** After each frame: the page's error chart, progress bar and status follow the epochs stepped through, as under Train. */
+  progressed(view: StepView, exp: Experiment): void;
 }
 
 /** What a test or the page can read. */
@@ -84,6 +86,7 @@ export function setupStepView(host: StepHost): { state: StepState; reset: () => 
       if (state.stepper !== s) return false;
       state.last = v;
       draw(v, s.exp.config.activation, s.exp.epochs, s.exp.stepsPerEpoch);
+      host.progressed(v, s.exp);
       state.frames++;
       return !v.finished;
     } catch (e) {

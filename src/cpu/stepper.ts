@@ -11,10 +11,15 @@ export async function cpuStepper(exp: Experiment, engine: OneThreadEngine): Prom
   // cpu-wasm's model takes theta in at each beginEpoch, as this one sets it before.
   const [model] = await oneThreadModels(engine, [exp], inputs.data, inputs.thetas);
   // The model's own start (rounded to float32 for cpu-f32).
+  // An epoch begins at its first step and ends at its last, as in a run, so its loss and val_loss are
+  // the run's; in between, theta stays in the model (cpu-wasm's in its module's memory).
   return makeStepper(exp, { ...inputs, thetas: [Float64Array.from(model.theta)] }, engine, async (theta, order, from, to) => {
-    model.theta.set(theta);
-    model.beginEpoch(order);
+    if (from === 0) {
+      model.theta.set(theta);
+      model.beginEpoch(order);
+    }
     model.steps(from, to);
-    return Float64Array.from(model.theta);
+    const epochEnd = to === exp.stepsPerEpoch ? model.endEpoch() : undefined;
+    return { theta: Float64Array.from(model.theta), epochEnd };
   });
 }

@@ -27,6 +27,8 @@ export interface StepView {
   gradient: Float64Array;
   thetaBefore: Float64Array;
   theta: Float64Array;
+  /** The epochs completed so far, as a run reports them: each epoch's loss and val_loss (null without validation). */
+  history: { loss: number[]; valLoss: (number | null)[] };
 }
 
 /** One model being stepped through. */
@@ -43,8 +45,17 @@ export interface Stepper {
   dispose(): void;
 }
 
-/** Runs steps [from, to) of an epoch that visits the points in `order`, from `theta`; resolves to theta after. */
-export type Advance = (theta: Float64Array, order: Uint32Array, from: number, to: number) => Promise<Float64Array>;
+/** What an engine's steps leave: theta after them, and at an epoch's last step the epoch's loss and val_loss, as its run would report them. */
+export interface Advanced {
+  theta: Float64Array;
+  epochEnd?: { loss: number; valLoss: number | null };
+}
+
+/**
+ * Runs steps [from, to) of an epoch that visits the points in `order`, from `theta` (the theta its
+ * previous call left, within an epoch); an epoch's steps come in order, from 0 to its last.
+ */
+export type Advance = (theta: Float64Array, order: Uint32Array, from: number, to: number) => Promise<Advanced>;
 
 /** A Stepper over `advance`, starting at the inputs' initial theta and first epoch. */
 export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineName, advance: Advance, dispose = () => undefined): Stepper {
@@ -58,6 +69,7 @@ export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineNa
   let order: Uint32Array | null = null;
   let done = 0;
   const total = exp.epochs * stepsPerEpoch;
+  const history: StepView['history'] = { loss: [], valLoss: [] };
 
   /** The order of the epoch the next step is in (moving on to the next epoch at the end of one). */
   const nextStepOrder = async (): Promise<Uint32Array> => {
@@ -74,7 +86,12 @@ export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineNa
     while (n > 0) {
       const stepOrder = await nextStepOrder();
       const to = Math.min(stepsPerEpoch, inEpoch + n);
-      theta = await advance(theta, stepOrder, inEpoch, to);
+      const after = await advance(theta, stepOrder, inEpoch, to);
+      theta = after.theta;
+      if (after.epochEnd) {
+        history.loss.push(after.epochEnd.loss);
+        history.valLoss.push(after.epochEnd.valLoss);
+      }
       n -= to - inEpoch;
       done += to - inEpoch;
       inEpoch = to;
@@ -103,6 +120,7 @@ export function makeStepper(exp: Experiment, inputs: RunInputs, engine: EngineNa
       gradient,
       thetaBefore: before,
       theta: Float64Array.from(theta),
+      history: { loss: [...history.loss], valLoss: [...history.valLoss] },
     };
   };
 

@@ -24,10 +24,13 @@ export async function gpuStepper(exp: Experiment, engine: GpuEngine): Promise<St
   const B = exp.config.batchSize;
   // The GPU starts from theta in float32, as a run does.
   const start = { ...inputs, thetas: [Float64Array.from(inputs.thetas[0], Math.fround)] };
+  // The epoch's squared residuals so far, summed over its slices: at its last, the epoch's loss.
+  let lossSum = 0;
   return makeStepper(exp, start, engine, async (theta, order, from, to) => {
     const slice = order.subarray(from * B, Math.min(order.length, to * B));
     const part: Experiment = { ...exp, epochs: 1, stepsPerEpoch: to - from, totalSteps: to - from, trainPoints: slice.length };
     let after: Float64Array | null = null;
+    let losses = { sum: 0, valLoss: NaN };
     const outcome = choice
       ? await runFused(device, {
           base: part,
@@ -36,13 +39,22 @@ export async function gpuStepper(exp: Experiment, engine: GpuEngine): Promise<St
           orders: [() => Uint32Array.from(slice)],
           plotAt: null,
           choice,
-          onEpoch: (e) => void (after = e.theta(0)),
+          onEpoch: (e) => {
+            after = e.theta(0);
+            losses = { sum: e.loss[0] * slice.length, valLoss: e.valLoss[0] };
+          },
         })
       : await runPerOp(device, part, { ...inputs, thetas: [theta], orders: [async () => Uint32Array.from(slice)], orderIndex: [0] }, null, {
-          onEpoch: (e) => void (after = e.theta),
+          onEpoch: (e) => {
+            after = e.theta;
+            losses = { sum: e.lossSum, valLoss: e.valLoss };
+          },
         });
     if (outcome.failure) throw outcome.failure;
     if (!after) throw new Error(`The GPU ran no step (${outcome.lost ? 'device lost' : 'no result'}).`);
-    return after;
+    lossSum = from === 0 ? losses.sum : lossSum + losses.sum;
+    // The last slice validated with theta at the epoch's end, as the run's last dispatch does.
+    const epochEnd = to === exp.stepsPerEpoch ? { loss: lossSum / exp.trainPoints, valLoss: exp.valPoints > 0 ? losses.valLoss : null } : undefined;
+    return { theta: after, epochEnd };
   });
 }

@@ -126,13 +126,16 @@ const harness = {
     const stepper = await createStepper(config, engine);
     const twin = await createStepper(config, 'cpu-f32');
     const views = [];
+    let history = { loss: [] as number[], valLoss: [] as (number | null)[] };
+    let twinHistory = history;
     for (const n of chunks) {
       const v = await stepper.steps(n);
-      await twin.steps(n);
+      twinHistory = (await twin.steps(n)).history;
+      history = v.history;
       views.push({ epoch: v.epoch, step: v.step, stepsDone: v.stepsDone, batch: v.batch.x.length, gradient: [...v.gradient] });
     }
     stepper.dispose();
-    return { theta: [...stepper.theta], twin: [...twin.theta], views };
+    return { theta: [...stepper.theta], twin: [...twin.theta], views, history, twinHistory };
   },
 
   /** The adapter in use, or why there is none. */

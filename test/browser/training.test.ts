@@ -14,7 +14,7 @@ import { alphaCpu } from '../../src/cpu/trainer';
 import { prepareExperiment, type ExperimentConfig } from '../../src/experiment/config';
 import { plotGrid } from '../../src/experiment/data';
 import type { Timeline, TrainResult } from '../../src/experiment/run';
-import { closeness } from '../../src/experiment/compare';
+import { closeness, compareRuns } from '../../src/experiment/compare';
 import type { TrainExtra } from './harness';
 import type { GpuTuning } from '../../src/gpu/trainer';
 import { useHarness } from './page';
@@ -164,6 +164,16 @@ describe.skipIf(!webgpu.ok)(`WebGPU: ${webgpu.description}`, () => {
         const own = closeness(r.theta, run.result.theta, 1e-5, 1e-4, `${engine} stepped vs its own run of 2 epochs`);
         console.log(own.report);
         expect(own.ok, own.report).toBe(true);
+        // The epochs' losses stepped through (Play's error chart): the run's, and the twin's stepped, within float32 tolerance.
+        expect(r.history.loss).toHaveLength(2);
+        for (const [label, other] of [
+          ['its run', run.result.history],
+          ['the twin stepped', r.twinHistory],
+        ] as const) {
+          const c = compareRuns({ history: r.history }, { history: other });
+          console.log(`${engine} stepped history vs ${label}: max rel ${c.maxRel.toExponential(2)}`);
+          expect(c.ok, c.detail).toBe(true);
+        }
       },
     );
   });

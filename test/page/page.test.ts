@@ -529,6 +529,43 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.click('#reset');
   });
 
+  it('plays like Train: the error chart grows an epoch at a time, the progress bar and the status follow, Reset clears them', async () => {
+    await open('?lang=en&M=2400&batch=7');
+    await page.select('#pace', '100');
+    await page.click('#play');
+    // 115 steps an epoch: three epochs stepped through at 100 steps a frame.
+    await page.waitForFunction(() => (window.webgpuSgdPage.step.last?.history.loss.length ?? 0) >= 3, { timeout: 60_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => !window.webgpuSgdPage.step.playing, { timeout: 10_000 });
+    await chartsDrawn();
+    const shown = await page.evaluate(() => {
+      const v = window.webgpuSgdPage.step.last!;
+      const chart = window.webgpuSgdPage.charts.loss.snapshot!;
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      return {
+        history: v.history,
+        stepsDone: v.stepsDone,
+        points: chart.datasets.map((d) => [d.label, d.points]),
+        hidden: document.getElementById('loss-box')!.hidden,
+        progress: [bar.value, bar.max],
+        status: document.getElementById('status')!.textContent!,
+      };
+    });
+    const epochs = shown.history.loss.length;
+    expect(shown.hidden).toBe(false);
+    expect(shown.points).toEqual([
+      ['Training error', epochs],
+      ['Validation error', epochs],
+    ]);
+    expect(shown.history.loss.every((l) => l > 0 && Number.isFinite(l))).toBe(true);
+    expect(shown.progress).toEqual([shown.stepsDone, 21 * 115]);
+    expect(shown.status).toBe(`Epoch ${epochs} / 21`);
+    await page.screenshot({ path: join(ARTIFACTS, 'page-play.png'), fullPage: true });
+    await page.click('#reset');
+    expect(await page.$eval('#loss-box', (e) => (e as HTMLElement).hidden)).toBe(true);
+    expect(await page.$eval('#progress', (e) => (e as HTMLProgressElement).value)).toBe(0);
+  });
+
   it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
     await open('?lang=en&M=8000&points=1');
     await trainWith('gpu');

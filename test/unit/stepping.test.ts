@@ -22,8 +22,20 @@ describe('the CPU stepper', () => {
       expect(three.epochs).toBe(3);
       expect(stepper.stepsDone).toBe(345);
       expect([...stepper.theta]).toEqual([...three.theta]);
+      // And the epochs' losses, as Play shows them: the run's history, exactly.
+      const last = await stepper.steps(115);
+      const four = await trainCpu(prepareExperiment({ steps: 4 * 115, batchSize: 7 }), { engine });
+      expect(last.history).toEqual({ loss: four.history.loss, valLoss: four.history.valLoss });
+      expect(last.history.loss).toHaveLength(4);
     },
   );
+
+  it('reports an epoch only once its last step ran', async () => {
+    const stepper = await cpuStepper(prepareExperiment({ steps: 2400, batchSize: 7 }), 'cpu');
+    expect((await stepper.steps(114)).history.loss).toEqual([]);
+    expect((await stepper.steps(1)).history.loss).toHaveLength(1);
+    expect((await stepper.steps(114)).history.loss).toHaveLength(1);
+  });
 
   it("shows the last step: its batch, each residual from theta before it, the batch's gradient and the update dt * gradient", async () => {
     const exp = prepareExperiment({ steps: 2400, batchSize: 7 });
