@@ -7,6 +7,7 @@
  * 130 stopped by Ctrl-C, 143 by SIGTERM (what was done is written either way); 1 anything else.
  */
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LABELS, type Language } from '../plots/i18n';
 import { DEFAULT_CONFIG, prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
@@ -16,7 +17,7 @@ import { fieldFlag, FIELDS, flagAttribute, NUMBER_FIELDS } from '../experiment/f
 import { parseDecimal } from '../experiment/numbers';
 import { isTargetName, loadTarget, TARGETS } from '../experiment/targets';
 
-import { epochLine, kerasNumber, stoppedLine } from '../experiment/records';
+import { epochLine, kerasNumber, networkFormula, readThetaJson, stoppedLine, thetaMismatch } from '../experiment/records';
 import { pngBytes, prepareOutDir, RUN_FILES, runFiles, SWEEP_FILES, writeWhole, WriteError } from './output';
 import type { EpochLine, RunError, SweepLine } from './runner-core';
 import { summarizeSweep, sweepCsv, sweepFromAxes, type SweepEngine, type Sweep, type SweepSummary } from '../experiment/sweep';
@@ -47,6 +48,7 @@ export function program(): Command {
   return command
     .addOption(new Option('--activation <name>', "the hidden units' activation (Keras's names; sigmoid is the lecture's)").choices(ACTIVATIONS).default(d.activation))
     .option('--no-shuffle', 'keep the training points in their order every epoch')
+    .option('--init <theta.json>', "start from a trained theta (a theta.json this command or the page wrote); its K and activation must be the experiment's")
     .addOption(new Option('--engine <engine>', enginesHelp()).choices(ENGINES).default('gpu'))
     .option('--target <name|formula>', `the function to learn: ${Object.keys(TARGETS).join(', ')}, or a formula of x such as "sin(2 x)"`, d.target)
     .addOption(new Option('--lang <lang>', 'language of the plots').choices(Object.keys(LABELS)).default('en'))
@@ -77,6 +79,9 @@ interface Options {
   seed: number;
   initSeed: number;
   shuffle: boolean;
+  init?: string;
+  /** --init's theta, read by main. */
+  initialTheta?: number[];
   engine: EngineName;
   target: string;
   lang: Language;
@@ -94,12 +99,35 @@ export function configFromOptions(o: Options): Partial<ExperimentConfig> {
     ...Object.fromEntries(Object.values(NUMBER_FIELDS).map((field) => [field, flags[flagAttribute(FIELDS[field].flag)]])),
     activation: o.activation,
     shuffle: o.shuffle,
+    ...(o.initialTheta ? { initialTheta: o.initialTheta } : {}),
     ...(isTargetName(o.target) && o.target !== 'custom' ? { target: o.target } : { target: 'custom', formula: o.target }),
   };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const complain = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Reads --init's theta.json into options.initialTheta; why it cannot be used, or null. */
+function readInit(options: Options): string | null {
+  if (options.sweep !== undefined) return 'a sweep starts every model from its own seed; --init is for a single run';
+  let text: string;
+  try {
+    text = readFileSync(options.init!, 'utf8');
+  } catch (e) {
+    return `cannot read ${options.init}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  try {
+    const loaded = readThetaJson(text);
+    const config = configFromOptions(options);
+    const mismatch = thetaMismatch(loaded, { hiddenUnits: config.hiddenUnits!, activation: config.activation! });
+    if (mismatch) return `${options.init}: ${mismatch} (--K, --activation)`;
+    options.initialTheta = loaded.theta;
+    return null;
+  } catch (e) {
+    if (e instanceof ConfigError) return `${options.init}: ${e.message}`;
+    throw e;
+  }
+}
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -114,6 +142,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     throw e;
+  }
+  if (options.init !== undefined) {
+    const why = readInit(options);
+    if (why) {
+      complain(`error: --init: ${why}`);
+      return EXIT.badInput;
+    }
   }
   let exp: Experiment;
   let sweep: Sweep | null = null;
@@ -433,6 +468,8 @@ async function run(rt: Runtime, printer: RuntimeHooksBox, exp: Experiment, optio
         `${seconds.toFixed(2)} s, ${Math.round(steps / Math.max(seconds, 1e-9))} steps/s, ${dispatchCount(result.dispatches)}, on ${result.device}${result.kernel ? ` (kernel: ${result.kernel})` : ''}; ${setupLine(result.timings)}`,
     );
     say(`Wrote ${files.join(', ')} (plots ${PLOT_SIZE.width} x ${PLOT_SIZE.height})`);
+    // The trained network with its numbers in (theta.json keeps it too, whatever K).
+    if (exp.config.hiddenUnits <= 10) say(`The network: ${networkFormula(result.theta, exp.config.activation)}`);
   }
   if (!outcome.ok) return failed(outcome.error);
   return signals.exitCode() ?? EXIT.ok;

@@ -42,7 +42,7 @@ export const FIELDS = {
   target: { symbol: null, flag: '--target', link: 'target', number: null, help: 'the function to learn', arg: 'name|formula' },
   formula: { symbol: null, flag: '--target', link: 'formula', number: null, help: 'the function to learn, as a formula of x', arg: 'formula' },
   shuffle: { symbol: null, flag: '--no-shuffle', link: 'shuffle', number: null, help: 'shuffle the training points every epoch', arg: '' },
-  initialTheta: { symbol: null, flag: null, link: null, number: null, help: 'the theta to start from', arg: '' },
+  initialTheta: { symbol: null, flag: '--init', link: null, number: null, help: 'the theta to start from', arg: 'theta.json' },
 } as const satisfies Record<keyof ExperimentConfig, FieldFacts>;
 
 type Fields = typeof FIELDS;

@@ -5,7 +5,8 @@
  */
 import type { Experiment } from './config';
 import type { TrainResult } from './run';
-import type { Activation } from './activation';
+import { ACTIVATIONS, type Activation } from './activation';
+import { ConfigError } from '../errors';
 
 /**
  * A number as Keras's progress bar prints it: 4 decimals, or 4 significant digits below 1e-3 (and
@@ -65,7 +66,65 @@ export function thetaJson(theta: ArrayLike<number>, activation: Activation) {
     layout: `theta is K x 3, row k = [v_k, w_k, b_k]; alpha(x) = sum_k v_k ${activation}(w_k x + b_k)`,
     K,
     activation,
+    formula: networkFormula(theta, activation),
     theta: rows,
     keras_get_weights: [[rows.map((r) => r[1])], rows.map((r) => r[2]), rows.map((r) => [r[0]])],
   };
+}
+
+/** A trained network read back from a theta.json (what thetaJson writes): theta flat (K x 3), K and the activation. */
+export interface LoadedTheta {
+  theta: number[];
+  K: number;
+  activation: Activation;
+}
+
+/**
+ * Reads a theta.json; anything else (not JSON, rows not of three finite numbers, K or the
+ * activation missing or not matching) is a ConfigError about `initialTheta` saying what is wrong.
+ */
+export function readThetaJson(text: string): LoadedTheta {
+  const refuse = (why: string) => new ConfigError('initialTheta', `not a theta.json of this project: ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw refuse(`it is not JSON (${(e as Error).message})`);
+  }
+  const { theta, K, activation } = (typeof json === 'object' && json !== null ? json : {}) as { theta?: unknown; K?: unknown; activation?: unknown };
+  if (!Array.isArray(theta) || theta.length === 0) throw refuse('it has no "theta" rows [v, w, b]');
+  const bad = theta.findIndex((r) => !Array.isArray(r) || r.length !== 3 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (bad >= 0) throw refuse(`row ${bad} of "theta" is not three finite numbers [v, w, b]`);
+  if (K !== theta.length) throw refuse(`"K" is ${String(K)} but "theta" has ${theta.length} rows`);
+  if (!(ACTIVATIONS as readonly unknown[]).includes(activation)) throw refuse(`"activation" must be one of ${ACTIVATIONS.join(', ')}, got ${String(activation)}`);
+  return { theta: (theta as number[][]).flat(), K, activation: activation as Activation };
+}
+
+/** Whether a loaded theta fits an experiment: its K and activation; null if it does, else why not. */
+export function thetaMismatch(loaded: LoadedTheta, config: { hiddenUnits: number; activation: Activation }): string | null {
+  if (loaded.K !== config.hiddenUnits) return `the theta has K = ${loaded.K} hidden units, the experiment K = ${config.hiddenUnits}`;
+  if (loaded.activation !== config.activation) return `the theta was trained with ${loaded.activation} units, the experiment has ${config.activation}`;
+  return null;
+}
+
+const ACTIVATION_SYMBOL: Record<Activation, string> = { sigmoid: 'σ', tanh: 'tanh', relu: 'relu' };
+
+/**
+ * The trained network's formula with its numbers in, e.g.
+ * `alpha(x) = 3.81 σ(-1.93 x - 6.12) + ...`, to `digits` significant digits, numbers written by
+ * `num` (the page's, with a decimal comma in Swedish).
+ */
+export function networkFormula(
+  theta: ArrayLike<number>,
+  activation: Activation,
+  digits = 3,
+  num: (v: number, digits: number) => string = (v, d) => String(Number(v.toPrecision(d))),
+): string {
+  const signed = (v: number, first: boolean) => (v < 0 ? (first ? '-' : ' - ') : first ? '' : ' + ') + num(Math.abs(v), digits);
+  const terms = [];
+  for (let k = 0; k < theta.length / 3; k++) {
+    const [v, w, b] = [theta[3 * k], theta[3 * k + 1], theta[3 * k + 2]];
+    terms.push(`${signed(v, terms.length === 0)} ${ACTIVATION_SYMBOL[activation]}(${signed(w, true)} x${signed(b, false)})`);
+  }
+  return `alpha(x) = ${terms.join('').trim()}`;
 }

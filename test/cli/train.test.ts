@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { kerasNumber } from '../../src/experiment/records';
 import { PLOT_SIZE } from '../../src/cli/train';
+import { train } from '../../src/train';
 import { runBin, runCli, tempDirs } from './run';
 
 const tempDir = tempDirs('webgpu-sgd-train-');
@@ -76,6 +77,30 @@ describe('npm run train', () => {
     const theta = JSON.parse(read(out, 'theta.json'));
     expect(theta.activation).toBe('relu');
     expect(theta.layout).toContain('v_k relu(w_k x + b_k)');
+  });
+
+  it('continues from a theta.json with --init: the first epoch is the API run from that theta; the network printed with its numbers; a theta that does not fit refused', async () => {
+    const first = tempDir();
+    expect((await runCli('train', ['--M', '2400', '--engine', 'cpu', '--out', first])).code).toBe(0);
+    const written = JSON.parse(read(first, 'theta.json'));
+    const next = tempDir();
+    const r = await runCli('train', ['--M', '2400', '--engine', 'cpu', '--init', join(first, 'theta.json'), '--out', next]);
+    expect(r.code, r.stderr).toBe(0);
+    const continued = await train({ steps: 2400, initialTheta: written.theta.flat() }, { engine: 'cpu' });
+    expect(JSON.parse(read(next, 'history.json')).history.loss).toEqual(continued.history.loss);
+    // The network as a formula, printed and kept in theta.json.
+    const formula = JSON.parse(read(next, 'theta.json')).formula as string;
+    expect(formula).toMatch(/^alpha\(x\) = -?[\d.]+ σ\(-?[\d.]+ x [+-] [\d.]+\)( [+-] [\d.]+ σ\(-?[\d.]+ x [+-] [\d.]+\)){9}$/);
+    expect(r.stdout).toContain(`The network: ${formula}`);
+    for (const [args, message] of [
+      [['--K', '4'], /^error: --init: .*theta\.json: the theta has K = 10 hidden units, the experiment K = 4 \(--K, --activation\)$/m],
+      [['--activation', 'tanh'], /the theta was trained with sigmoid units, the experiment has tanh/],
+      [['--sweep', 'lr=0.01,K=4'], /--init is for a single run/],
+    ] as const) {
+      const refused = await runCli('train', ['--engine', 'cpu', '--init', join(first, 'theta.json'), ...args]);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(message);
+    }
   });
 
   it('lists its flags with --help', async () => {
