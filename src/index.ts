@@ -20,6 +20,8 @@ export type { TargetName } from './experiment/targets';
 export { RandomState } from './experiment/random';
 export { makeDataset, initialTheta, plotGrid, PLOT_POINTS } from './experiment/data';
 export type { Dataset } from './experiment/data';
+export { thetaJson, readThetaJson, thetaMismatch, networkFormula } from './experiment/records';
+export type { LoadedTheta } from './experiment/records';
 export {
   ArgumentError,
   ConfigError,

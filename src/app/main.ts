@@ -3,6 +3,7 @@
  * and watches f and alpha, the errors per epoch and the hidden units change after every epoch.
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
+import { readThetaJson, thetaMismatch, type LoadedTheta } from '../experiment/records';
 import { pickDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
@@ -77,6 +78,41 @@ const status = $('status');
 const speed = $('speed');
 const showPoints = $<HTMLInputElement>('show-points');
 
+// ---- A trained network to start from (a theta.json the page or the command wrote) ----
+
+/** The form's fields that can be wrong, each with its message element `${name}-error`. */
+type FormField = NumberField | 'formula' | 'init';
+const initInput = $<HTMLInputElement>('init');
+let loadedTheta: LoadedTheta | null = null;
+let initProblem: string | null = null;
+
+initInput.addEventListener('change', () => void loadTheta(initInput.files?.[0] ?? null));
+$('forget-theta').addEventListener('click', () => {
+  initInput.value = '';
+  void loadTheta(null);
+});
+
+/** Reads the chosen theta.json (or forgets it, for null); Train waits while it cannot be used. */
+async function loadTheta(file: File | null): Promise<void> {
+  loadedTheta = null;
+  initProblem = null;
+  if (file) {
+    try {
+      loadedTheta = readThetaJson(await file.text());
+    } catch (e) {
+      initProblem = (e as Error).message;
+    }
+  }
+  showTheta();
+  validate();
+}
+
+function showTheta(): void {
+  $('forget-theta').hidden = !loadedTheta && !initProblem;
+  $('init-note').textContent = loadedTheta ? L.thetaLoaded(loadedTheta.K, loadedTheta.activation) : '';
+  if (window.webgpuSgdPage) window.webgpuSgdPage.loadedTheta = loadedTheta?.theta ?? null;
+}
+
 function fillForm(state: PageState): void {
   for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, keyof ExperimentConfig][]) inputs[name].value = String(state.config[field]);
   targetSelect.value = state.config.target;
@@ -87,8 +123,8 @@ function fillForm(state: PageState): void {
 }
 
 /** Reads the form: the config, or a message for each bad field (shown next to it). */
-function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<NumberField | 'formula', string>> } {
-  const errors: Partial<Record<NumberField | 'formula', string>> = {};
+function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<FormField, string>> } {
+  const errors: Partial<Record<FormField, string>> = {};
   const config: ExperimentConfig = { ...DEFAULT_STATE.config, shuffle: parsed.state.config.shuffle };
   for (const [name, field] of Object.entries(NUMBER_FIELDS) as [NumberField, (typeof NUMBER_FIELDS)[NumberField]][]) {
     const n = parseNumber(inputs[name].value);
@@ -100,6 +136,13 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<N
   config.activation = activationSelect.value as Activation;
   config.formula = config.target === 'custom' ? formulaInput.value : undefined;
   if (config.target === 'custom' && !formulaParserLoaded()) errors.formula = L.formulaLoading;
+  // A loaded theta.json (the file field): used only if its K and activation are the form's.
+  if (initProblem) errors.init = initProblem;
+  if (loadedTheta) {
+    const mismatch = thetaMismatch(loadedTheta, config);
+    if (mismatch) errors.init = mismatch;
+    else config.initialTheta = loadedTheta.theta;
+  }
   if (Object.keys(errors).length > 0) return { config: null, errors };
   try {
     prepareExperiment(config);
@@ -125,8 +168,8 @@ function currentState(config: ExperimentConfig): PageState {
 /** Shows each field's message, the derived EPOCHS, and puts a valid state in the URL. */
 function validate(): ExperimentConfig | null {
   const { config, errors } = readForm();
-  for (const name of [...Object.keys(NUMBER_FIELDS), 'formula'] as (NumberField | 'formula')[]) {
-    const input = name === 'formula' ? formulaInput : inputs[name];
+  for (const name of [...Object.keys(NUMBER_FIELDS), 'formula', 'init'] as FormField[]) {
+    const input = name === 'formula' ? formulaInput : name === 'init' ? initInput : inputs[name];
     $(`${name}-error`).textContent = errors[name] ?? '';
     input.setAttribute('aria-invalid', String(Boolean(errors[name])));
   }
@@ -499,6 +542,13 @@ for (const preset of Object.keys(PRESETS) as (keyof typeof PRESETS)[]) {
     drawCharts(null, validate());
   });
 }
+$('copy-formula').addEventListener('click', () => {
+  // The clipboard where the browser allows it; else the formula selected, for Ctrl-C.
+  const text = $('network-formula').textContent ?? '';
+  const selectIt = () => window.getSelection()?.selectAllChildren($('network-formula'));
+  if (navigator.clipboard) void navigator.clipboard.writeText(text).then(() => ($('copy-formula').textContent = L.copied), selectIt);
+  else selectIt();
+});
 $('export-csv').addEventListener('click', () => resultsView.exportRun('csv'));
 $('export-json').addEventListener('click', () => resultsView.exportRun('json'));
 $('export-theta').addEventListener('click', () => resultsView.exportRun('theta'));
@@ -572,6 +622,8 @@ declare global {
       lastComparison: unknown;
       engines: readonly string[];
       sweep: SweepViewState;
+      /** The theta.json loaded to start from (flat K x 3), or null. */
+      loadedTheta: number[] | null;
       modelsBench?: Record<number, Record<string, { rate: number | null; ok: boolean }>>;
     };
   }
@@ -590,4 +642,5 @@ window.webgpuSgdPage = {
   lastComparison: null,
   engines: PAGE_ENGINES,
   sweep: sweepView.state,
+  loadedTheta: null,
 };

@@ -4,7 +4,7 @@
  */
 import { prepareExperiment, type Experiment } from '../experiment/config';
 import { compareRuns } from '../experiment/compare';
-import { historyCsv, historyJson, thetaJson } from '../experiment/records';
+import { historyCsv, historyJson, networkFormula, thetaJson } from '../experiment/records';
 import type { EngineName, TrainResult } from '../experiment/run';
 import type { Labels, Language } from '../plots/i18n';
 import { train } from '../train';
@@ -79,6 +79,9 @@ export function setupResultsView(ctx: ResultsContext) {
         return [dt, dd];
       }),
     );
+    // The trained network with its numbers in, in the page's language, to copy.
+    $('network-formula').textContent = networkFormula(r.theta, run.exp.config.activation, 3, L.num);
+    $('copy-formula').textContent = L.copy;
     const compare = $<HTMLButtonElement>('compare');
     compare.textContent = L.compareWith(engineLabel(otherEngine(run.engine, ctx.gpuAvailable())));
     compare.hidden = r.epochs === 0;

@@ -2,15 +2,18 @@
  * The page as `npm run build` makes it, driven in headless Chromium as a student uses it: train
  * with each engine, stop, bad inputs and hostile links, language, and what it draws.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMPILE_HINT } from '../../build/compile-hints';
 import { launchChrome } from '../../src/cli/chrome';
 import { openPage, PROJECT_ROOT } from '../../src/cli/session';
 import { compareRuns } from '../../src/experiment/compare';
 import type { History } from '../../src/experiment/run';
+import { networkFormula, thetaJson } from '../../src/experiment/records';
+import { LABELS } from '../../src/plots/i18n';
+import { train } from '../../src/train';
 
 const webgpu = inject('webgpu');
 const pageUrl = inject('pageUrl');
@@ -527,6 +530,40 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.waitForFunction(() => window.webgpuSgdPage.step.last?.stepsDone === 1, { timeout: 30_000 });
     expect((await last()).before).toEqual(first.before);
     await page.click('#reset');
+  });
+
+  it('starts from a loaded theta.json: Train continues from it (the API run from that theta), one that does not fit is refused beside the field, and the trained network is shown as a formula', async () => {
+    const first = await train({ steps: 2400 }, { engine: 'cpu' });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, 'loaded-theta.json');
+    writeFileSync(file, JSON.stringify(thetaJson(first.theta, 'sigmoid')));
+    await open('?lang=en&M=2400');
+    await ((await page.$('#init')) as ElementHandle<HTMLInputElement>).uploadFile(file);
+    await page.waitForFunction(() => window.webgpuSgdPage.loadedTheta !== null, { timeout: 10_000 });
+    expect(await text('#init-note')).toBe("Train starts from the loaded theta (K = 10, sigmoid) instead of the seed's.");
+    const run = await trainWith('cpu');
+    const continued = await train({ steps: 2400, initialTheta: [...first.theta] }, { engine: 'cpu' });
+    const same = compareRuns({ history: run.history }, continued, 1e-12);
+    expect(same.ok, same.detail).toBe(true);
+    expect(run.history.loss[0]).toBeLessThan(first.history.loss[0]);
+    const theta = await page.evaluate(() => [...window.webgpuSgdPage.lastRun()!.result!.theta]);
+    expect(await text('#network-formula')).toBe(networkFormula(theta, 'sigmoid', 3, LABELS.en.num));
+    expect(await text('#network-formula')).toMatch(/^alpha\(x\) = -?[\d.]+ σ\(/);
+    // A theta of K = 10 does not fit K = 4: said beside the file field, and Train waits.
+    await setField('K', '4');
+    expect(await text('#init-error')).toBe('the theta has K = 10 hidden units, the experiment K = 4');
+    expect(await page.$eval('#train', (e) => (e as HTMLButtonElement).disabled)).toBe(true);
+    // Not a theta.json: said the same way.
+    const notTheta = join(ARTIFACTS, 'not-a-theta.json');
+    writeFileSync(notTheta, '{"K": 2}');
+    await ((await page.$('#init')) as ElementHandle<HTMLInputElement>).uploadFile(notTheta);
+    await page.waitForFunction(() => document.getElementById('init-error')!.textContent!.includes('not a theta.json'), { timeout: 10_000 });
+    await page.click('#forget-theta');
+    await setField('K', '10');
+    await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled && document.getElementById('init-error')!.textContent === '', {
+      timeout: 10_000,
+    });
+    expect(await page.evaluate(() => window.webgpuSgdPage.loadedTheta)).toBeNull();
   });
 
   it('plays like Train: the error chart grows an epoch at a time, the progress bar and the status follow, Reset clears them', async () => {
