@@ -46,6 +46,9 @@ export const LEGEND_LABELS = { usePointStyle: true } as const;
 /** What a line series sets: no points on the line, and a line as its legend's mark. */
 const LINE = { pointRadius: 0, pointStyle: 'line' } as const;
 
+/** A data point's white rim, so it stands out on the line it lies on. */
+const POINT_RIM = { borderWidth: 0.75 } as const;
+
 const BLUE = '#1f77b4';
 const ORANGE = '#ff7f0e';
 
@@ -66,8 +69,18 @@ export function alphaChartConfig(grid: ArrayLike<number>, f: ArrayLike<number>, 
     options: {
       animation: false,
       parsing: false,
-      // The legend in dataset order (f first), whatever the drawing order.
-      plugins: { title: { display: true, text: l.alphaTitle }, legend: { labels: { ...LEGEND_LABELS, sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } } },
+      // The legend in dataset order (f first), whatever the drawing order, and only what is drawn
+      // (before a run there is no alpha to name).
+      plugins: {
+        title: { display: true, text: l.alphaTitle },
+        legend: {
+          labels: {
+            ...LEGEND_LABELS,
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
+            filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.length > 0,
+          },
+        },
+      },
       scales: {
         x: { type: 'linear', min: -4, max: 4, title: { display: true, text: l.x }, ticks: linearTicks(lang) },
         y: { type: 'linear', title: { display: true, text: l.yAlpha }, ticks: linearTicks(lang) },
@@ -131,7 +144,18 @@ export function pointDatasets(
   const l = LABELS[lang];
   const sampled = (xs: ArrayLike<number>, ys: ArrayLike<number>) => sampleIndices(xs.length).map((i) => ({ x: xs[i], y: ys[i] }));
   const sets: ChartConfiguration<'line'>['data']['datasets'] = [
-    { label: l.trainPoints, data: sampled(xTrain, yTrain), showLine: false, pointStyle: 'circle', pointRadius: 1.5, borderColor: '#7f7f7f', backgroundColor: '#7f7f7f', order: 2 },
+    // The points lie on f: drawn over the lines (order -1, drawn last), with a white rim, so they show.
+    {
+      label: l.trainPoints,
+      data: sampled(xTrain, yTrain),
+      showLine: false,
+      pointStyle: 'circle',
+      pointRadius: 2.5,
+      ...POINT_RIM,
+      borderColor: '#ffffff',
+      backgroundColor: '#555555',
+      order: -1,
+    },
   ];
   if (xVal.length > 0)
     sets.push({
@@ -139,10 +163,11 @@ export function pointDatasets(
       data: sampled(xVal, yVal),
       showLine: false,
       pointStyle: 'circle',
-      pointRadius: 2,
-      borderColor: '#2ca02c',
+      pointRadius: 3,
+      ...POINT_RIM,
+      borderColor: '#ffffff',
       backgroundColor: '#2ca02c',
-      order: 2,
+      order: -1,
     });
   return sets;
 }

@@ -603,8 +603,11 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(await page.$eval('#progress', (e) => (e as HTMLProgressElement).value)).toBe(0);
   });
 
-  it('draws all three charts (kept as a screenshot) and shows the data points on request', async () => {
+  it('draws all three charts (kept as a screenshot) and shows the data points on request, over the lines they lie on; no alpha named before a run', async () => {
     await open('?lang=en&M=8000&points=1');
+    // Before a run there is no alpha: the legend names only what is drawn.
+    await page.waitForFunction(() => window.webgpuSgdPage.charts.alpha.snapshot?.datasets.length === 4, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.webgpuSgdPage.charts.alpha.snapshot!.legend.map((l) => l.text))).toEqual(['f', 'training points', 'validation points']);
     await trainWith('gpu');
     await page.screenshot({ path: join(ARTIFACTS, 'page-after-training.png'), fullPage: true });
     for (const id of ['chart-alpha', 'chart-loss', 'chart-units']) expect(await canvasColours(id), id).toBeGreaterThan(5);
@@ -615,6 +618,10 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       ['training points', 800],
       ['validation points', 200],
     ]);
+    // The points lie on f: they are drawn after (over) both lines (Chart.js draws the lowest order last).
+    const orders = await page.evaluate(() => window.webgpuSgdPage.charts.alpha.snapshot!.datasets.map((d) => d.order));
+    expect(Math.max(orders[2], orders[3])).toBeLessThan(Math.min(orders[0], orders[1]));
+    expect(await page.evaluate(() => window.webgpuSgdPage.charts.alpha.snapshot!.legend.map((l) => l.text))).toEqual(['f', 'alpha', 'training points', 'validation points']);
     expect(await page.evaluate(() => window.webgpuSgdPage.charts.units.snapshot!.datasets.length)).toBe(10);
     // The pointer reaches the chart worker: a click on the legend's "Validation error" hides that line.
     const item = await page.evaluate(() => window.webgpuSgdPage.charts.loss.snapshot!.legend.find((l) => l.text === 'Validation error')!);
