@@ -380,6 +380,9 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.setViewport({ width: 390, height: 844 });
     await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // One column: Train and its status, then the charts, then the results and the fields.
+    const tops = await page.evaluate(() => ['.controls .run', 'main > .charts', '#results', '#fields'].map((s) => document.querySelector(s)!.getBoundingClientRect().top));
+    expect(tops, String(tops)).toEqual([...tops].sort((a, b) => a - b));
     await page.screenshot({ path: join(ARTIFACTS, 'page-390.png'), fullPage: true });
   });
 
