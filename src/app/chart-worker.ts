@@ -85,7 +85,14 @@ function snapshot(kind: PageChartKind, chart: Chart): ChartSnapshot {
       ...(chart.legend as unknown as { legendHitBoxes: { left: number; top: number; width: number; height: number }[] }).legendHitBoxes[i],
     })),
     axes,
+    colourScale: colourScaleOf(o),
   };
+}
+
+/** A heatmap's colour scale as plain numbers (Chart.js hands its options out as proxies, which postMessage cannot copy). */
+function colourScaleOf(options: unknown): ChartSnapshot['colourScale'] {
+  const scale = (options as { plugins?: { colourScale?: { min?: unknown; max?: unknown } | false } }).plugins?.colourScale;
+  return scale && typeof scale.min === 'number' && typeof scale.max === 'number' ? { min: scale.min, max: scale.max } : null;
 }
 
 /** A dataset's x and y values, if it is short and numeric (points {x, y} or plain numbers); else null. */

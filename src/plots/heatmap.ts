@@ -70,6 +70,47 @@ const cellLabels = (l: Labels): Plugin<'matrix'> => ({
   },
 });
 
+/** The colour scale's ends: the smallest and the largest error a colour stands for (log between). */
+export interface ColourScale {
+  min: number;
+  max: number;
+}
+
+/** Width kept right of the cells for the colour scale and its labels, in pixels. */
+const SCALE_ROOM = 80;
+
+/** Draws the colour scale right of the cells: the gradient, its two ends' values, and grey for diverged where a cell is. */
+const colourScale = (l: Labels, anyDiverged: boolean): Plugin<'matrix'> => ({
+  id: 'colourScale',
+  // Its options are the range (Chart.js passes the chart's `plugins.colourScale`; false, no values, turns it off).
+  afterDraw(chart, _args, options) {
+    const range = options as Partial<ColourScale>;
+    if (range.min === undefined || range.max === undefined) return;
+    const { ctx, chartArea: a } = chart;
+    const x = a.right + 20;
+    const width = 14;
+    const bottom = anyDiverged ? a.bottom - 28 : a.bottom;
+    const gradient = ctx.createLinearGradient(0, bottom, 0, a.top);
+    for (let i = 0; i <= 10; i++) gradient.addColorStop(i / 10, errorColour(i / 10));
+    ctx.save();
+    ctx.fillStyle = gradient;
+    ctx.fillRect(x, a.top, width, bottom - a.top);
+    ctx.fillStyle = '#000000';
+    ctx.font = `11px ${Chart.defaults.font.family}`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(l.num(range.max, 2), x + width + 4, a.top + 6);
+    ctx.fillText(l.num(range.min, 2), x + width + 4, bottom - 6);
+    if (anyDiverged) {
+      ctx.fillStyle = '#888888';
+      ctx.fillRect(x, a.bottom - 14, width, 14);
+      ctx.fillStyle = '#000000';
+      ctx.fillText(l.divergedShort, x + width + 4, a.bottom - 7);
+    }
+    ctx.restore();
+  },
+});
+
 /** Chart.js config of the heatmap of a sweep's summary. */
 export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfiguration<'matrix'> {
   const l = LABELS[lang];
@@ -81,6 +122,8 @@ export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfi
   const lo = Math.log(Math.min(...values, 1));
   const hi = Math.log(Math.max(...values, 1e-300));
   const scale = (v: number | null) => (v === null ? 0 : hi > lo ? (Math.log(v) - lo) / (hi - lo) : 0.5);
+  const range: ColourScale | false = values.length > 0 ? { min: Math.exp(lo), max: Math.exp(hi) } : false;
+  const anyDiverged = summary.cells.flat().some((v) => v === null);
   const cells: Cell[] = summary.learningRates.flatMap((_, i) =>
     summary.hiddenUnits.map((__, j) => ({ x: lrLabels[i], y: kLabels[j], v: summary.cells[i][j], diverged: summary.diverged[i][j], t: scale(summary.cells[i][j]) })),
   );
@@ -105,12 +148,13 @@ export function heatmapConfig(summary: SweepSummary, lang: Language): ChartConfi
     },
     options: {
       animation: false,
-      plugins: { legend: { display: false }, title: { display: true, text: l.heatmapTitle } },
+      layout: { padding: { right: SCALE_ROOM } },
+      plugins: { legend: { display: false }, title: { display: true, text: l.heatmapTitle }, colourScale: range } as never,
       scales: {
         x: { type: 'category', labels: lrLabels, offset: true, title: { display: true, text: l.dt }, grid: { display: false } },
         y: { type: 'category', labels: kLabels, offset: true, reverse: true, title: { display: true, text: l.K }, grid: { display: false } },
       },
     },
-    plugins: [whiteBackground as unknown as Plugin<'matrix'>, cellLabels(l)],
+    plugins: [whiteBackground as unknown as Plugin<'matrix'>, cellLabels(l), colourScale(l, anyDiverged)],
   };
 }

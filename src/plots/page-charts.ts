@@ -163,4 +163,6 @@ export interface ChartSnapshot {
   /** The legend's items where the chart drew them (CSS pixels on the canvas): a click there hides or shows a dataset. */
   legend: { text: string; left: number; top: number; width: number; height: number }[];
   axes: Record<string, { title: string; min: number; max: number; ticks: { value: number; label: string }[] }>;
+  /** A heatmap's colour scale: the values its two ends stand for (null for other charts). */
+  colourScale: { min: number; max: number } | null;
 }

@@ -195,6 +195,11 @@ describe('npm run train', () => {
     expect(json.loss).toHaveLength(2);
     expect(json.loss[1]).toHaveLength(18);
     expectPng(join(out, 'heatmap.png'));
+    // The colour scale right of the cells: its gradient's colours in a column of the right margin.
+    const heatmap = PNG.sync.read(readFileSync(join(out, 'heatmap.png')));
+    const column = new Set<number>();
+    for (let y = 100; y < heatmap.height - 100; y += 7) column.add(heatmap.data.readUInt32BE(4 * (y * heatmap.width + heatmap.width - 60)));
+    expect(column.size).toBeGreaterThan(10);
   });
 
   it('refuses an --out it cannot write, at once and before training, with a one-line reason', async () => {

@@ -722,6 +722,8 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
       return {
         models: v.sweep!.models.length,
         cells: v.charts.heatmap.snapshot!.datasets[0].points,
+        colourScale: v.charts.heatmap.snapshot!.colourScale,
+        values: v.summary!.cells.flat().filter((c): c is number => c !== null),
         learningRates: v.summary!.learningRates.length,
         divergedCells: v.summary!.cells.flat().filter((c) => c === null).length,
         curves: v.charts.loss.snapshot!.datasets.length,
@@ -734,6 +736,12 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     expect(s.axisTitles.filter((t) => t === '')).toEqual([]);
     expect(s.models).toBe(4 * 4 * 2);
     expect(s.cells).toBe(4 * 4);
+    // The colour scale beside the cells spans every cell's value.
+    expect(s.colourScale).not.toBeNull();
+    for (const v of s.values) {
+      expect(v).toBeGreaterThanOrEqual(s.colourScale!.min * (1 - 1e-12));
+      expect(v).toBeLessThanOrEqual(s.colourScale!.max * (1 + 1e-12));
+    }
     expect(s.divergedCells).toBeGreaterThan(0);
     expect(s.divergedCells).toBeLessThan(16);
     // The diverged models' curves are left out (they would set the axis); the best is drawn once.
