@@ -45,6 +45,32 @@ function otherEngine(engine: EngineName, gpuAvailable: boolean): PageEngine {
   return engine === 'cpu' ? 'cpu-wasm' : 'cpu';
 }
 
+/** Runs Compare times each engine: the median of this many runs after a warm-up. */
+const REPEATS = 3;
+/** A run past this many ms is compared once each, cold (four runs of each engine would keep the page busy too long). */
+const LONG_COMPARE_MS = 5000;
+
+/** An engine's runs timed for Compare: the training times' median and range, and the last run. */
+interface TimedRuns {
+  median: number;
+  min: number;
+  max: number;
+  times: number[];
+  result: TrainResult;
+}
+
+/** `repeats` timed runs of `engine` on `exp`, after a warm-up run when repeats > 1; `said(i, of)` as each starts. */
+async function timedRuns(exp: Experiment, engine: EngineName, repeats: number, said: (i: number, of: number) => void, before: number, of: number): Promise<TimedRuns> {
+  if (repeats > 1) await train(exp, { engine });
+  const runs: TrainResult[] = [];
+  for (let i = 0; i < repeats; i++) {
+    said(before + i + 1, of);
+    runs.push(await train(exp, { engine }));
+  }
+  const times = runs.map((r) => r.timings.trainMs).sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1)!, times, result: runs.at(-1)! };
+}
+
 /** Sets up the view; returns how to show a run's results, compare it, and export it. */
 export function setupResultsView(ctx: ResultsContext) {
   const engineLabel = (e: EngineName) => ctx.L().engineName(e);
@@ -108,14 +134,20 @@ export function setupResultsView(ctx: ResultsContext) {
       const epochs = run.result.epochs;
       // The same experiment, cut to the epochs the first run did, so the two are comparable.
       const exp = epochs === run.exp.epochs ? run.exp : prepareExperiment({ ...run.exp.config, steps: Math.ceil(epochs * (run.exp.trainPoints / run.exp.config.batchSize)) });
-      const second = await train(exp, { engine: other });
-      const ratio = run.result.timings.trainMs / second.timings.trainMs;
-      const timing = L.comparison(engineLabel(run.engine), msText(run.result.timings.trainMs), engineLabel(other), msText(second.timings.trainMs), ratio);
+      // Both engines timed the same way: warm (a run first) and repeated (the median of REPEATS),
+      // unless the run is long, when each runs once.
+      const repeats = run.result.timings.trainMs < LONG_COMPARE_MS ? REPEATS : 1;
+      const mine = await timedRuns(exp, run.engine, repeats, (i, n) => (out.textContent = L.comparingRun(i, n)), 0, 2 * repeats);
+      const theirs = await timedRuns(exp, other, repeats, (i, n) => (out.textContent = L.comparingRun(i, n)), repeats, 2 * repeats);
+      const second = theirs.result;
+      const ratio = mine.median / theirs.median;
+      const spread = (t: TimedRuns) => (repeats > 1 ? `${msText(t.median)} (${msText(t.min)}–${msText(t.max)})` : msText(t.median));
+      const timing = `${L.comparison(engineLabel(run.engine), spread(mine), engineLabel(other), spread(theirs), ratio)} ${L.comparedHow(repeats)}`;
       const gpu = !onCpu(run.engine) ? run.result : !onCpu(other) ? second : null;
       if (!gpu) {
         const c = compareRuns(run.result, second);
         out.textContent = `${timing} ${c.ok ? L.agree(L.sci(c.maxRel, 2)) : L.disagree(L.sci(c.maxRel, 2))}`;
-        window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c };
+        window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: c, times: { mine, theirs, ratio } };
         return;
       }
       const float64 = gpu === run.result ? second : run.result;
@@ -123,7 +155,7 @@ export function setupResultsView(ctx: ResultsContext) {
       const c = compareRuns(gpu, twin);
       const d = compareRuns(gpu, float64);
       out.textContent = `${timing} ${c.ok ? L.twinAgree(L.sci(c.maxRel, 2)) : L.twinDisagree(L.sci(c.maxRel, 2))} ${L.float64Diff(L.sci(d.maxRel, 2))}`;
-      window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d };
+      window.webgpuSgdPage.lastComparison = { other, result: second, ...c, float64: d, times: { mine, theirs, ratio } };
     } catch (e) {
       out.textContent = `${L.failed} ${(e as Error).message}`;
     } finally {

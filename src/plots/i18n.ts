@@ -121,6 +121,9 @@ const en = {
   comparing: 'Running the same experiment on the other engine…',
   comparison: (a: string, ta: string, b: string, tb: string, ratio: number) =>
     `${a}: ${ta}; ${b}: ${tb}. ` + (ratio >= 1 ? `${a} took ${ratio.toPrecision(3)} times as long as ${b}.` : `${a} was ${(1 / ratio).toPrecision(3)} times as fast as ${b}.`),
+  comparingRun: (i: number, of: number) => `Comparing: run ${i} of ${of}…`,
+  comparedHow: (runs: number) =>
+    runs > 1 ? `Each time is the median of ${runs} runs after a warm-up run (the range in brackets), training only.` : 'One run each (a long run), training only.',
   agree: (rel: string) => `The results agree: every epoch's loss and val_loss within 1e-3 relative (largest difference ${rel}).`,
   disagree: (rel: string) => `The results DISAGREE: the largest relative difference of an epoch's loss is ${rel}, past 1e-3.`,
   exports: 'Export',
@@ -363,6 +366,11 @@ const sv: Labels = {
   comparing: 'Kör samma experiment på den andra motorn…',
   comparison: (a, ta, b, tb, ratio) =>
     `${a}: ${ta}; ${b}: ${tb}. ` + (ratio >= 1 ? `${a} tog ${svNum(ratio, 3)} gånger så lång tid som ${b}.` : `${a} var ${svNum(1 / ratio, 3)} gånger så snabb som ${b}.`),
+  comparingRun: (i, of) => `Jämför: körning ${i} av ${of}…`,
+  comparedHow: (runs) =>
+    runs > 1
+      ? `Varje tid är medianen av ${runs} körningar efter en uppvärmningskörning (spannet inom parentes), bara träningen.`
+      : 'En körning var (en lång körning), bara träningen.',
   agree: (rel) => `Resultaten stämmer: varje epoks loss och val_loss inom 10⁻³ relativt (största skillnad ${rel}).`,
   disagree: (rel) => `Resultaten STÄMMER INTE: största relativa skillnaden i en epoks loss är ${rel}, mer än 10⁻³.`,
   exports: 'Exportera',

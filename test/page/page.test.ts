@@ -147,11 +147,20 @@ describe.skipIf(!webgpu.ok)(`the page on ${webgpu.description}`, () => {
     await page.waitForFunction(() => window.webgpuSgdPage.lastComparison !== null, { timeout: 60_000 });
     // Held to the float32 twin (the same arithmetic), the float64 difference beside it, explained.
     expect(await text('#comparison')).toMatch(
-      /GPU, fused .*: [\d.]+ m?s; CPU .*: [\d.]+ m?s\. .* (took [\d.]+ times as long as|was [\d.]+ times as fast as) .*\. Against the float32 CPU twin \(the same arithmetic as the GPU\): every epoch within 1e-3 relative \(largest difference \S+\)\. Against float64: largest relative difference \S+\. float32 keeps about 7 digits/,
+      /GPU, fused .*: [\d.]+ m?s \([\d.]+ m?s–[\d.]+ m?s\); CPU .*: [\d.]+ m?s \([\d.]+ m?s–[\d.]+ m?s\)\. .* (took [\d.]+ times as long as|was [\d.]+ times as fast as) .*\. Each time is the median of 3 runs after a warm-up run \(the range in brackets\), training only\. Against the float32 CPU twin \(the same arithmetic as the GPU\): every epoch within 1e-3 relative \(largest difference \S+\)\. Against float64: largest relative difference \S+\. float32 keeps about 7 digits/,
     );
-    const c = await page.evaluate(() => window.webgpuSgdPage.lastComparison as { ok: boolean; maxRel: number; float64: { maxRel: number } });
+    type Timed = { median: number; min: number; max: number; times: number[] };
+    const c = await page.evaluate(
+      () => window.webgpuSgdPage.lastComparison as { ok: boolean; maxRel: number; float64: { maxRel: number }; times: { mine: Timed; theirs: Timed; ratio: number } },
+    );
     expect(c.ok).toBe(true);
     expect(c.maxRel).toBeLessThan(1e-3);
+    // Both engines the same way: three timed runs each (after a warm-up), the ratio of the medians.
+    for (const t of [c.times.mine, c.times.theirs]) {
+      expect(t.times).toHaveLength(3);
+      expect([t.min, t.median, t.max]).toEqual([t.times[0], t.times[1], t.times[2]]);
+    }
+    expect(c.times.ratio).toBe(c.times.mine.median / c.times.theirs.median);
   });
 
   it('stops mid-run, keeping the partial history; the controls are locked while it runs', async () => {
