@@ -4,6 +4,7 @@
  */
 import { prepareExperiment, type Experiment, type ExperimentConfig } from '../experiment/config';
 import { readThetaJson, thetaMismatch, type LoadedTheta } from '../experiment/records';
+import { fieldLink } from '../experiment/fields';
 import { pickDatasetAsync, plotGrid, type Dataset } from '../experiment/data';
 import { yielder } from '../experiment/pause';
 import type { TrainResult } from '../experiment/run';
@@ -17,7 +18,7 @@ import { ChartView, chartOn, chartsSettled, drawnOncePerFrame } from './chart-vi
 import { LABELS, type Labels, type Language } from '../plots/i18n';
 import { sampleIndices } from '../plots/sample';
 import { setupSweepView, type SweepViewState } from './sweep-view';
-import { DEFAULT_STATE, NUMBER_FIELDS, onCpu, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
+import { DEFAULT_STATE, NUMBER_FIELDS, PAGE_ENGINES, parseNumber, PRESETS, stateFromQuery, stateToQuery, type NumberField, type PageEngine, type PageState } from './state';
 import { ConfigError, DeviceLostError, DivergedError } from '../errors';
 import { download } from './download';
 import { setupKernelsView } from './kernels-view';
@@ -118,7 +119,7 @@ function fillForm(state: PageState): void {
   targetSelect.value = state.config.target;
   activationSelect.value = state.config.activation;
   formulaInput.value = targetFormula(state.config.target, state.config.formula);
-  engineSelect.value = gpuAvailable || onCpu(state.engine) ? state.engine : 'cpu';
+  engineSelect.value = gpuAvailable || !onGpu(state.engine) ? state.engine : 'cpu';
   showPoints.checked = state.showPoints;
 }
 
@@ -154,8 +155,9 @@ function readForm(): { config: ExperimentConfig | null; errors: Partial<Record<F
       errors.formula = L.problemText({ kind: 'formula', detail: (e as Error).message });
       return { config: null, errors };
     }
-    const byField: Record<string, NumberField | 'formula'> = Object.fromEntries(Object.entries(NUMBER_FIELDS).map(([name, field]) => [field, name as NumberField]));
-    const name = e.field === 'epochs' ? 'M' : e.field === 'formula' ? 'formula' : (byField[e.field] ?? 'N');
+    // The field's box (its link key); a field without one on the form is said under N.
+    const link = fieldLink(e.field);
+    const name = link !== null && (link === 'formula' || link in NUMBER_FIELDS) ? (link as NumberField | 'formula') : 'N';
     errors[name] = L.problemText(e.problem);
     return { config: null, errors };
   }
@@ -355,7 +357,7 @@ async function startTraining(): Promise<void> {
   $('comparison').textContent = '';
   progress.max = exp.epochs;
   progress.value = 0;
-  status.textContent = onCpu(engine) ? L.running : L.compiling;
+  status.textContent = onGpu(engine) ? L.compiling : L.running;
   speed.textContent = '';
   drawCharts(run, config);
   const started = performance.now();
@@ -368,7 +370,7 @@ async function startTraining(): Promise<void> {
       alphaAt: GRID,
       thetaEachEpoch: true,
       // What the GPU ran at the end, for the timeline (GPU engines).
-      timeline: !onCpu(engine),
+      timeline: onGpu(engine),
       // Each phase of the set-up in the status, counted ones on the progress bar (indeterminate otherwise).
       onProgress: (p) => {
         if (p.phase === 'training') {
@@ -588,8 +590,8 @@ function onGpuStatus(status: Awaited<ReturnType<typeof gpuStatus>>): void {
   gpuKnown.reject();
   gpuAvailable = false;
   gpuReason = status.description;
-  for (const option of engineSelect.options) option.disabled = !onCpu(option.value as PageEngine);
-  if (!onCpu(engineSelect.value as PageEngine)) engineSelect.value = 'cpu';
+  for (const option of engineSelect.options) option.disabled = onGpu(option.value as PageEngine);
+  if (onGpu(engineSelect.value as PageEngine)) engineSelect.value = 'cpu';
   const sweepEngine = $<HTMLSelectElement>('sweep-engine');
   for (const option of sweepEngine.options) option.disabled = onGpu(option.value as SweepEngine);
   sweepEngine.value = 'cpu';

@@ -10,7 +10,8 @@ import type { Labels, Language } from '../plots/i18n';
 import { train } from '../train';
 import { $ } from './dom';
 import { download } from './download';
-import { onCpu, type PageEngine } from './state';
+import type { PageEngine } from './state';
+import { onGpu } from '../experiment/engines';
 
 /** A run on the page: what it trains, what it has reported so far, and its result once it ends. */
 export interface PageRun {
@@ -39,7 +40,7 @@ export interface ResultsContext {
 
 /** The two engines a comparison runs: the other of the one that ran (the CPU's other is the GPU, where there is one). */
 function otherEngine(engine: EngineName, gpuAvailable: boolean): PageEngine {
-  if (!onCpu(engine)) return 'cpu';
+  if (onGpu(engine)) return 'cpu';
   if (gpuAvailable) return 'gpu';
   // Without a GPU, the other CPU thread: JavaScript against WebAssembly.
   return engine === 'cpu' ? 'cpu-wasm' : 'cpu';
@@ -59,12 +60,12 @@ interface TimedRuns {
   result: TrainResult;
 }
 
-/** `repeats` timed runs of `engine` on `exp`, after a warm-up run when repeats > 1; `said(i, of)` as each starts. */
-async function timedRuns(exp: Experiment, engine: EngineName, repeats: number, said: (i: number, of: number) => void, before: number, of: number): Promise<TimedRuns> {
+/** `repeats` timed runs of `engine` on `exp`, after a warm-up run when repeats > 1; `starting(i)` before the i-th (from 0). */
+async function timedRuns(exp: Experiment, engine: EngineName, repeats: number, starting: (i: number) => void): Promise<TimedRuns> {
   if (repeats > 1) await train(exp, { engine });
   const runs: TrainResult[] = [];
   for (let i = 0; i < repeats; i++) {
-    said(before + i + 1, of);
+    starting(i);
     runs.push(await train(exp, { engine }));
   }
   const times = runs.map((r) => r.timings.trainMs).sort((a, b) => a - b);
@@ -137,13 +138,14 @@ export function setupResultsView(ctx: ResultsContext) {
       // Both engines timed the same way: warm (a run first) and repeated (the median of REPEATS),
       // unless the run is long, when each runs once.
       const repeats = run.result.timings.trainMs < LONG_COMPARE_MS ? REPEATS : 1;
-      const mine = await timedRuns(exp, run.engine, repeats, (i, n) => (out.textContent = L.comparingRun(i, n)), 0, 2 * repeats);
-      const theirs = await timedRuns(exp, other, repeats, (i, n) => (out.textContent = L.comparingRun(i, n)), repeats, 2 * repeats);
+      const said = (n: number) => (out.textContent = L.comparingRun(n, 2 * repeats));
+      const mine = await timedRuns(exp, run.engine, repeats, (i) => said(i + 1));
+      const theirs = await timedRuns(exp, other, repeats, (i) => said(repeats + i + 1));
       const second = theirs.result;
       const ratio = mine.median / theirs.median;
       const spread = (t: TimedRuns) => (repeats > 1 ? `${msText(t.median)} (${msText(t.min)}–${msText(t.max)})` : msText(t.median));
       const timing = `${L.comparison(engineLabel(run.engine), spread(mine), engineLabel(other), spread(theirs), ratio)} ${L.comparedHow(repeats)}`;
-      const gpu = !onCpu(run.engine) ? run.result : !onCpu(other) ? second : null;
+      const gpu = onGpu(run.engine) ? run.result : onGpu(other) ? second : null;
       if (!gpu) {
         const c = compareRuns(run.result, second);
         out.textContent = `${timing} ${c.ok ? L.agree(L.sci(c.maxRel, 2)) : L.disagree(L.sci(c.maxRel, 2))}`;

@@ -5,14 +5,13 @@
  */
 import { ACTIVATIONS, type Activation } from '../experiment/activation';
 import { DEFAULT_CONFIG, prepareExperiment, type ExperimentConfig } from '../experiment/config';
-import type { EngineName } from '../experiment/run';
-import { onGpu, PAGE_ENGINES, type PageEngine } from '../experiment/engines';
+import { PAGE_ENGINES, type PageEngine } from '../experiment/engines';
 import { isTargetName, MAX_FORMULA_LENGTH, TARGETS, type TargetName } from '../experiment/targets';
 import type { Language } from '../plots/i18n';
 import { parseDecimal } from '../experiment/numbers';
 import type { Problem } from '../experiment/problems';
 import { ConfigError } from '../errors';
-import { NUMBER_FIELDS } from '../experiment/fields';
+import { fieldLink, NUMBER_FIELDS } from '../experiment/fields';
 
 /** The numeric fields, with their URL names (the lecture's): fields.ts. */
 export { NUMBER_FIELDS };
@@ -22,9 +21,6 @@ export type NumberField = keyof typeof NUMBER_FIELDS;
 
 /** The engines the page offers (engines.ts). */
 export { PAGE_ENGINES, type PageEngine };
-
-/** Whether an engine runs on the CPU (no shaders to compile, no dispatches, no timeline). */
-export const onCpu = (engine: EngineName): boolean => !onGpu(engine);
 
 /** Everything the page shows and a link carries. */
 export interface PageState {
@@ -131,7 +127,7 @@ export function stateFromQuery(search: string): ParsedQuery {
         field === 'formula' ? { target: DEFAULT_CONFIG.target, formula: DEFAULT_STATE.config.formula } : { [field]: DEFAULT_CONFIG[field as keyof typeof DEFAULT_CONFIG] };
       notices.push(`${e.message}; using the default`);
       Object.assign(config, fallback);
-      const name = field === 'formula' ? 'formula' : (Object.entries(NUMBER_FIELDS).find(([, f]) => f === field)?.[0] ?? field);
+      const name = fieldLink(field) ?? field;
       problems.push({ name, problem: e.problem, fallback: field === 'formula' ? DEFAULT_CONFIG.target : String(config[field as keyof ExperimentConfig]) });
     }
   }

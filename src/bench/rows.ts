@@ -10,7 +10,7 @@ import type { TrainResult } from '../experiment/run';
 import type { PhaseTimes } from '../experiment/phases';
 import { compareSweeps, modelsBenchmark, sweepFromAxes, type SweepEngine } from '../experiment/sweep';
 import { train, trainSweep } from '../train';
-import { BENCH_ENGINES, ENGINE_TABLE, onGpu, referenceOf, type BenchEngine } from '../experiment/engines';
+import { BENCH_ENGINES, ENGINE_TABLE, referenceOf, type BenchEngine } from '../experiment/engines';
 
 /** One thing to time: a config, and where it sits on its group's size axis. */
 export interface Workload {
@@ -302,7 +302,7 @@ export async function benchModels(w: Workload, engines: readonly BenchEngine[], 
   for (const engine of engines) {
     if (!ENGINE_TABLE[engine].sweeps) continue; // per-op: sweeps run fused on the GPU
     // The CPU engines are float64 (cpu-wasm with its own exp): 1e-9 of cpu's sweep.
-    const rtol = onGpu(engine) ? 1e-3 : 1e-9;
+    const rtol = referenceOf(engine) === 'cpu-f32' ? 1e-3 : 1e-9;
     rows.push(
       await timeRow(
         engine,

@@ -10,9 +10,9 @@ export async function cpuStepper(exp: Experiment, engine: OneThreadEngine): Prom
   const inputs = await prepareInputs(exp, [exp], yielder());
   // cpu-wasm's model takes theta in at each beginEpoch, as this one sets it before.
   const [model] = await oneThreadModels(engine, [exp], inputs.data, inputs.thetas);
-  // The model's own start (rounded to float32 for cpu-f32).
-  // An epoch begins at its first step and ends at its last, as in a run, so its loss and val_loss are
-  // the run's; in between, theta stays in the model (cpu-wasm's in its module's memory).
+  // From the model's own start (rounded to float32 for cpu-f32). An epoch begins at its first step
+  // and ends at its last, as in a run, so its loss and val_loss are the run's; in between, theta
+  // stays in the model (cpu-wasm's in its module's memory).
   return makeStepper(exp, { ...inputs, thetas: [Float64Array.from(model.theta)] }, engine, async (theta, order, from, to) => {
     if (from === 0) {
       model.theta.set(theta);

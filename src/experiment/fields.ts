@@ -63,10 +63,20 @@ export function fieldLabel(field: keyof ExperimentConfig | 'epochs'): string {
   return symbol ? `${field} (${symbol})` : field;
 }
 
+/** The facts of the field a ConfigError names (EPOCHS, derived, follows from M), or null for a name not in the table. */
+function factsOf(field: string): FieldFacts | null {
+  if (field === 'epochs') return FIELDS.steps;
+  return field in FIELDS ? FIELDS[field as keyof Fields] : null;
+}
+
 /** The flag that sets a field, for the command's messages (EPOCHS follows from --M). */
 export function fieldFlag(field: string): string | null {
-  if (field === 'epochs') return FIELDS.steps.flag;
-  return field in FIELDS ? FIELDS[field as keyof Fields].flag : null;
+  return factsOf(field)?.flag ?? null;
+}
+
+/** The page's link key (and input id) of a field, for its messages (EPOCHS's is M's). */
+export function fieldLink(field: string): string | null {
+  return factsOf(field)?.link ?? null;
 }
 
 /** The option name commander gives a flag (`--init-seed`: `initSeed`). */
